@@ -1,0 +1,70 @@
+package io.tagsync;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings under {@code tagsync.*}; each can be given on the command line as {@code --tagsync.x.y=value}.
+ */
+@ConfigurationProperties("tagsync")
+public record TagsyncProperties(
+        @DefaultValue Api api,
+        @DefaultValue Submit submit,
+        @DefaultValue Await await,
+        @DefaultValue Input input,
+        @DefaultValue("reports") Path reportDir) {
+
+    public enum AuthMode { QUERY, BEARER }
+
+    /**
+     * How tagsync talks to the API. {@code toString} hides the key so that a record printed by
+     * accident never leaks it.
+     */
+    public record Api(
+            @DefaultValue("https://api.roboflow.com") URI url,
+            String key,
+            Path keyFile,
+            @DefaultValue("QUERY") AuthMode auth,
+            @DefaultValue("10s") Duration connectTimeout,
+            @DefaultValue("60s") Duration readTimeout,
+            @DefaultValue("8") int maxAttempts,
+            @DefaultValue("500ms") Duration initialBackoff,
+            @DefaultValue("30s") Duration maxBackoff) {
+
+        @Override
+        public String toString() {
+            return "Api[url=" + url + ", auth=" + auth + ", key=" + (key == null || key.isEmpty() ? "unset" : "****") + "]";
+        }
+    }
+
+    public record Submit(@DefaultValue("8") int concurrency) {
+    }
+
+    public record Await(
+            @DefaultValue("8") int pollers,
+            @DefaultValue("500ms") Duration firstPoll,
+            @DefaultValue("2s") Duration maxPollInterval,
+            @DefaultValue("3") int maxTaskAttempts) {
+    }
+
+    /**
+     * How input columns are read. {@code columns} maps an input column to a tagsync column
+     * ({@code image_id: imageId}, {@code cam: "metadata.camera:string"}); {@code ignoreColumns} are skipped.
+     */
+    public record Input(
+            @DefaultValue("|") String listSeparator,
+            Map<String, String> columns,
+            List<String> ignoreColumns) {
+
+        public Input {
+            columns = columns == null ? Map.of() : Map.copyOf(columns);
+            ignoreColumns = ignoreColumns == null ? List.of() : List.copyOf(ignoreColumns);
+        }
+    }
+}

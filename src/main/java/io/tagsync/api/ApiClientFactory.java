@@ -1,0 +1,68 @@
+package io.tagsync.api;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.tagsync.TagsyncProperties;
+import io.tagsync.job.RunParameters;
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes the client for a run. The key comes from {@code tagsync.api.key} (which defaults to the
+ * {@code ROBOFLOW_API_KEY} environment variable) or {@code tagsync.api.key-file}; the built-in demo
+ * replaces it with its sandbox's key.
+ */
+@Component
+public class ApiClientFactory {
+
+    private final TagsyncProperties.Api settings;
+    private volatile String keyOverride;
+
+    public ApiClientFactory(TagsyncProperties properties) {
+        this.settings = properties.api();
+    }
+
+    public RoboflowClient create(RunParameters run) {
+        return RoboflowClient.create(settings, apiKey(), run.apiUrl(), run.workspace());
+    }
+
+    /** For the demo, which talks to a sandbox of its own. */
+    public void overrideKey(String key) {
+        this.keyOverride = key;
+    }
+
+    public boolean hasKey() {
+        String key = keyOrNull();
+        return key != null && !key.isBlank();
+    }
+
+    private String apiKey() {
+        String key = keyOrNull();
+        if (key == null || key.isBlank()) {
+            throw new ApiException(ApiException.Kind.AUTH, 0,
+                    "no API key: set ROBOFLOW_API_KEY or tagsync.api.key-file", null);
+        }
+        return key.strip();
+    }
+
+    private String keyOrNull() {
+        if (keyOverride != null) {
+            return keyOverride;
+        }
+        if (settings.key() != null && !settings.key().isBlank()) {
+            return settings.key();
+        }
+        Path file = settings.keyFile();
+        if (file != null) {
+            try {
+                return Files.readString(file, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the key file " + file, e);
+            }
+        }
+        return null;
+    }
+}

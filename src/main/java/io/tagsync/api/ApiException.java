@@ -1,0 +1,53 @@
+package io.tagsync.api;
+
+import java.time.Duration;
+
+/**
+ * A call to the API that did not succeed, classified by what tagsync should do about it. Messages name the
+ * call by method and path only: request URLs may carry the API key, so they never reach a message.
+ */
+public class ApiException extends RuntimeException {
+
+    public enum Kind {
+        /** 5xx, timeouts, dropped connections: try again after a backoff. */
+        TRANSIENT,
+        /** 429: the whole run slows down. */
+        RATE_LIMITED,
+        /** 400: the payload is wrong; sending it again as is cannot help. */
+        BAD_REQUEST,
+        /** 401/403: the key is wrong or lacks the image:tag scope; the run stops. */
+        AUTH,
+        /** 402/423: a plan limit; the run stops. */
+        PLAN_LIMIT,
+        /** 404. */
+        NOT_FOUND
+    }
+
+    private final Kind kind;
+    private final int status;
+    private final Duration retryAfter;
+
+    public ApiException(Kind kind, int status, String message, Duration retryAfter) {
+        super(message);
+        this.kind = kind;
+        this.status = status;
+        this.retryAfter = retryAfter;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The HTTP status, or 0 when no response came. */
+    public int status() {
+        return status;
+    }
+
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+
+    public boolean isRetryable() {
+        return kind == Kind.TRANSIENT || kind == Kind.RATE_LIMITED;
+    }
+}

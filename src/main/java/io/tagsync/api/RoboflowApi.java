@@ -1,0 +1,24 @@
+package io.tagsync.api;
+
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.service.annotation.GetExchange;
+import org.springframework.web.service.annotation.HttpExchange;
+import org.springframework.web.service.annotation.PostExchange;
+
+/**
+ * Roboflow's batch metadata API. Bodies go as ready-made JSON bytes: requests are serialized once, at
+ * staging, and sent as stored.
+ */
+@HttpExchange(accept = "application/json")
+interface RoboflowApi {
+
+    @PostExchange(url = "/{workspace}/images/metadata", contentType = "application/json")
+    TaskRef batchUpdate(@PathVariable String workspace, @RequestBody byte[] body);
+
+    @PostExchange(url = "/{workspace}/images/{imageId}/metadata", contentType = "application/json")
+    void singleUpdate(@PathVariable String workspace, @PathVariable String imageId, @RequestBody byte[] body);
+
+    @GetExchange("/{workspace}/asynctasks/{taskId}")
+    TaskStatus taskStatus(@PathVariable String workspace, @PathVariable String taskId);
+}

@@ -1,0 +1,207 @@
+package io.tagsync.api;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import io.tagsync.TagsyncProperties;
+import io.tagsync.TagsyncProperties.AuthMode;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpRequest;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.support.HttpRequestWrapper;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+import org.springframework.web.client.RestClientResponseException;
+import org.springframework.web.client.support.RestClientAdapter;
+import org.springframework.web.service.invoker.HttpServiceProxyFactory;
+
+/**
+ * The API as tagsync uses it: one workspace, the key added to every request, and retries by the classes of
+ * DESIGN §1 — transient failures back off with jitter, {@code 429} closes the shared {@link RateGate}, and
+ * everything else is thrown as an {@link ApiException} at once. Thread-safe: one client serves all the
+ * threads of a step.
+ */
+public final class RoboflowClient {
+
+    private final RoboflowApi api;
+    private final String workspace;
+    private final TagsyncProperties.Api settings;
+    private final String apiKey;
+    private final RateGate gate = new RateGate();
+    private final AtomicLong calls = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
+
+    private RoboflowClient(RoboflowApi api, String workspace, TagsyncProperties.Api settings, String apiKey) {
+        this.api = api;
+        this.workspace = workspace;
+        this.settings = settings;
+        this.apiKey = apiKey;
+    }
+
+    public static RoboflowClient create(TagsyncProperties.Api settings, String apiKey, URI baseUrl, String workspace) {
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.connectTimeout())
+                .build();
+        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(http);
+        factory.setReadTimeout(settings.readTimeout());
+        RestClient restClient = RestClient.builder()
+                .baseUrl(baseUrl.toString())
+                .requestFactory(factory)
+                .requestInterceptor(authentication(settings.auth(), apiKey))
+                .build();
+        RoboflowApi api = HttpServiceProxyFactory.builderFor(RestClientAdapter.create(restClient)).build()
+                .createClient(RoboflowApi.class);
+        return new RoboflowClient(api, workspace, settings, apiKey);
+    }
+
+    public TaskRef submitBatch(byte[] body) {
+        return call("POST /" + workspace + "/images/metadata", () -> api.batchUpdate(workspace, body));
+    }
+
+    public TaskStatus taskStatus(String taskId) {
+        return call("GET /" + workspace + "/asynctasks/" + taskId, () -> api.taskStatus(workspace, taskId));
+    }
+
+    public void updateSingle(String imageId, byte[] body) {
+        call("POST /" + workspace + "/images/" + imageId + "/metadata", () -> {
+            api.singleUpdate(workspace, imageId, body);
+            return null;
+        });
+    }
+
+    /** HTTP requests made, retries included. */
+    public long calls() {
+        return calls.get();
+    }
+
+    public long retries() {
+        return retries.get();
+    }
+
+    private <T> T call(String what, Supplier<T> request) {
+        int failures = 0;
+        int rateLimited = 0;
+        while (true) {
+            try {
+                gate.awaitOpen();
+                calls.incrementAndGet();
+                return request.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiException(ApiException.Kind.TRANSIENT, 0, what + " interrupted", null);
+            } catch (RestClientException e) {
+                ApiException failure = classify(what, e);
+                if (failure.kind() == ApiException.Kind.RATE_LIMITED && ++rateLimited <= settings.maxAttempts() * 10) {
+                    gate.closeFor(failure.retryAfter());
+                } else if (failure.kind() == ApiException.Kind.TRANSIENT && ++failures < settings.maxAttempts()) {
+                    sleep(backoff(failures));
+                } else {
+                    throw failure;
+                }
+                retries.incrementAndGet();
+            }
+        }
+    }
+
+    private Duration backoff(int failures) {
+        long base = settings.initialBackoff().toMillis() << Math.min(failures - 1, 20);
+        long capped = Math.min(base, settings.maxBackoff().toMillis());
+        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(ApiException.Kind.TRANSIENT, 0, "interrupted", null);
+        }
+    }
+
+    private ApiException classify(String what, RestClientException e) {
+        if (e instanceof RestClientResponseException response) {
+            int status = response.getStatusCode().value();
+            String body = redact(abbreviate(response.getResponseBodyAsString()));
+            String message = what + " answered " + status + (body.isBlank() ? "" : ": " + body);
+            ApiException.Kind kind = switch (status) {
+                case 400, 422 -> ApiException.Kind.BAD_REQUEST;
+                case 401, 403 -> ApiException.Kind.AUTH;
+                case 402, 423 -> ApiException.Kind.PLAN_LIMIT;
+                case 404 -> ApiException.Kind.NOT_FOUND;
+                case 429 -> ApiException.Kind.RATE_LIMITED;
+                default -> status >= 500 || status == 408 ? ApiException.Kind.TRANSIENT : ApiException.Kind.BAD_REQUEST;
+            };
+            Duration retryAfter = kind == ApiException.Kind.RATE_LIMITED ? retryAfter(response.getResponseHeaders()) : null;
+            return new ApiException(kind, status, message, retryAfter);
+        }
+        Throwable cause = e instanceof ResourceAccessException && e.getCause() != null ? e.getCause() : e;
+        String reason = cause instanceof IOException || cause instanceof ResourceAccessException
+                ? cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + redact(cause.getMessage()))
+                : "unreadable answer (" + cause.getClass().getSimpleName() + ")";
+        return new ApiException(ApiException.Kind.TRANSIENT, 0, what + " failed: " + reason, null);
+    }
+
+    private static Duration retryAfter(HttpHeaders headers) {
+        String value = headers == null ? null : headers.getFirst(HttpHeaders.RETRY_AFTER);
+        if (value != null) {
+            try {
+                return Duration.ofMillis((long) (Double.parseDouble(value.trim()) * 1000));
+            } catch (NumberFormatException notSeconds) {
+                try {
+                    Duration until = Duration.between(ZonedDateTime.now(),
+                            ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
+                    return until.isNegative() ? Duration.ZERO : until;
+                } catch (RuntimeException notADate) {
+                    // fall through to the default pause
+                }
+            }
+        }
+        return Duration.ofSeconds(1);
+    }
+
+    private String redact(String text) {
+        if (apiKey == null || apiKey.isEmpty() || text == null) {
+            return text == null ? "" : text;
+        }
+        return text.replace(apiKey, "****").replace(URLEncoder.encode(apiKey, StandardCharsets.UTF_8), "****");
+    }
+
+    private static String abbreviate(String text) {
+        String oneLine = text == null ? "" : text.replaceAll("\\s+", " ").trim();
+        return oneLine.length() > 500 ? oneLine.substring(0, 500) + "…" : oneLine;
+    }
+
+    private static ClientHttpRequestInterceptor authentication(AuthMode mode, String apiKey) {
+        if (mode == AuthMode.BEARER) {
+            return (request, body, execution) -> {
+                request.getHeaders().setBearerAuth(apiKey);
+                return execution.execute(request, body);
+            };
+        }
+        String parameter = "api_key=" + URLEncoder.encode(apiKey, StandardCharsets.UTF_8);
+        // The key is added below the layer that builds exception messages, which therefore never show it.
+        return (request, body, execution) -> {
+            URI plain = request.getURI();
+            URI withKey = URI.create(plain + (plain.getRawQuery() == null ? "?" : "&") + parameter);
+            HttpRequest keyed = new HttpRequestWrapper(request) {
+                @Override
+                public URI getURI() {
+                    return withKey;
+                }
+            };
+            return execution.execute(keyed, body);
+        };
+    }
+}

@@ -1,0 +1,61 @@
+package io.tagsync.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.UUID;
+
+import io.tagsync.TagsyncProperties;
+import io.tagsync.api.ApiClientFactory;
+import io.tagsync.sandbox.ImageStore;
+import io.tagsync.sandbox.SandboxServer;
+import io.tagsync.sandbox.SandboxSettings;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code demo}: starts the sandbox in-process with the images of {@code sample-data/images.txt}, runs the job
+ * on {@code sample-data/changes.csv} against it, and shows the result.
+ */
+@Component
+public class DemoCommand {
+
+    private final RunCommand runCommand;
+    private final ApiClientFactory clients;
+    private final TagsyncProperties properties;
+
+    public DemoCommand(RunCommand runCommand, ApiClientFactory clients, TagsyncProperties properties) {
+        this.runCommand = runCommand;
+        this.clients = clients;
+        this.properties = properties;
+    }
+
+    public int run(Path sampleData) throws IOException {
+        Path input = sampleData.resolve("changes.csv").toAbsolutePath().normalize();
+        List<String> images = Files.readAllLines(sampleData.resolve("images.txt")).stream()
+                .map(String::strip).filter(line -> !line.isEmpty()).toList();
+        ImageStore store = new ImageStore();
+        store.seed(images);
+        String key = UUID.randomUUID().toString();
+        SandboxSettings settings = new SandboxSettings().workspace("demo").apiKey(key).taskMillis(200, 1200);
+        try (SandboxServer sandbox = SandboxServer.start(settings, store, 0)) {
+            System.out.println("Sandbox API at " + sandbox.url() + " with " + store.size() + " images in workspace 'demo'");
+            clients.overrideKey(key);
+            String runKey = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            long started = System.nanoTime();
+            int code = runCommand.run(new RunOptions(input, "demo", runKey, sandbox.url(),
+                    properties.submit().concurrency(), null));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            SandboxServer.Stats stats = sandbox.stats();
+            System.out.printf("Sandbox served %d batch requests and %d status requests; run took %.1f s%n",
+                    stats.acceptedBatches(), stats.statusCalls(), seconds);
+            System.out.println("A few images as the sandbox now holds them:");
+            images.stream().limit(3).forEach(id -> store.image(id).ifPresent(image ->
+                    System.out.println("  " + id + "  metadata=" + image.metadata() + "  tags=" + image.tags())));
+            System.out.println("Exit code " + code + (code == 0 ? " (every row applied)" : ""));
+            return code;
+        }
+    }
+}

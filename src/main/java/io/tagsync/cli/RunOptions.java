@@ -1,0 +1,37 @@
+package io.tagsync.cli;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+
+import io.tagsync.TagsyncProperties;
+import org.springframework.boot.ApplicationArguments;
+
+/** The options of {@code run}: {@code --input}, {@code --workspace} and the optional rest. */
+public record RunOptions(Path input, String workspace, String runKey, URI apiUrl, int concurrency, Path reportDir) {
+
+    public static RunOptions from(ApplicationArguments args, TagsyncProperties properties) {
+        String input = option(args, "input");
+        String workspace = option(args, "workspace");
+        if (input == null || workspace == null) {
+            throw new IllegalArgumentException("run needs --input=PATH and --workspace=WS");
+        }
+        String runKey = option(args, "run-key");
+        String apiUrl = option(args, "api-url");
+        String concurrency = option(args, "concurrency");
+        String reportDir = option(args, "report-dir");
+        return new RunOptions(
+                Path.of(input).toAbsolutePath().normalize(),
+                workspace,
+                runKey == null ? LocalDate.now().toString() : runKey,
+                apiUrl == null ? properties.api().url() : URI.create(apiUrl),
+                concurrency == null ? properties.submit().concurrency() : Integer.parseInt(concurrency),
+                reportDir == null ? null : Path.of(reportDir).toAbsolutePath().normalize());
+    }
+
+    static String option(ApplicationArguments args, String name) {
+        List<String> values = args.getOptionValues(name);
+        return values == null || values.isEmpty() ? null : values.get(values.size() - 1);
+    }
+}

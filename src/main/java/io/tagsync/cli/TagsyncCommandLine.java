@@ -1,0 +1,69 @@
+package io.tagsync.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import io.tagsync.TagsyncProperties;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.ExitCodeGenerator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * Dispatches the command line: {@code run}, {@code demo}, {@code status} ({@code sandbox} starts without
+ * Spring, in {@code TagsyncApplication}). Off in tests, which call the commands directly.
+ */
+@Component
+@ConditionalOnProperty(name = "tagsync.cli.enabled", havingValue = "true", matchIfMissing = true)
+public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator {
+
+    static final String USAGE = """
+            usage:
+              tagsync demo                                  run the job on sample-data/ against a built-in sandbox
+              tagsync run --input=PATH --workspace=WS [--run-key=KEY] [--api-url=URL]
+                          [--concurrency=N] [--report-dir=DIR]
+              tagsync sandbox [--port=N] [--workspace=WS] [--api-key=K]
+              tagsync status                                recent runs
+            The API key comes from ROBOFLOW_API_KEY. Any setting can be given as --tagsync.x.y=value.""";
+
+    private final RunCommand runCommand;
+    private final DemoCommand demoCommand;
+    private final StatusCommand statusCommand;
+    private final TagsyncProperties properties;
+    private int exitCode;
+
+    public TagsyncCommandLine(RunCommand runCommand, DemoCommand demoCommand, StatusCommand statusCommand,
+            TagsyncProperties properties) {
+        this.runCommand = runCommand;
+        this.demoCommand = demoCommand;
+        this.statusCommand = statusCommand;
+        this.properties = properties;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) throws Exception {
+        List<String> commands = args.getNonOptionArgs();
+        String command = commands.isEmpty() ? "" : commands.get(0);
+        try {
+            exitCode = switch (command) {
+                case "run" -> runCommand.run(RunOptions.from(args, properties));
+                case "demo" -> demoCommand.run(Path.of(
+                        RunOptions.option(args, "sample-data") == null ? "sample-data" : RunOptions.option(args, "sample-data")));
+                case "status" -> statusCommand.print(System.out, 20);
+                default -> {
+                    System.err.println(command.isEmpty() ? USAGE : "tagsync: unknown command '" + command + "'\n" + USAGE);
+                    yield ExitCodes.FAILED;
+                }
+            };
+        } catch (IllegalArgumentException e) {
+            System.err.println("tagsync: " + e.getMessage() + "\n" + USAGE);
+            exitCode = ExitCodes.FAILED;
+        }
+    }
+
+    @Override
+    public int getExitCode() {
+        return exitCode;
+    }
+}

@@ -1,0 +1,304 @@
+package io.tagsync.input;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.tagsync.TagsyncProperties;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads a CSV input (DESIGN §2): RFC 4180 with a header row, UTF-8 with or without a byte-order mark, plain
+ * or gzip. The header is checked when the reader opens, so an unknown column fails the run before anything
+ * is staged or sent.
+ */
+public final class CsvUpdateReader implements UpdateReader {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Path file;
+    private final String source;
+    private final String separator;
+    private final CSVParser parser;
+    private final Iterator<CSVRecord> records;
+    private final CsvColumn[] columns;
+    private final List<String> headers;
+    private long row;
+
+    public CsvUpdateReader(Path file, TagsyncProperties.Input settings) {
+        this.file = file;
+        this.source = file.getFileName().toString();
+        this.separator = settings.listSeparator();
+        Reader reader = InputFiles.openText(file);
+        try {
+            this.parser = CSVFormat.RFC4180.builder()
+                    .setHeader()
+                    .setSkipHeaderRecord(true)
+                    .setIgnoreEmptyLines(true)
+                    .setAllowMissingColumnNames(true)
+                    .get()
+                    .parse(reader);
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            close(reader);
+            throw new InputException(file + ": line 1: cannot read the header: " + message(e), e);
+        }
+        this.headers = parser.getHeaderNames();
+        try {
+            this.columns = layout(settings);
+        } catch (InputException e) {
+            close();
+            throw e;
+        }
+        this.records = parser.iterator();
+    }
+
+    private CsvColumn[] layout(TagsyncProperties.Input settings) {
+        if (headers.isEmpty()) {
+            throw new InputException(file + ": line 1: no header row");
+        }
+        CsvColumn[] layout = new CsvColumn[headers.size()];
+        Set<String> seen = new HashSet<>();
+        Set<String> ignored = new HashSet<>(settings.ignoreColumns());
+        boolean hasImageId = false;
+        for (int i = 0; i < headers.size(); i++) {
+            String header = headers.get(i).strip();
+            if (header.isEmpty()) {
+                throw new InputException(file + ": line 1: column " + (i + 1) + " has no name");
+            }
+            if (ignored.contains(header)) {
+                layout[i] = CsvColumn.IGNORED;
+                continue;
+            }
+            String target = settings.columns().getOrDefault(header, header);
+            CsvColumn column = CsvColumn.parse(file, header, target);
+            String identity = column.kind() == CsvColumn.Kind.METADATA_VALUE ? "metadata." + column.key() : column.kind().name();
+            if (!seen.add(identity)) {
+                throw new InputException(file + ": line 1: duplicate column '" + header + "'");
+            }
+            hasImageId |= column.kind() == CsvColumn.Kind.IMAGE_ID;
+            layout[i] = column;
+        }
+        if (!hasImageId) {
+            throw new InputException(file + ": line 1: no imageId column (map one with tagsync.input.columns)");
+        }
+        return layout;
+    }
+
+    @Override
+    public InputRow next() {
+        long line = parser.getCurrentLineNumber() + 1;
+        CSVRecord record;
+        try {
+            if (!records.hasNext()) {
+                return null;
+            }
+            record = records.next();
+        } catch (UncheckedIOException | IllegalStateException e) {
+            throw new InputException(file + ": line " + line + ": " + message(e), e);
+        }
+        row++;
+        if (record.size() != columns.length) {
+            String imageId = record.size() > 0 ? imageIdOf(record) : null;
+            return new InputRow.Rejected(source, row, line, imageId,
+                    "has " + record.size() + " fields, the header has " + columns.length);
+        }
+        return toRow(record, line);
+    }
+
+    private String imageIdOf(CSVRecord record) {
+        for (int i = 0; i < columns.length && i < record.size(); i++) {
+            if (columns[i].kind() == CsvColumn.Kind.IMAGE_ID) {
+                return record.get(i).strip();
+            }
+        }
+        return null;
+    }
+
+    private InputRow toRow(CSVRecord record, long line) {
+        String imageId = null;
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        Set<String> removeMetadata = new LinkedHashSet<>();
+        Set<String> addTags = new LinkedHashSet<>();
+        Set<String> removeTags = new LinkedHashSet<>();
+        for (int i = 0; i < columns.length; i++) {
+            CsvColumn column = columns[i];
+            String cell = record.get(i);
+            switch (column.kind()) {
+                case IMAGE_ID -> imageId = cell.strip();
+                case METADATA_VALUE -> {
+                    if (cell.isEmpty()) {
+                        continue;
+                    }
+                    Object value;
+                    try {
+                        value = typed(cell, column.type());
+                    } catch (IllegalArgumentException e) {
+                        return new InputRow.Rejected(source, row, line, imageId(record),
+                                "column '" + headers.get(i) + "': " + e.getMessage());
+                    }
+                    if (metadata.put(column.key(), value) != null) {
+                        return new InputRow.Rejected(source, row, line, imageId(record),
+                                "metadata key '" + column.key() + "' is set by two columns");
+                    }
+                }
+                case METADATA_JSON -> {
+                    if (cell.isBlank()) {
+                        continue;
+                    }
+                    String problem = mergeJson(cell, metadata);
+                    if (problem != null) {
+                        return new InputRow.Rejected(source, row, line, imageId(record),
+                                "column '" + headers.get(i) + "': " + problem);
+                    }
+                }
+                case REMOVE_METADATA -> split(cell, removeMetadata);
+                case ADD_TAGS -> split(cell, addTags);
+                case REMOVE_TAGS -> split(cell, removeTags);
+                case IGNORED -> {
+                }
+            }
+        }
+        ImageUpdate update = new ImageUpdate(imageId, metadata, removeMetadata, addTags, removeTags);
+        return UpdateRules.violation(update)
+                .<InputRow>map(reason -> new InputRow.Rejected(source, row, line, update.imageId(), reason))
+                .orElseGet(() -> new InputRow.Valid(source, row, line, update));
+    }
+
+    private String imageId(CSVRecord record) {
+        return imageIdOf(record);
+    }
+
+    static Object typed(String cell, CsvColumn.ValueType type) {
+        return switch (type) {
+            case STRING -> cell;
+            case BOOLEAN -> {
+                String value = cell.strip();
+                if (value.equalsIgnoreCase("true")) {
+                    yield Boolean.TRUE;
+                }
+                if (value.equalsIgnoreCase("false")) {
+                    yield Boolean.FALSE;
+                }
+                throw new IllegalArgumentException("'" + cell + "' is not a boolean (true or false)");
+            }
+            case NUMBER -> {
+                String value = cell.strip();
+                try {
+                    yield Long.parseLong(value);
+                } catch (NumberFormatException notLong) {
+                    try {
+                        double number = Double.parseDouble(value);
+                        if (Double.isFinite(number) && !value.endsWith("d") && !value.endsWith("D")
+                                && !value.endsWith("f") && !value.endsWith("F")) {
+                            yield number;
+                        }
+                    } catch (NumberFormatException notDouble) {
+                        // reported below
+                    }
+                    throw new IllegalArgumentException("'" + cell + "' is not a number");
+                }
+            }
+        };
+    }
+
+    private static String mergeJson(String cell, Map<String, Object> metadata) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(cell);
+        } catch (JacksonException e) {
+            return "not valid JSON (" + e.getOriginalMessage() + ")";
+        }
+        if (node == null || !node.isObject()) {
+            return "not a JSON object";
+        }
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            Object value = scalar(entry.getValue());
+            if (value == null) {
+                return "metadata key '" + entry.getKey() + "' must be a string, number or boolean";
+            }
+            if (metadata.put(entry.getKey(), value) != null) {
+                return "metadata key '" + entry.getKey() + "' is set by two columns";
+            }
+        }
+        return null;
+    }
+
+    /** A JSON scalar as a metadata value, or null for anything else. */
+    public static Object scalar(JsonNode value) {
+        if (value.isString()) {
+            return value.stringValue();
+        }
+        if (value.isNumber()) {
+            return value.numberValue();
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        return null;
+    }
+
+    private void split(String cell, Set<String> into) {
+        if (cell.isEmpty()) {
+            return;
+        }
+        int start = 0;
+        while (start <= cell.length()) {
+            int end = cell.indexOf(separator, start);
+            if (end < 0) {
+                end = cell.length();
+            }
+            String item = cell.substring(start, end).strip();
+            if (!item.isEmpty()) {
+                into.add(item);
+            }
+            start = end + separator.length();
+        }
+    }
+
+    private static String message(Exception e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getMessage() != null && cause.getCause().getMessage() != null
+                && cause instanceof UncheckedIOException) {
+            cause = cause.getCause();
+        }
+        String text = cause.getMessage();
+        if (cause instanceof java.nio.charset.CharacterCodingException || e.getCause() instanceof java.nio.charset.CharacterCodingException) {
+            return "not valid UTF-8";
+        }
+        return text == null ? cause.getClass().getSimpleName() : text;
+    }
+
+    @Override
+    public void close() {
+        close(parser);
+    }
+
+    private static void close(AutoCloseable closeable) {
+        try {
+            if (closeable != null) {
+                closeable.close();
+            }
+        } catch (Exception ignored) {
+            // nothing more to read
+        }
+    }
+
+    /** For tests and diagnostics: the column names as read. */
+    List<String> headers() {
+        return new ArrayList<>(headers);
+    }
+}

@@ -1,0 +1,68 @@
+package io.tagsync.input;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PushbackReader;
+import java.io.Reader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/** Opens input files as strict UTF-8 text: gzip by extension, a byte-order mark skipped, bad bytes an error. */
+public final class InputFiles {
+
+    private InputFiles() {
+    }
+
+    public static Reader openText(Path file) {
+        InputStream in = null;
+        try {
+            if (!Files.exists(file)) {
+                throw new InputException(file + ": no such file");
+            }
+            if (Files.size(file) == 0) {
+                throw new InputException(file + ": the file is empty (0 bytes); a header row is required");
+            }
+            in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+            if (file.getFileName().toString().endsWith(".gz")) {
+                try {
+                    in = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+                } catch (IOException notGzip) {
+                    throw new InputException(file + ": not a gzip file (" + notGzip.getMessage() + ")");
+                }
+            }
+            Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT));
+            PushbackReader pushback = new PushbackReader(reader, 1);
+            int first = pushback.read();
+            if (first != -1 && first != '\uFEFF') {
+                pushback.unread(first);
+            }
+            return pushback;
+        } catch (NoSuchFileException e) {
+            throw new InputException(file + ": no such file");
+        } catch (IOException e) {
+            closeQuietly(in);
+            throw new InputException(file + ": cannot be read: " + e.getMessage(), e);
+        } catch (InputException e) {
+            closeQuietly(in);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+        }
+    }
+}

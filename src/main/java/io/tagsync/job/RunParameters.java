@@ -1,0 +1,52 @@
+package io.tagsync.job;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.step.StepExecution;
+
+/**
+ * A run's job parameters. {@code input}, {@code workspace} and {@code runKey} identify the job instance, so
+ * the same command restarts the same run; the others may change between a run and its restart (a new
+ * sandbox port, a lower concurrency). The API key is never a parameter.
+ */
+public record RunParameters(String input, String workspace, String runKey, URI apiUrl, int concurrency,
+        Path reportDir, long instanceId) {
+
+    public static final String INPUT = "input";
+    public static final String WORKSPACE = "workspace";
+    public static final String RUN_KEY = "runKey";
+    public static final String API_URL = "apiUrl";
+    public static final String CONCURRENCY = "concurrency";
+    public static final String REPORT_DIR = "reportDir";
+
+    public static JobParameters toJobParameters(String input, String workspace, String runKey, URI apiUrl,
+            int concurrency, Path reportDir) {
+        JobParametersBuilder builder = new JobParametersBuilder()
+                .addString(INPUT, input, true)
+                .addString(WORKSPACE, workspace, true)
+                .addString(RUN_KEY, runKey, true)
+                .addString(API_URL, apiUrl.toString(), false)
+                .addLong(CONCURRENCY, (long) concurrency, false);
+        if (reportDir != null) {
+            builder.addString(REPORT_DIR, reportDir.toString(), false);
+        }
+        return builder.toJobParameters();
+    }
+
+    public static RunParameters of(StepExecution step) {
+        JobParameters parameters = step.getJobParameters();
+        String reportDir = parameters.getString(REPORT_DIR);
+        Long concurrency = parameters.getLong(CONCURRENCY);
+        return new RunParameters(
+                parameters.getString(INPUT),
+                parameters.getString(WORKSPACE),
+                parameters.getString(RUN_KEY),
+                URI.create(parameters.getString(API_URL)),
+                concurrency == null ? 8 : concurrency.intValue(),
+                reportDir == null ? null : Path.of(reportDir),
+                step.getJobExecution().getJobInstance().getInstanceId());
+    }
+}

@@ -1,0 +1,71 @@
+package io.tagsync.job;
+
+import io.tagsync.TagsyncProperties;
+import io.tagsync.api.ApiClientFactory;
+import io.tagsync.polling.AwaitTasklet;
+import io.tagsync.reporting.ReportTasklet;
+import io.tagsync.staging.StageTasklet;
+import io.tagsync.store.RequestStore;
+import io.tagsync.submission.RefusedRequests;
+import io.tagsync.submission.SubmitTasklet;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The {@code tagsync} job: stage → submit → await → report. On a restart Spring Batch skips the steps that
+ * completed, and each step picks up from the request statuses in {@code batch_request}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class TagsyncJobConfiguration {
+
+    public static final String JOB_NAME = "tagsync";
+
+    @Bean
+    Job tagsyncJob(JobRepository jobRepository, Step stageStep, Step submitStep, Step awaitStep, Step reportStep) {
+        return new JobBuilder(JOB_NAME, jobRepository)
+                .start(stageStep)
+                .next(submitStep)
+                .next(awaitStep)
+                .next(reportStep)
+                .build();
+    }
+
+    @Bean
+    Step stageStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
+            TagsyncProperties properties) {
+        return new StepBuilder("stage", jobRepository)
+                .tasklet(new StageTasklet(store, properties.input()), transactionManager)
+                .build();
+    }
+
+    @Bean
+    Step submitStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
+            ApiClientFactory clients, RefusedRequests refused) {
+        return new StepBuilder("submit", jobRepository)
+                .tasklet(new SubmitTasklet(store, clients, refused), transactionManager)
+                .build();
+    }
+
+    @Bean
+    Step awaitStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
+            ApiClientFactory clients, RefusedRequests refused, TagsyncProperties properties) {
+        return new StepBuilder("await", jobRepository)
+                .tasklet(new AwaitTasklet(store, clients, refused, properties.await()), transactionManager)
+                .build();
+    }
+
+    @Bean
+    Step reportStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
+            TagsyncProperties properties) {
+        return new StepBuilder("report", jobRepository)
+                .tasklet(new ReportTasklet(store, jobRepository, properties), transactionManager)
+                .allowStartIfComplete(true)
+                .build();
+    }
+}

@@ -1,0 +1,49 @@
+package io.tagsync.reporting;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+
+/**
+ * Counts work done by many threads and logs a line with rate and ETA at most every few seconds, never per
+ * item. Thread-safe.
+ */
+public final class ProgressLog {
+
+    private static final long INTERVAL_NANOS = 5_000_000_000L;
+
+    private final Logger log;
+    private final String what;
+    private final long total;
+    private final long started = System.nanoTime();
+    private final AtomicLong done = new AtomicLong();
+    private final AtomicLong lastLogged = new AtomicLong(System.nanoTime());
+
+    public ProgressLog(Logger log, String what, long total) {
+        this.log = log;
+        this.what = what;
+        this.total = total;
+    }
+
+    public void add(long count) {
+        done.addAndGet(count);
+        long now = System.nanoTime();
+        long last = lastLogged.get();
+        if (now - last >= INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
+            log(now);
+        }
+    }
+
+    public long done() {
+        return done.get();
+    }
+
+    private void log(long now) {
+        long count = done.get();
+        double seconds = (now - started) / 1e9;
+        double rate = count / Math.max(seconds, 1e-9);
+        long etaSeconds = rate > 0 ? Math.round((total - count) / rate) : -1;
+        log.info("{}: {}/{} ({}%), {}/s, ETA {}", what, count, total, total == 0 ? 100 : count * 100 / total,
+                String.format("%.1f", rate), etaSeconds < 0 ? "unknown" : etaSeconds + " s");
+    }
+}

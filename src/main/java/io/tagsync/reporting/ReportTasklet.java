@@ -1,0 +1,148 @@
+package io.tagsync.reporting;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.tagsync.TagsyncProperties;
+import io.tagsync.job.RunParameters;
+import io.tagsync.staging.StageTasklet;
+import io.tagsync.store.RequestStatus;
+import io.tagsync.store.RequestStore;
+import io.tagsync.store.RunCounts;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes the run's reports — {@code summary.json}, {@code rejects.csv}, {@code failed-items.csv} — and
+ * prints a short summary. The step ends {@code COMPLETED_WITH_FAILURES} when a row was rejected or an image
+ * failed. Reads only the job repository, so it can run again on a restart.
+ */
+public class ReportTasklet implements Tasklet {
+
+    public static final String COMPLETED_WITH_FAILURES = "COMPLETED_WITH_FAILURES";
+    public static final String REPORT_DIR = "tagsync.reportDir";
+
+    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private final RequestStore store;
+    private final JobRepository jobRepository;
+    private final TagsyncProperties properties;
+
+    public ReportTasklet(RequestStore store, JobRepository jobRepository, TagsyncProperties properties) {
+        this.store = store;
+        this.jobRepository = jobRepository;
+        this.properties = properties;
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws IOException {
+        StepExecution step = contribution.getStepExecution();
+        RunParameters run = RunParameters.of(step);
+        Path dir = reportDir(run, properties);
+        Files.createDirectories(dir);
+
+        StepExecution stage = jobRepository.getLastStepExecution(step.getJobExecution().getJobInstance(), "stage");
+        ExecutionContext staged = stage == null ? new ExecutionContext() : stage.getExecutionContext();
+        long read = staged.getLong(StageTasklet.ROWS_READ, 0L);
+        long rejected = staged.getLong(StageTasklet.ROWS_REJECTED, 0L);
+        RunCounts counts = store.counts(run.instanceId());
+
+        writeRejects(dir.resolve("rejects.csv"), run.instanceId());
+        writeFailedItems(dir.resolve("failed-items.csv"), run.instanceId());
+        Map<String, Long> byStatus = new LinkedHashMap<>();
+        for (RequestStatus status : RequestStatus.values()) {
+            byStatus.put(status.name(), counts.requests(status));
+        }
+        boolean clean = rejected == 0 && counts.failedImages() == 0;
+        RunSummary summary = new RunSummary(run.instanceId(), step.getJobExecutionId(), run.input(), run.workspace(),
+                run.runKey(),
+                new RunSummary.Rows(read, read - rejected, rejected),
+                new RunSummary.Images(counts.updates(), counts.updates() - counts.failedImages(), counts.failedImages()),
+                new RunSummary.Requests(counts.requests(), byStatus),
+                dir.toString(), clean ? 0 : 4);
+        JSON.writeValue(dir.resolve("summary.json").toFile(), summary);
+        Files.writeString(dir.resolve("summary.txt"), humanSummary(summary), StandardCharsets.UTF_8);
+        System.out.print(humanSummary(summary));
+        System.out.flush();
+        step.getExecutionContext().putString(REPORT_DIR, dir.toString());
+        if (!clean) {
+            contribution.setExitStatus(new ExitStatus(COMPLETED_WITH_FAILURES,
+                    rejected + " rows rejected, " + counts.failedImages() + " images failed"));
+        }
+        return RepeatStatus.FINISHED;
+    }
+
+    /** Where a run's reports go: {@code --report-dir}, or a folder per run under {@code tagsync.report-dir}. */
+    public static Path reportDir(RunParameters run, TagsyncProperties properties) {
+        if (run.reportDir() != null) {
+            return run.reportDir();
+        }
+        String name = (run.runKey() + "-" + run.workspace() + "-" + run.instanceId()).replaceAll("[^A-Za-z0-9._-]", "_");
+        return properties.reportDir().resolve(name);
+    }
+
+    static String humanSummary(RunSummary summary) {
+        StringBuilder text = new StringBuilder();
+        text.append("\n").append("tagsync run ").append(summary.jobInstanceId()).append(" (workspace ")
+                .append(summary.workspace()).append(", run key ").append(summary.runKey()).append(")\n");
+        text.append("  input      ").append(summary.input()).append('\n');
+        text.append("  rows       ").append(summary.rows().read()).append(" read, ").append(summary.rows().valid())
+                .append(" valid, ").append(summary.rows().rejected()).append(" rejected\n");
+        text.append("  images     ").append(summary.images().staged()).append(" to update, ")
+                .append(summary.images().succeeded()).append(" updated, ").append(summary.images().failed())
+                .append(" failed\n");
+        text.append("  requests   ").append(summary.requests().total());
+        summary.requests().byStatus().forEach((status, count) -> {
+            if (count > 0) {
+                text.append(", ").append(count).append(' ').append(status.toLowerCase());
+            }
+        });
+        text.append('\n');
+        text.append("  reports    ").append(summary.reportDir()).append('\n');
+        text.append("  result     ").append(summary.allApplied() ? "every row applied"
+                : "not every row applied: see rejects.csv and failed-items.csv").append("\n\n");
+        return text.toString();
+    }
+
+    private void writeRejects(Path file, long instanceId) throws IOException {
+        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+             CSVPrinter csv = new CSVPrinter(writer, CSVFormat.RFC4180.builder()
+                     .setHeader("row", "line", "imageId", "reason", "file").get())) {
+            store.forEachReject(instanceId, row -> print(csv, row.row(), row.line(), row.imageId(), row.reason(),
+                    row.source()));
+        }
+    }
+
+    private void writeFailedItems(Path file, long instanceId) throws IOException {
+        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+             CSVPrinter csv = new CSVPrinter(writer, CSVFormat.RFC4180.builder()
+                     .setHeader("imageId", "taskId", "error", "rows").get())) {
+            store.forEachFailedItem(instanceId, item -> print(csv, item.imageId(), item.taskId(), item.error(),
+                    item.inputRows()));
+        }
+    }
+
+    private static void print(CSVPrinter csv, Object... values) {
+        try {
+            csv.printRecord(values);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

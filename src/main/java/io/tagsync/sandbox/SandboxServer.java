@@ -1,0 +1,289 @@
+package io.tagsync.sandbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A local stand-in for Roboflow's batch metadata API (DESIGN §1 and §5): a real HTTP server on loopback with
+ * the API's validation, key check, asynchronous tasks that finish in any order, an {@link ImageStore} whose
+ * state can be read back, and fault knobs in {@link SandboxSettings}. Besides the API it answers
+ * {@code GET /_sandbox/images/{id}} and {@code GET /_sandbox/stats} without a key. Thread-safe.
+ */
+public final class SandboxServer implements AutoCloseable {
+
+    static {
+        // Without it every answer waits ~40 ms on Nagle's algorithm (DESIGN §8).
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final SandboxSettings settings;
+    private final ImageStore store;
+    private final HttpServer server;
+    private final ExecutorService handlers;
+    private final ScheduledExecutorService clock;
+    private final Map<String, SandboxTask> tasks = new ConcurrentHashMap<>();
+    private final AtomicLong apiCalls = new AtomicLong();
+    private final AtomicLong acceptedBatches = new AtomicLong();
+    private final AtomicLong statusCalls = new AtomicLong();
+    private final AtomicLong singleUpdates = new AtomicLong();
+    private final AtomicLong faultsInjected = new AtomicLong();
+
+    private SandboxServer(SandboxSettings settings, ImageStore store, int port) throws IOException {
+        this.settings = settings;
+        this.store = store;
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+        this.handlers = Executors.newFixedThreadPool(64, daemon("sandbox-http"));
+        this.clock = Executors.newScheduledThreadPool(2, daemon("sandbox-tasks"));
+        server.setExecutor(handlers);
+        server.createContext("/", this::handle);
+    }
+
+    /** Starts a sandbox on the port (0: any free one). */
+    public static SandboxServer start(SandboxSettings settings, ImageStore store, int port) throws IOException {
+        SandboxServer sandbox = new SandboxServer(settings, store, port);
+        sandbox.server.start();
+        return sandbox;
+    }
+
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public SandboxSettings settings() {
+        return settings;
+    }
+
+    public ImageStore store() {
+        return store;
+    }
+
+    public Stats stats() {
+        return new Stats(apiCalls.get(), acceptedBatches.get(), statusCalls.get(), singleUpdates.get(),
+                faultsInjected.get(), tasks.values().stream().filter(task -> !task.isFinal()).count());
+    }
+
+    /** What the sandbox has served. {@code openTasks} are tasks not yet final. */
+    public record Stats(long apiCalls, long acceptedBatches, long statusCalls, long singleUpdates, long faultsInjected,
+            long openTasks) {
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        handlers.shutdownNow();
+        clock.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getRawPath();
+            String[] parts = path.substring(1).split("/", -1);
+            if (parts.length >= 1 && parts[0].equals("_sandbox")) {
+                inspect(exchange, parts);
+                return;
+            }
+            apiCalls.incrementAndGet();
+            if (settings.latencyMillis > 0) {
+                Thread.sleep(settings.latencyMillis);
+            }
+            if (!authorized(exchange)) {
+                respond(exchange, 401, Map.of("error", "Unauthorized: invalid or missing api_key"));
+                return;
+            }
+            if (injectFault(exchange)) {
+                return;
+            }
+            String method = exchange.getRequestMethod();
+            if (parts.length >= 3 && !parts[0].equals(settings.workspace)) {
+                respond(exchange, 404, Map.of("error", "Workspace not found"));
+            } else if (method.equals("POST") && parts.length == 3 && parts[1].equals("images") && parts[2].equals("metadata")) {
+                batchUpdate(exchange);
+            } else if (method.equals("POST") && parts.length == 4 && parts[1].equals("images") && parts[3].equals("metadata")) {
+                singleUpdate(exchange, URLDecoder.decode(parts[2], StandardCharsets.UTF_8));
+            } else if (method.equals("GET") && parts.length == 3 && parts[1].equals("asynctasks")) {
+                taskStatus(exchange, URLDecoder.decode(parts[2], StandardCharsets.UTF_8));
+            } else {
+                respond(exchange, 404, Map.of("error", "Not found: " + method + " " + path));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            respond(exchange, 500, Map.of("error", "sandbox error: " + e));
+        }
+    }
+
+    private boolean authorized(HttpExchange exchange) {
+        String expected = settings.apiKey;
+        String query = exchange.getRequestURI().getRawQuery();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).equals("api_key")
+                        && URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8).equals(expected)) {
+                    return true;
+                }
+            }
+        }
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        return authorization != null && authorization.equals("Bearer " + expected);
+    }
+
+    private boolean injectFault(HttpExchange exchange) throws IOException {
+        long after = settings.outageAfterBatches;
+        if (settings.outage || (after >= 0 && acceptedBatches.get() >= after)) {
+            faultsInjected.incrementAndGet();
+            respond(exchange, 503, Map.of("error", "Service unavailable"));
+            return true;
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        if (settings.rateLimitShare > 0 && random.nextDouble() < settings.rateLimitShare) {
+            faultsInjected.incrementAndGet();
+            exchange.getResponseHeaders().set("Retry-After", String.valueOf(settings.retryAfterSeconds));
+            respond(exchange, 429, Map.of("error", "Too many requests"));
+            return true;
+        }
+        if (settings.serverErrorShare > 0 && random.nextDouble() < settings.serverErrorShare) {
+            faultsInjected.incrementAndGet();
+            respond(exchange, 500, Map.of("error", "Internal server error"));
+            return true;
+        }
+        return false;
+    }
+
+    private void batchUpdate(HttpExchange exchange) throws IOException {
+        JsonNode body = readJson(exchange);
+        String problem = body == null ? "body is not valid JSON" : ApiValidation.batchProblem(body);
+        if (problem != null) {
+            respond(exchange, 400, Map.of("error", problem));
+            return;
+        }
+        String taskId = UUID.randomUUID().toString();
+        long min = settings.taskMinMillis;
+        long duration = min + ThreadLocalRandom.current().nextLong(settings.taskMaxMillis - min + 1);
+        boolean fails = settings.taskFailureShare > 0 && ThreadLocalRandom.current().nextDouble() < settings.taskFailureShare;
+        SandboxTask task = new SandboxTask(taskId, body.get("updates"), System.nanoTime(), duration * 1_000_000L);
+        tasks.put(taskId, task);
+        acceptedBatches.incrementAndGet();
+        clock.schedule(() -> finish(task, fails), duration, TimeUnit.MILLISECONDS);
+        String url = "/" + settings.workspace + "/asynctasks/" + taskId;
+        respond(exchange, 202, Map.of("taskId", taskId, "url", url));
+    }
+
+    private void finish(SandboxTask task, boolean fails) {
+        if (fails) {
+            task.fail("Task failed: worker lost");
+            return;
+        }
+        List<Map<String, String>> failedItems = new ArrayList<>();
+        for (JsonNode update : task.updates()) {
+            String imageId = update.get("imageId").stringValue();
+            if (!store.apply(update, imageId, settings.openStore)) {
+                failedItems.add(Map.of("imageId", imageId, "error", "Image not found"));
+            }
+        }
+        task.complete(failedItems);
+    }
+
+    private void singleUpdate(HttpExchange exchange, String imageId) throws IOException {
+        JsonNode body = readJson(exchange);
+        String problem = body == null ? "body is not valid JSON" : ApiValidation.updateProblem(body, false);
+        if (problem != null) {
+            respond(exchange, 400, Map.of("error", problem));
+            return;
+        }
+        singleUpdates.incrementAndGet();
+        if (!store.apply(body, imageId, settings.openStore)) {
+            respond(exchange, 404, Map.of("error", "Image not found"));
+            return;
+        }
+        respond(exchange, 200, Map.of("success", true));
+    }
+
+    private void taskStatus(HttpExchange exchange, String taskId) throws IOException {
+        statusCalls.incrementAndGet();
+        SandboxTask task = tasks.get(taskId);
+        if (task == null) {
+            respond(exchange, 404, Map.of("error", "Task not found"));
+            return;
+        }
+        respond(exchange, 200, task.view(System.nanoTime()));
+    }
+
+    private void inspect(HttpExchange exchange, String[] parts) throws IOException {
+        if (parts.length == 3 && parts[1].equals("images")) {
+            String imageId = URLDecoder.decode(parts[2], StandardCharsets.UTF_8);
+            var image = store.image(imageId);
+            if (image.isEmpty()) {
+                respond(exchange, 404, Map.of("error", "Image not found"));
+            } else {
+                respond(exchange, 200, image.get());
+            }
+        } else if (parts.length == 2 && parts[1].equals("stats")) {
+            Map<String, Object> stats = new LinkedHashMap<>();
+            stats.put("images", store.size());
+            stats.put("stats", stats());
+            respond(exchange, 200, stats);
+        } else {
+            respond(exchange, 404, Map.of("error", "Not found"));
+        }
+    }
+
+    private static JsonNode readJson(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] bytes = in.readAllBytes();
+            return JSON.readTree(bytes);
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, Object body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+        AtomicLong next = new AtomicLong();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + next.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,91 @@
+package io.tagsync.sandbox;
+
+/**
+ * The sandbox's knobs. Every field can change while the server runs (tests turn faults on and off mid-run);
+ * fields are volatile, so a change is seen by the next request. Thread-safe.
+ */
+public final class SandboxSettings {
+
+    volatile String workspace = "demo";
+    volatile String apiKey = "sandbox-key";
+    /** Added to every API call before it is answered. */
+    volatile long latencyMillis;
+    /** How long a task takes, chosen evenly between the two for each task. */
+    volatile long taskMinMillis = 50;
+    volatile long taskMaxMillis = 200;
+    /** Shares of API calls answered {@code 429} (with {@code Retry-After}) and {@code 503}. */
+    volatile double rateLimitShare;
+    volatile double serverErrorShare;
+    volatile double retryAfterSeconds = 1;
+    /** Share of batch tasks that end {@code failed} without applying anything. */
+    volatile double taskFailureShare;
+    /** Every API call answers {@code 503} while this is on. */
+    volatile boolean outage;
+    /** Once this many batch requests have been accepted, the outage switches on; negative: never. */
+    volatile long outageAfterBatches = -1;
+    /** Accept any image ID (creating the image on first update) instead of only the seeded ones. */
+    volatile boolean openStore;
+
+    public SandboxSettings workspace(String value) {
+        workspace = value;
+        return this;
+    }
+
+    public SandboxSettings apiKey(String value) {
+        apiKey = value;
+        return this;
+    }
+
+    public SandboxSettings latencyMillis(long value) {
+        latencyMillis = value;
+        return this;
+    }
+
+    public SandboxSettings taskMillis(long min, long max) {
+        taskMinMillis = min;
+        taskMaxMillis = Math.max(min, max);
+        return this;
+    }
+
+    public SandboxSettings rateLimitShare(double share, double retryAfter) {
+        rateLimitShare = share;
+        retryAfterSeconds = retryAfter;
+        return this;
+    }
+
+    public SandboxSettings serverErrorShare(double share) {
+        serverErrorShare = share;
+        return this;
+    }
+
+    public SandboxSettings taskFailureShare(double share) {
+        taskFailureShare = share;
+        return this;
+    }
+
+    public SandboxSettings outage(boolean on) {
+        outage = on;
+        if (!on) {
+            outageAfterBatches = -1;
+        }
+        return this;
+    }
+
+    public SandboxSettings outageAfterBatches(long batches) {
+        outageAfterBatches = batches;
+        return this;
+    }
+
+    public SandboxSettings openStore(boolean open) {
+        openStore = open;
+        return this;
+    }
+
+    public String workspace() {
+        return workspace;
+    }
+
+    public String apiKey() {
+        return apiKey;
+    }
+}

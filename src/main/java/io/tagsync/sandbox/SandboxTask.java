@@ -1,0 +1,76 @@
+package io.tagsync.sandbox;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+
+/** One asynchronous batch task of the sandbox: created, then running with progress, then final. Thread-safe. */
+final class SandboxTask {
+
+    private final String taskId;
+    private final JsonNode updates;
+    private final long createdNanos;
+    private final long durationNanos;
+    private volatile Map<String, Object> finalView;
+
+    SandboxTask(String taskId, JsonNode updates, long createdNanos, long durationNanos) {
+        this.taskId = taskId;
+        this.updates = updates;
+        this.createdNanos = createdNanos;
+        this.durationNanos = Math.max(1, durationNanos);
+    }
+
+    JsonNode updates() {
+        return updates;
+    }
+
+    boolean isFinal() {
+        return finalView != null;
+    }
+
+    void complete(List<Map<String, String>> failedItems) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("totalProcessed", updates.size());
+        result.put("succeeded", updates.size() - failedItems.size());
+        result.put("failed", failedItems.size());
+        result.put("failedItems", failedItems);
+        Map<String, Object> view = base("completed");
+        view.put("progress", Map.of("current", updates.size(), "total", updates.size()));
+        view.put("result", result);
+        finalView = view;
+    }
+
+    void fail(String error) {
+        Map<String, Object> view = base("failed");
+        view.put("progress", null);
+        view.put("error", error);
+        finalView = view;
+    }
+
+    Map<String, Object> view(long nowNanos) {
+        Map<String, Object> done = finalView;
+        if (done != null) {
+            return done;
+        }
+        long elapsed = nowNanos - createdNanos;
+        if (elapsed < durationNanos / 5) {
+            Map<String, Object> view = base("created");
+            view.put("progress", null);
+            return view;
+        }
+        Map<String, Object> view = base("running");
+        long total = updates.size();
+        long current = Math.min(total - 1, Math.max(0, total * elapsed / durationNanos));
+        view.put("progress", Map.of("current", current, "total", total));
+        return view;
+    }
+
+    private Map<String, Object> base(String status) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("taskId", taskId);
+        view.put("status", status);
+        return view;
+    }
+}

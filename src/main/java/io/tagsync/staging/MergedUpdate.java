@@ -1,0 +1,89 @@
+package io.tagsync.staging;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+import io.tagsync.input.ImageUpdate;
+
+/**
+ * All the rows of one image folded into one update, equal to applying them one after the other: a later set
+ * of a key wins over an earlier set or remove of it, a later add of a tag over an earlier remove, and the
+ * other way round. Not thread-safe.
+ */
+public final class MergedUpdate {
+
+    private final String imageId;
+    private final Map<String, Object> metadata = new LinkedHashMap<>();
+    private final Set<String> removeMetadata = new LinkedHashSet<>();
+    private final Set<String> addTags = new LinkedHashSet<>();
+    private final Set<String> removeTags = new LinkedHashSet<>();
+    private final StringBuilder rows = new StringBuilder();
+    private long firstRow;
+    private long lastRow;
+
+    public MergedUpdate(String imageId) {
+        this.imageId = imageId;
+    }
+
+    public void apply(ImageUpdate update, long row) {
+        for (String key : update.removeMetadata()) {
+            metadata.remove(key);
+            removeMetadata.add(key);
+        }
+        for (Map.Entry<String, Object> entry : update.metadata().entrySet()) {
+            removeMetadata.remove(entry.getKey());
+            metadata.remove(entry.getKey());
+            metadata.put(entry.getKey(), entry.getValue());
+        }
+        for (String tag : update.removeTags()) {
+            addTags.remove(tag);
+            removeTags.add(tag);
+        }
+        for (String tag : update.addTags()) {
+            removeTags.remove(tag);
+            addTags.add(tag);
+        }
+        if (rows.isEmpty()) {
+            firstRow = row;
+        } else {
+            rows.append(',');
+        }
+        rows.append(row);
+        lastRow = row;
+    }
+
+    public String imageId() {
+        return imageId;
+    }
+
+    public Map<String, Object> metadata() {
+        return metadata;
+    }
+
+    public Set<String> removeMetadata() {
+        return removeMetadata;
+    }
+
+    public Set<String> addTags() {
+        return addTags;
+    }
+
+    public Set<String> removeTags() {
+        return removeTags;
+    }
+
+    /** The input rows folded in, comma-separated, in input order. */
+    public String rows() {
+        return rows.toString();
+    }
+
+    public long firstRow() {
+        return firstRow;
+    }
+
+    public long lastRow() {
+        return lastRow;
+    }
+}

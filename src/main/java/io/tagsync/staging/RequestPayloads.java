@@ -1,0 +1,147 @@
+package io.tagsync.staging;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Turns merged updates into request bodies of the API's shape, and stored bytes back into them. */
+public final class RequestPayloads {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private RequestPayloads() {
+    }
+
+    public static StagedRequest stage(int seq, List<MergedUpdate> updates) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(updates.size() * 96);
+        try (OutputStream gzip = new GZIPOutputStream(body, 1 << 14);
+             JsonGenerator json = JSON.createGenerator(gzip)) {
+            json.writeStartObject();
+            json.writeName("updates");
+            json.writeStartArray();
+            for (MergedUpdate update : updates) {
+                writeUpdate(json, update.imageId(), update.metadata(), update.removeMetadata(), update.addTags(),
+                        update.removeTags());
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        StringBuilder refs = new StringBuilder(updates.size() * 24);
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (MergedUpdate update : updates) {
+            refs.append(update.imageId()).append('\t').append(update.rows()).append('\n');
+            first = Math.min(first, update.firstRow());
+            last = Math.max(last, update.lastRow());
+        }
+        return new StagedRequest(seq, first, last, updates.size(), body.toByteArray(), gzip(refs.toString()));
+    }
+
+    /** Writes one update object; the fields without a change are left out. */
+    public static void writeUpdate(JsonGenerator json, String imageId, Map<String, Object> metadata,
+            Set<String> removeMetadata, Set<String> addTags, Set<String> removeTags) {
+        json.writeStartObject();
+        if (imageId != null) {
+            json.writeName("imageId");
+            json.writeString(imageId);
+        }
+        if (!metadata.isEmpty()) {
+            json.writeName("metadata");
+            json.writeStartObject();
+            for (Map.Entry<String, Object> entry : metadata.entrySet()) {
+                json.writeName(entry.getKey());
+                writeScalar(json, entry.getValue());
+            }
+            json.writeEndObject();
+        }
+        writeList(json, "removeMetadata", removeMetadata);
+        writeList(json, "addTags", addTags);
+        writeList(json, "removeTags", removeTags);
+        json.writeEndObject();
+    }
+
+    private static void writeList(JsonGenerator json, String name, Set<String> values) {
+        if (values.isEmpty()) {
+            return;
+        }
+        json.writeName(name);
+        json.writeStartArray();
+        for (String value : values) {
+            json.writeString(value);
+        }
+        json.writeEndArray();
+    }
+
+    private static void writeScalar(JsonGenerator json, Object value) {
+        if (value instanceof String text) {
+            json.writeString(text);
+        } else if (value instanceof Boolean flag) {
+            json.writeBoolean(flag);
+        } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            json.writeNumber(((Number) value).longValue());
+        } else if (value instanceof BigInteger big) {
+            json.writeNumber(big);
+        } else if (value instanceof BigDecimal decimal) {
+            json.writeNumber(decimal);
+        } else if (value instanceof Number number) {
+            json.writeNumber(number.doubleValue());
+        } else {
+            throw new IllegalArgumentException("not a metadata value: " + value);
+        }
+    }
+
+    /** The request body as it goes on the wire. */
+    public static byte[] body(byte[] storedPayload) {
+        return gunzip(storedPayload);
+    }
+
+    /** The image of each update, in request order, with the input rows folded into it. */
+    public static List<ImageRows> imageRows(byte[] storedImageRows) {
+        String text = new String(gunzip(storedImageRows), StandardCharsets.UTF_8);
+        List<ImageRows> result = new ArrayList<>();
+        int start = 0;
+        while (start < text.length()) {
+            int tab = text.indexOf('\t', start);
+            int end = text.indexOf('\n', tab);
+            result.add(new ImageRows(text.substring(start, tab), text.substring(tab + 1, end)));
+            start = end + 1;
+        }
+        return result;
+    }
+
+    public record ImageRows(String imageId, String rows) {
+    }
+
+    private static byte[] gzip(String text) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length() / 3 + 64);
+        try (OutputStream gzip = new GZIPOutputStream(bytes)) {
+            gzip.write(text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static byte[] gunzip(byte[] bytes) {
+        try (GZIPInputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.tagsync.staging;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.tagsync.TagsyncProperties;
+import io.tagsync.input.InputRow;
+import io.tagsync.input.UpdateReader;
+import io.tagsync.input.UpdateReaders;
+import io.tagsync.job.RunParameters;
+import io.tagsync.store.RequestStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.batch.core.scope.context.ChunkContext;
+
+/**
+ * Reads the whole input, rejects invalid rows, folds repeated image IDs into one update each and stores
+ * 1,000-update requests as {@code PENDING}. Runs in the step's single transaction: a staging that fails
+ * leaves nothing behind, and a completed one is never repeated on restart. Nothing is sent.
+ */
+public class StageTasklet implements Tasklet {
+
+    public static final int REQUEST_SIZE = 1000;
+    public static final String ROWS_READ = "tagsync.rowsRead";
+    public static final String ROWS_REJECTED = "tagsync.rowsRejected";
+    public static final String IMAGES = "tagsync.images";
+    public static final String REQUESTS = "tagsync.requests";
+
+    private static final Logger log = LoggerFactory.getLogger(StageTasklet.class);
+    private static final int REJECT_FLUSH = 1000;
+    private static final int REQUEST_FLUSH = 16;
+
+    private final RequestStore store;
+    private final TagsyncProperties.Input settings;
+
+    public StageTasklet(RequestStore store, TagsyncProperties.Input settings) {
+        this.store = store;
+        this.settings = settings;
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+        StepExecution step = contribution.getStepExecution();
+        RunParameters run = RunParameters.of(step);
+        long instanceId = run.instanceId();
+        long started = System.nanoTime();
+        store.clearStaged(instanceId);
+
+        UpdateMerger merger = new UpdateMerger();
+        List<InputRow.Rejected> rejects = new ArrayList<>();
+        long rows = 0;
+        long rejected = 0;
+        try (UpdateReader reader = UpdateReaders.open(Path.of(run.input()), settings)) {
+            for (InputRow row = reader.next(); row != null; row = reader.next()) {
+                rows++;
+                if (row instanceof InputRow.Valid valid) {
+                    merger.add(valid.update(), valid.row());
+                } else {
+                    rejects.add((InputRow.Rejected) row);
+                    rejected++;
+                    if (rejects.size() == REJECT_FLUSH) {
+                        store.insertRejects(instanceId, rejects);
+                        rejects.clear();
+                    }
+                }
+            }
+        }
+        if (!rejects.isEmpty()) {
+            store.insertRejects(instanceId, rejects);
+        }
+
+        int seq = 0;
+        List<MergedUpdate> batch = new ArrayList<>(REQUEST_SIZE);
+        List<StagedRequest> staged = new ArrayList<>(REQUEST_FLUSH);
+        for (MergedUpdate update : merger.updates()) {
+            batch.add(update);
+            if (batch.size() == REQUEST_SIZE) {
+                staged.add(RequestPayloads.stage(++seq, batch));
+                batch.clear();
+                if (staged.size() == REQUEST_FLUSH) {
+                    store.insertRequests(instanceId, staged);
+                    staged.clear();
+                }
+            }
+        }
+        if (!batch.isEmpty()) {
+            staged.add(RequestPayloads.stage(++seq, batch));
+        }
+        if (!staged.isEmpty()) {
+            store.insertRequests(instanceId, staged);
+        }
+
+        ExecutionContext context = step.getExecutionContext();
+        context.putLong(ROWS_READ, rows);
+        context.putLong(ROWS_REJECTED, rejected);
+        context.putLong(IMAGES, merger.size());
+        context.putLong(REQUESTS, seq);
+        contribution.incrementWriteCount(seq);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        log.info("Staged {} rows ({} rejected) as {} requests for {} images in {} s ({} rows/s)", rows, rejected, seq,
+                merger.size(), String.format("%.2f", seconds), Math.round(rows / Math.max(seconds, 1e-9)));
+        return RepeatStatus.FINISHED;
+    }
+}

@@ -1,0 +1,4 @@
+package io.tagsync.store;
+
+public record RejectedRow(String source, long row, long line, String imageId, String reason) {
+}

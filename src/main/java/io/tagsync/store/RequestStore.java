@@ -1,0 +1,160 @@
+package io.tagsync.store;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.tagsync.input.InputRow;
+import io.tagsync.staging.StagedRequest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * tagsync's tables beside the job repository: staged requests with their task IDs, rejected rows and
+ * failed items, all keyed by job instance so that restarts of a run see what earlier executions did.
+ * Thread-safe; each method that records a request's progress is one short transaction of its own (the
+ * process-indicator pattern), so that an acknowledged request is never lost to a later failure.
+ */
+@Repository
+public class RequestStore {
+
+    private static final int TEXT_LIMIT = 2000;
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+
+    public RequestStore(JdbcTemplate jdbc, TransactionTemplate transactions) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+    }
+
+    public void insertRequests(long instanceId, List<StagedRequest> requests) {
+        jdbc.batchUpdate("""
+                INSERT INTO batch_request (job_instance_id, seq, first_row, last_row, update_count, payload, image_rows, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')""", requests, requests.size(), (ps, request) -> {
+            ps.setLong(1, instanceId);
+            ps.setInt(2, request.seq());
+            ps.setLong(3, request.firstRow());
+            ps.setLong(4, request.lastRow());
+            ps.setInt(5, request.updateCount());
+            ps.setBytes(6, request.payload());
+            ps.setBytes(7, request.imageRows());
+        });
+    }
+
+    public void insertRejects(long instanceId, List<InputRow.Rejected> rows) {
+        jdbc.batchUpdate("""
+                INSERT INTO rejected_row (job_instance_id, source, row_no, line_no, image_id, reason)
+                VALUES (?, ?, ?, ?, ?, ?)""", rows, rows.size(), (ps, row) -> {
+            ps.setLong(1, instanceId);
+            ps.setString(2, clip(row.source(), 1000));
+            ps.setLong(3, row.row());
+            ps.setLong(4, row.line());
+            ps.setString(5, row.imageId() == null ? null : clip(row.imageId(), 500));
+            ps.setString(6, clip(row.reason(), TEXT_LIMIT));
+        });
+    }
+
+    /** Removes what a failed staging attempt left, so that staging again starts clean. */
+    public void clearStaged(long instanceId) {
+        jdbc.update("DELETE FROM failed_item WHERE job_instance_id = ?", instanceId);
+        jdbc.update("DELETE FROM batch_request WHERE job_instance_id = ?", instanceId);
+        jdbc.update("DELETE FROM rejected_row WHERE job_instance_id = ?", instanceId);
+    }
+
+    public List<Long> requestIds(long instanceId, RequestStatus status) {
+        return jdbc.queryForList("SELECT id FROM batch_request WHERE job_instance_id = ? AND status = ? ORDER BY seq",
+                Long.class, instanceId, status.name());
+    }
+
+    public byte[] payload(long requestId) {
+        return jdbc.queryForObject("SELECT payload FROM batch_request WHERE id = ?", byte[].class, requestId);
+    }
+
+    public byte[] imageRows(long requestId) {
+        return jdbc.queryForObject("SELECT image_rows FROM batch_request WHERE id = ?", byte[].class, requestId);
+    }
+
+    public void markSubmitted(long requestId, String taskId, String taskUrl) {
+        jdbc.update("""
+                UPDATE batch_request SET status = 'SUBMITTED', task_id = ?, task_url = ?, attempts = attempts + 1,
+                       submitted_at = ? WHERE id = ?""",
+                clip(taskId, 200), taskUrl == null ? null : clip(taskUrl, 2000), Timestamp.from(Instant.now()), requestId);
+    }
+
+    public List<SubmittedRequest> submitted(long instanceId) {
+        return jdbc.query("""
+                SELECT id, seq, task_id, attempts, submitted_at FROM batch_request
+                WHERE job_instance_id = ? AND status = 'SUBMITTED' ORDER BY seq""",
+                (rs, i) -> new SubmittedRequest(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getInt(4),
+                        rs.getTimestamp(5).toInstant()),
+                instanceId);
+    }
+
+    /** Records a final outcome and its failed items in one transaction. */
+    public void finish(long instanceId, long requestId, RequestStatus status, long succeeded, String error,
+            List<FailedItem> items) {
+        transactions.executeWithoutResult(tx -> {
+            jdbc.update("DELETE FROM failed_item WHERE request_id = ?", requestId);
+            jdbc.batchUpdate("""
+                    INSERT INTO failed_item (job_instance_id, request_id, image_id, input_rows, task_id, error)
+                    VALUES (?, ?, ?, ?, ?, ?)""", items, 500, (ps, item) -> {
+                ps.setLong(1, instanceId);
+                ps.setLong(2, requestId);
+                ps.setString(3, clip(item.imageId(), 500));
+                ps.setString(4, clip(item.inputRows(), TEXT_LIMIT));
+                ps.setString(5, item.taskId());
+                ps.setString(6, clip(item.error(), TEXT_LIMIT));
+            });
+            jdbc.update("""
+                    UPDATE batch_request SET status = ?, succeeded = ?, failed = ?, error = ?, finished_at = ?
+                    WHERE id = ?""",
+                    status.name(), succeeded, items.size(), error == null ? null : clip(error, TEXT_LIMIT),
+                    Timestamp.from(Instant.now()), requestId);
+        });
+    }
+
+    public RunCounts counts(long instanceId) {
+        Map<RequestStatus, Long> byStatus = new EnumMap<>(RequestStatus.class);
+        long[] totals = new long[3];
+        jdbc.query("""
+                SELECT status, COUNT(*), COALESCE(SUM(update_count), 0), COALESCE(SUM(succeeded), 0)
+                FROM batch_request WHERE job_instance_id = ? GROUP BY status""", (RowCallbackHandler) rs -> {
+            long requests = rs.getLong(2);
+            byStatus.put(RequestStatus.valueOf(rs.getString(1)), requests);
+            totals[0] += requests;
+            totals[1] += rs.getLong(3);
+            totals[2] += rs.getLong(4);
+        }, instanceId);
+        Long rejects = jdbc.queryForObject("SELECT COUNT(*) FROM rejected_row WHERE job_instance_id = ?", Long.class,
+                instanceId);
+        Long failed = jdbc.queryForObject("SELECT COUNT(*) FROM failed_item WHERE job_instance_id = ?", Long.class,
+                instanceId);
+        return new RunCounts(totals[0], totals[1], byStatus, rejects, totals[2], failed);
+    }
+
+    public void forEachReject(long instanceId, Consumer<RejectedRow> action) {
+        jdbc.query("""
+                SELECT source, row_no, line_no, image_id, reason FROM rejected_row
+                WHERE job_instance_id = ? ORDER BY source, row_no""", (RowCallbackHandler) rs -> action.accept(
+                new RejectedRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5))),
+                instanceId);
+    }
+
+    public void forEachFailedItem(long instanceId, Consumer<FailedItem> action) {
+        jdbc.query("""
+                SELECT f.image_id, f.input_rows, f.task_id, f.error FROM failed_item f
+                JOIN batch_request r ON r.id = f.request_id
+                WHERE f.job_instance_id = ? ORDER BY r.seq, f.id""", (RowCallbackHandler) rs -> action.accept(
+                new FailedItem(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))), instanceId);
+    }
+
+    private static String clip(String text, int limit) {
+        return text.length() <= limit ? text : text.substring(0, limit - 1) + "…";
+    }
+}
