@@ -192,7 +192,8 @@ public final class SandboxServer implements AutoCloseable {
         String taskId = UUID.randomUUID().toString();
         long min = settings.taskMinMillis;
         long duration = min + ThreadLocalRandom.current().nextLong(settings.taskMaxMillis - min + 1);
-        boolean fails = settings.taskFailureShare > 0 && ThreadLocalRandom.current().nextDouble() < settings.taskFailureShare;
+        boolean fails = settings.failNextTasks.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+                || (settings.taskFailureShare > 0 && ThreadLocalRandom.current().nextDouble() < settings.taskFailureShare);
         SandboxTask task = new SandboxTask(taskId, body.get("updates"), System.nanoTime(), duration * 1_000_000L);
         tasks.put(taskId, task);
         acceptedBatches.incrementAndGet();

@@ -19,6 +19,8 @@ public final class SandboxSettings {
     volatile double retryAfterSeconds = 1;
     /** Share of batch tasks that end {@code failed} without applying anything. */
     volatile double taskFailureShare;
+    /** The next this-many batch tasks end {@code failed}, whatever the share above. */
+    final java.util.concurrent.atomic.AtomicInteger failNextTasks = new java.util.concurrent.atomic.AtomicInteger();
     /** Every API call answers {@code 503} while this is on. */
     volatile boolean outage;
     /** Once this many batch requests have been accepted, the outage switches on; negative: never. */
@@ -60,6 +62,11 @@ public final class SandboxSettings {
 
     public SandboxSettings taskFailureShare(double share) {
         taskFailureShare = share;
+        return this;
+    }
+
+    public SandboxSettings failNextTasks(int tasks) {
+        failNextTasks.set(tasks);
         return this;
     }
 

@@ -1,0 +1,92 @@
+package io.tagsync.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import io.tagsync.cli.ExitCodes;
+import io.tagsync.sandbox.ImageStore;
+import org.junit.jupiter.api.Test;
+
+/** A run that fails mid-way and is rerun with the same command. */
+class RestartTest extends JobTestSupport {
+
+    @Test
+    void rerunAfterAnOutageSendsOnlyWhatWasNotAcknowledgedAndEndsExact() throws IOException {
+        Path input = dir.resolve("outage.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 10_000, 1, 2, 7);
+        store.seed(generated.imageIds);
+        sandbox.settings().outageAfterBatches(3);
+
+        int first = run(input, "outage");
+
+        assertThat(first).isEqualTo(ExitCodes.FAILED);
+        long instance = instanceOf(input, "outage");
+        long acknowledged = count("SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ? AND status <> 'PENDING'", instance);
+        long acceptedBeforeRestart = sandbox.stats().acceptedBatches();
+        assertThat(acknowledged).isBetween(3L, 9L).isEqualTo(acceptedBeforeRestart);
+        assertThat(count("SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ?", instance)).isEqualTo(10);
+
+        sandbox.settings().outage(false);
+        int second = run(input, "outage");
+
+        assertThat(second).isEqualTo(ExitCodes.OK);
+        assertThat(sandbox.stats().acceptedBatches()).as("each request accepted exactly once").isEqualTo(10);
+        assertThat(count("SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ?", instance))
+                .as("nothing staged twice").isEqualTo(10);
+        assertThat(count("SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ? AND status = 'COMPLETED'", instance))
+                .isEqualTo(10);
+        assertThat(count("""
+                SELECT COUNT(*) FROM BATCH_STEP_EXECUTION s JOIN BATCH_JOB_EXECUTION e
+                  ON e.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID
+                WHERE e.JOB_INSTANCE_ID = ? AND s.STEP_NAME = 'stage'""", instance)).as("staged once").isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = ?", instance)).isEqualTo(2);
+        assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
+        assertThat(generated.imageIds).allSatisfy(id ->
+                assertThat(store.image(id).map(ImageStore.Image::updates)).contains(1));
+    }
+
+    @Test
+    void failedTasksAreResubmittedUntilTheyComplete() throws IOException {
+        Path input = dir.resolve("flaky-tasks.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 5_000, 1, 3, 11);
+        store.seed(generated.imageIds);
+        sandbox.settings().failNextTasks(3);
+
+        int exit = run(input, "flaky-tasks");
+
+        assertThat(exit).isEqualTo(ExitCodes.OK);
+        assertThat(sandbox.stats().acceptedBatches()).as("5 requests, 3 of them twice").isEqualTo(8);
+        assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
+        long instance = instanceOf(input, "flaky-tasks");
+        assertThat(count("SELECT COALESCE(SUM(attempts), 0) FROM batch_request WHERE job_instance_id = ?", instance))
+                .isEqualTo(8);
+    }
+
+    @Test
+    void aTaskThatFailsOnEveryAttemptReportsEachOfItsImagesWithItsRows() throws IOException {
+        Path input = dir.resolve("doomed-task.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 1_500, 1, 1, 5);
+        store.seed(generated.imageIds);
+        sandbox.settings().failNextTasks(6); // two requests, three attempts each
+
+        int exit = run(input, "doomed-task");
+
+        assertThat(exit).isEqualTo(ExitCodes.PARTIAL);
+        long instance = instanceOf(input, "doomed-task");
+        long failedUpdates = count(
+                "SELECT COALESCE(SUM(update_count), 0) FROM batch_request WHERE job_instance_id = ? AND status = 'FAILED'",
+                instance);
+        assertThat(failedUpdates).isEqualTo(1500);
+        assertThat(sandbox.stats().acceptedBatches()).isEqualTo(6);
+        assertThat(count("SELECT COUNT(*) FROM failed_item WHERE job_instance_id = ?", instance)).isEqualTo(failedUpdates);
+        assertThat(java.nio.file.Files.readAllLines(reportDir("doomed-task").resolve("failed-items.csv")))
+                .hasSize((int) failedUpdates + 1)
+                .allSatisfy(line -> assertThat(line).matches("imageId,taskId,error,rows|gen-\\d{6},[0-9a-f-]+,task failed: .*,\\d+"));
+    }
+
+    private long count(String sql, long instance) {
+        return jdbc.queryForObject(sql, Long.class, instance);
+    }
+}
