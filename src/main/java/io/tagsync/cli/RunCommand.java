@@ -121,6 +121,7 @@ public class RunCommand {
             return input.getMessage();
         }
         for (Throwable failure : execution.getAllFailureExceptions()) {
+            log.error("Unexpected failure", failure);
             return String.valueOf(failure.getMessage());
         }
         return execution.getExitStatus().getExitDescription();

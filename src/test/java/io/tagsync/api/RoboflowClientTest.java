@@ -1,0 +1,152 @@
+package io.tagsync.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import io.tagsync.TagsyncProperties;
+import io.tagsync.TagsyncProperties.AuthMode;
+import io.tagsync.job.RunParameters;
+import io.tagsync.sandbox.ImageStore;
+import io.tagsync.sandbox.SandboxServer;
+import io.tagsync.sandbox.SandboxSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The client against the sandbox: authentication, the API's validation, and the retry classes. */
+class RoboflowClientTest {
+
+    private static final String KEY = "k-" + Long.toHexString(System.nanoTime());
+
+    private SandboxServer sandbox;
+    private ImageStore store;
+
+    @BeforeEach
+    void start() throws IOException {
+        store = new ImageStore();
+        store.seed(List.of("a", "b"));
+        sandbox = SandboxServer.start(new SandboxSettings().workspace("ws").apiKey(KEY).taskMillis(10, 30), store, 0);
+    }
+
+    @AfterEach
+    void stop() {
+        sandbox.close();
+    }
+
+    private RoboflowClient client(AuthMode auth, String key, String workspace) {
+        TagsyncProperties.Api settings = new TagsyncProperties.Api(URI.create("https://unused"), key, null, auth,
+                Duration.ofSeconds(2), Duration.ofSeconds(5), 3, Duration.ofMillis(5), Duration.ofMillis(20));
+        return RoboflowClient.create(settings, key, sandbox.url(), workspace);
+    }
+
+    private static byte[] json(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private TaskStatus awaitFinal(RoboflowClient client, String taskId) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            TaskStatus status = client.taskStatus(taskId);
+            if (status.isFinal()) {
+                return status;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("task " + taskId + " never finished");
+    }
+
+    @Test
+    void batchTaskCompletesWithFailedItemsForUnknownImages() throws InterruptedException {
+        for (AuthMode auth : AuthMode.values()) {
+            RoboflowClient client = client(auth, KEY, "ws");
+            TaskRef task = client.submitBatch(json("""
+                    {"updates":[{"imageId":"a","metadata":{"n":1},"addTags":["x"]},{"imageId":"zz","addTags":["x"]}]}"""));
+            assertThat(task.url()).endsWith("/ws/asynctasks/" + task.taskId());
+
+            TaskStatus status = awaitFinal(client, task.taskId());
+
+            assertThat(status.status()).isEqualTo("completed");
+            assertThat(status.result().succeeded()).isEqualTo(1);
+            assertThat(status.result().failedItems()).containsExactly(new TaskStatus.FailedItem("zz", "Image not found"));
+        }
+        assertThat(store.image("a").orElseThrow().tags()).containsExactly("x");
+    }
+
+    @Test
+    void wrongOrMissingKeyIsAnAuthFailureWithoutTheKeyInTheMessage() {
+        assertThatThrownBy(() -> client(AuthMode.QUERY, "wrong-key", "ws").taskStatus("t"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ApiException.Kind.AUTH);
+                    assertThat(e.status()).isEqualTo(401);
+                    assertThat(e.getMessage()).doesNotContain("wrong-key");
+                });
+    }
+
+    @Test
+    void theServerRefusesAWholeBatchForOneInvalidUpdate() {
+        RoboflowClient client = client(AuthMode.QUERY, KEY, "ws");
+        for (String body : List.of(
+                "{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"x\"]},{\"imageId\":\"b\",\"addTags\":[\"two words\"]}]}",
+                "{\"updates\":[{\"imageId\":\"a\",\"metadata\":{\"k\":1},\"removeMetadata\":[\"k\"]}]}",
+                "{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"t\"],\"removeTags\":[\"t\"]}]}",
+                "{\"updates\":[{\"imageId\":\"a\"}]}",
+                "{\"updates\":[{\"imageId\":\"a\",\"metadata\":{\"k\":[1]}}]}",
+                "{\"updates\":[]}")) {
+            assertThatThrownBy(() -> client.submitBatch(json(body))).as(body)
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.kind()).isEqualTo(ApiException.Kind.BAD_REQUEST));
+        }
+        assertThat(sandbox.stats().acceptedBatches()).isZero();
+        assertThat(store.image("a").orElseThrow().updates()).isZero();
+    }
+
+    @Test
+    void singleUpdateAppliesAtOnceAndAnswers404ForAnUnknownImage() {
+        RoboflowClient client = client(AuthMode.BEARER, KEY, "ws");
+        client.updateSingle("b", json("{\"metadata\":{\"reviewed\":true}}"));
+        assertThat(store.image("b").orElseThrow().metadata()).containsEntry("reviewed", true);
+
+        assertThatThrownBy(() -> client.updateSingle("nope", json("{\"addTags\":[\"x\"]}")))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.kind()).isEqualTo(ApiException.Kind.NOT_FOUND));
+    }
+
+    @Test
+    void anotherWorkspaceIsNotFound() {
+        assertThatThrownBy(() -> client(AuthMode.QUERY, KEY, "other").submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"x\"]}]}")))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.kind()).isEqualTo(ApiException.Kind.NOT_FOUND));
+    }
+
+    @Test
+    void serverErrorsAreRetriedUntilTheAttemptsRunOut() {
+        RoboflowClient client = client(AuthMode.QUERY, KEY, "ws");
+        sandbox.settings().outage(true);
+
+        assertThatThrownBy(() -> client.taskStatus("t"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.kind()).isEqualTo(ApiException.Kind.TRANSIENT));
+        assertThat(client.calls()).isEqualTo(3);
+        assertThat(client.retries()).isEqualTo(2);
+    }
+
+    @Test
+    void rateLimitingPausesForRetryAfterAndThenSucceeds() throws InterruptedException {
+        RoboflowClient client = client(AuthMode.QUERY, KEY, "ws");
+        sandbox.settings().rateLimitShare(0.5, 0.05);
+
+        for (int i = 0; i < 20; i++) {
+            TaskRef task = client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"t" + i + "\"]}]}"));
+            assertThat(task.taskId()).isNotBlank();
+        }
+        assertThat(client.retries()).isPositive();
+        assertThat(sandbox.stats().acceptedBatches()).isEqualTo(20);
+    }
+
+    @Test
+    void runParametersCarryNoKey() {
+        assertThat(RunParameters.toJobParameters("/in.csv", "ws", "2026-11-29", sandbox.url(), 8, null).toString())
+                .doesNotContain(KEY);
+    }
+}

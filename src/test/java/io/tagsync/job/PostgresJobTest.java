@@ -1,0 +1,80 @@
+package io.tagsync.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import io.tagsync.cli.ExitCodes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole job and a restart on the PostgreSQL server at 127.0.0.1:5432 (database {@code test}), in a
+ * schema of its own that the migrations create from nothing. With {@code CI=true} an unreachable server
+ * fails the test; elsewhere it is skipped with a message.
+ */
+class PostgresJobTest extends JobTestSupport {
+
+    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/test";
+    private static final String SCHEMA = "tagsync_it_" + Long.toHexString(System.nanoTime());
+
+    @BeforeAll
+    static void createSchema() {
+        try (Connection connection = DriverManager.getConnection(SERVER, "postgres", "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA " + SCHEMA);
+        } catch (SQLException e) {
+            String message = "PostgreSQL at " + SERVER + " is unreachable (" + e.getMessage() + ")";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(message);
+            }
+            Assumptions.abort(message + "; start it to run this test");
+        }
+    }
+
+    @AfterAll
+    static void dropSchema() throws SQLException {
+        try (Connection connection = DriverManager.getConnection(SERVER, "postgres", "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        }
+    }
+
+    @DynamicPropertySource
+    static void postgres(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> SERVER + "?currentSchema=" + SCHEMA);
+        registry.add("spring.datasource.username", () -> "postgres");
+        registry.add("spring.datasource.password", () -> "");
+        registry.add("spring.flyway.schemas", () -> SCHEMA);
+    }
+
+    @Test
+    void runsAndRestartsOnPostgres() throws IOException {
+        assertThat(jdbc.queryForObject("SELECT current_schema()", String.class)).isEqualTo(SCHEMA);
+        Path input = dir.resolve("pg.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 3_000, 1, 4, 3);
+        store.seed(generated.imageIds);
+        sandbox.settings().outageAfterBatches(1);
+
+        assertThat(run(input, "pg")).isEqualTo(ExitCodes.FAILED);
+        sandbox.settings().outage(false);
+        assertThat(run(input, "pg")).isEqualTo(ExitCodes.OK);
+
+        assertThat(sandbox.stats().acceptedBatches()).isEqualTo(3);
+        assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
+        long instance = instanceOf(input, "pg");
+        assertThat(jdbc.queryForObject(
+                "SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ? AND status = 'COMPLETED'", Long.class,
+                instance)).isEqualTo(3);
+    }
+}
