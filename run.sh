@@ -5,9 +5,16 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 jar="$here/target/tagsync.jar"
 
-if [ ! -f "$jar" ] || [ -n "$(find "$here/src/main" "$here/pom.xml" -newer "$jar" -print -quit)" ]; then
-  echo "Building tagsync..." >&2
-  mvn -q -B -f "$here/pom.xml" -DskipTests package >&2
+stale() { [ ! -f "$jar" ] || [ -n "$(find "$here/src/main" "$here/pom.xml" -newer "$jar" -print -quit)" ]; }
+if stale; then
+  mkdir -p "$here/target"
+  exec 9>"$here/target/.build.lock"
+  flock 9                      # two commands started together build once
+  if stale; then
+    echo "Building tagsync..." >&2
+    mvn -q -B -f "$here/pom.xml" -DskipTests package >&2
+  fi
+  exec 9>&-
 fi
 
 extra=()

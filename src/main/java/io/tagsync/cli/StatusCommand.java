@@ -56,18 +56,18 @@ public class StatusCommand {
             out.println("No runs yet.");
             return ExitCodes.OK;
         }
-        out.printf("%-5s %-12s %-10s %-28s %-10s %-20s %9s %8s %9s %9s %7s %8s  %s%n", "RUN", "RUN KEY", "WORKSPACE",
-                "STATE", "STARTED", "", "DURATION", "REQUESTS", "SUBMITTED", "COMPLETED", "FAILED", "REJECTED", "INPUT");
+        TextTable table = new TextTable("RUN", "RUN KEY", "WORKSPACE", "STATE", "STARTED", "DURATION", "REQUESTS",
+                "PENDING", "SUBMITTED", "COMPLETED", "FAILED", "REJECTED", "INPUT").rightAlign(0, 5, 6, 7, 8, 9, 10, 11);
         for (RunLine run : runs) {
-            String state = run.status() + ("COMPLETED".equals(run.status()) && !"COMPLETED".equals(run.exitCode())
-                    ? " (" + run.exitCode() + ")" : "");
-            String started = run.started() == null ? "-" : run.started().toLocalDateTime().withNano(0).toString();
-            String duration = run.started() == null ? "-" : format(Duration.between(run.started().toInstant(),
+            String state = "COMPLETED".equals(run.status()) && !"COMPLETED".equals(run.exitCode())
+                    ? run.exitCode() : run.status();
+            String started = run.started() == null ? null : run.started().toLocalDateTime().withNano(0).toString();
+            String duration = run.started() == null ? null : format(Duration.between(run.started().toInstant(),
                     run.ended() == null ? java.time.Instant.now() : run.ended().toInstant()));
-            out.printf("%-5d %-12s %-10s %-28s %-31s %9s %8d %9d %9d %7d %8d  %s%n", run.run(), run.runKey(),
-                    run.workspace(), state, started, duration, run.requests(), run.submitted(), run.completed(),
-                    run.failed(), run.rejected(), run.input());
+            table.add(run.run(), run.runKey(), run.workspace(), state, started, duration, run.requests(), run.pending(),
+                    run.submitted(), run.completed(), run.failed(), run.rejected(), run.input());
         }
+        table.print(out);
         return ExitCodes.OK;
     }
 
