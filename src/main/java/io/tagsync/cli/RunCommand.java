@@ -7,6 +7,15 @@ import java.nio.file.Path;
 import io.tagsync.api.ApiClientFactory;
 import io.tagsync.api.ApiException;
 import io.tagsync.input.InputException;
+import io.tagsync.input.InputFingerprint;
+import io.tagsync.input.UpdateReaders;
+import io.tagsync.job.RunLock;
+import io.tagsync.staging.StageTasklet;
+import io.tagsync.submission.RejectLimit;
+import io.tagsync.submission.SubmitTasklet;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
 import io.tagsync.job.RunParameters;
 import io.tagsync.job.TagsyncJobConfiguration;
 import io.tagsync.reporting.ReportTasklet;
@@ -34,8 +43,11 @@ public class RunCommand {
     private final JobRepository jobRepository;
     private final Job tagsyncJob;
     private final ApiClientFactory clients;
+    private final DataSource dataSource;
 
-    public RunCommand(JobOperator jobOperator, JobRepository jobRepository, Job tagsyncJob, ApiClientFactory clients) {
+    public RunCommand(JobOperator jobOperator, JobRepository jobRepository, Job tagsyncJob, ApiClientFactory clients,
+            DataSource dataSource) {
+        this.dataSource = dataSource;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.tagsyncJob = tagsyncJob;
@@ -47,21 +59,47 @@ public class RunCommand {
             System.err.println("tagsync: no API key: set ROBOFLOW_API_KEY (or tagsync.api.key-file)");
             return ExitCodes.BAD_KEY;
         }
+        RejectLimit.parse(options.maxRejects());
         JobParameters parameters = RunParameters.toJobParameters(options.input().toString(), options.workspace(),
-                options.runKey(), options.apiUrl(), options.concurrency(), options.reportDir());
+                options.runKey(), options.apiUrl(), options.concurrency(), options.reportDir(), options.maxRejects());
+        String run = "input " + options.input() + ", workspace " + options.workspace() + ", run key " + options.runKey();
+        Optional<RunLock> lock;
+        try {
+            lock = RunLock.tryAcquire(dataSource, options.input() + "\n" + options.workspace() + "\n" + options.runKey());
+        } catch (SQLException e) {
+            System.err.println("tagsync: cannot reach the job repository: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
+        if (lock.isEmpty()) {
+            System.err.println("tagsync: the run (" + run + ") is being worked on by another live process; "
+                    + "wait for it to end, or stop it (SIGTERM) and rerun this command");
+            return ExitCodes.FAILED;
+        }
+        try (RunLock held = lock.get()) {
+            return launch(options, parameters);
+        }
+    }
+
+    private int launch(RunOptions options, JobParameters parameters) {
         JobExecution last = jobRepository.getLastJobExecution(TagsyncJobConfiguration.JOB_NAME, parameters);
         if (last != null) {
             if (last.getStatus().isRunning()) {
-                System.err.println("tagsync: run " + last.getJobInstance().getInstanceId() + " (input " + options.input()
-                        + ", workspace " + options.workspace() + ", run key " + options.runKey()
-                        + ") is already running as execution " + last.getId() + ", started " + last.getStartTime());
-                return ExitCodes.FAILED;
+                // We hold the run's lock, so the process that left it running is gone (kill -9, a lost host).
+                log.warn("Execution {} of run {} was left {} by a process that is gone; recovering it", last.getId(),
+                        last.getJobInstance().getInstanceId(), last.getStatus());
+                jobOperator.recover(last);
+                last = jobRepository.getJobExecution(last.getId());
             }
             if (last.getStatus() == BatchStatus.COMPLETED) {
                 System.out.println("Run " + last.getJobInstance().getInstanceId() + " (run key " + options.runKey()
                         + ") already completed; use another --run-key to apply the input again.");
                 printSavedSummary(last);
                 return exitCode(last);
+            }
+            String changed = inputChange(last, options);
+            if (changed != null) {
+                System.err.println("tagsync: " + changed);
+                return ExitCodes.FAILED;
             }
             log.info("Restarting run {} after execution {} ended {}", last.getJobInstance().getInstanceId(), last.getId(),
                     last.getStatus());
@@ -82,6 +120,32 @@ public class RunCommand {
             }
         }
         return code;
+    }
+
+    /** Why the run must not restart on this input, or null when the input is what was staged. */
+    private String inputChange(JobExecution last, RunOptions options) {
+        StepExecution stage = jobRepository.getLastStepExecution(last.getJobInstance(), "stage");
+        if (stage == null || stage.getStatus() != BatchStatus.COMPLETED) {
+            return null; // nothing staged yet: staging will read the input as it is now
+        }
+        String staged = stage.getExecutionContext().getString(StageTasklet.FINGERPRINT, null);
+        if (staged == null) {
+            return null;
+        }
+        String now;
+        try {
+            now = InputFingerprint.of(UpdateReaders.files(options.input())).toString();
+        } catch (InputException e) {
+            now = "unreadable: " + e.getMessage();
+        }
+        if (staged.equals(now)) {
+            return null;
+        }
+        long instance = last.getJobInstance().getInstanceId();
+        return "the input changed since run " + instance + " staged it (then " + InputFingerprint.parse(staged).describe()
+                + "; now " + (now.startsWith("unreadable") ? now : InputFingerprint.parse(now).describe()) + "). "
+                + "Restarting would send what was staged from the old input. To apply the input as it is now, start "
+                + "a new run: add --run-key=" + options.runKey() + "-2 (or another new key).";
     }
 
     /** 0 or 4 for a completed run, otherwise by the failure's cause. */
@@ -119,6 +183,13 @@ public class RunCommand {
         InputException input = cause(execution, InputException.class);
         if (input != null) {
             return input.getMessage();
+        }
+        SubmitTasklet.RejectLimitExceededException rejects = cause(execution, SubmitTasklet.RejectLimitExceededException.class);
+        if (rejects != null) {
+            return rejects.getMessage();
+        }
+        if (execution.getStatus() == BatchStatus.STOPPED) {
+            return "stopped at a safe point";
         }
         for (Throwable failure : execution.getAllFailureExceptions()) {
             log.error("Unexpected failure", failure);

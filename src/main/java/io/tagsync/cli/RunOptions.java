@@ -9,7 +9,12 @@ import io.tagsync.TagsyncProperties;
 import org.springframework.boot.ApplicationArguments;
 
 /** The options of {@code run}: {@code --input}, {@code --workspace} and the optional rest. */
-public record RunOptions(Path input, String workspace, String runKey, URI apiUrl, int concurrency, Path reportDir) {
+public record RunOptions(Path input, String workspace, String runKey, URI apiUrl, int concurrency, Path reportDir,
+        String maxRejects) {
+
+    public RunOptions(Path input, String workspace, String runKey, URI apiUrl, int concurrency, Path reportDir) {
+        this(input, workspace, runKey, apiUrl, concurrency, reportDir, null);
+    }
 
     public static RunOptions from(ApplicationArguments args, TagsyncProperties properties) {
         String input = option(args, "input");
@@ -27,7 +32,8 @@ public record RunOptions(Path input, String workspace, String runKey, URI apiUrl
                 runKey == null ? LocalDate.now().toString() : runKey,
                 apiUrl == null ? properties.api().url() : URI.create(apiUrl),
                 concurrency == null ? properties.submit().concurrency() : Integer.parseInt(concurrency),
-                reportDir == null ? null : Path.of(reportDir).toAbsolutePath().normalize());
+                reportDir == null ? null : Path.of(reportDir).toAbsolutePath().normalize(),
+                option(args, "max-rejects"));
     }
 
     static String option(ApplicationArguments args, String name) {

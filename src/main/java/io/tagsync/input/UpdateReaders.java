@@ -1,20 +1,119 @@
 package io.tagsync.input;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 
 import io.tagsync.TagsyncProperties;
 
-/** Picks the reader for an input by its extension. */
+/**
+ * Opens an input — one file, or a directory of part files read in name order as one input — with the reader
+ * its format needs. The format comes from the file extension.
+ */
 public final class UpdateReaders {
+
+    public enum Format { CSV }
 
     private UpdateReaders() {
     }
 
-    public static UpdateReader open(Path input, TagsyncProperties.Input settings) {
-        String name = input.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        if (name.endsWith(".csv") || name.endsWith(".csv.gz")) {
-            return new CsvUpdateReader(input, settings);
+    /** The files of an input, in reading order; fails on an empty directory or one that mixes formats. */
+    public static List<Path> files(Path input) {
+        if (!Files.isDirectory(input)) {
+            if (!Files.exists(input)) {
+                throw new InputException(input + ": no such file or directory");
+            }
+            format(input);
+            return List.of(input);
         }
-        throw new InputException(input + ": unsupported input format (expected .csv or .csv.gz)");
+        List<Path> files;
+        try (Stream<Path> entries = Files.list(input)) {
+            files = entries.filter(Files::isRegularFile)
+                    .filter(file -> !file.getFileName().toString().startsWith(".")
+                            && !file.getFileName().toString().startsWith("_"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new InputException(input + ": cannot list the directory: " + e.getMessage(), e);
+        }
+        if (files.isEmpty()) {
+            throw new InputException(input + ": the directory holds no input files");
+        }
+        Format first = format(files.get(0));
+        for (Path file : files) {
+            if (format(file) != first) {
+                throw new InputException(input + ": the directory mixes formats (" + files.get(0).getFileName() + " and "
+                        + file.getFileName() + "); one input holds one format");
+            }
+        }
+        return files;
+    }
+
+    public static Format format(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".csv") || name.endsWith(".csv.gz")) {
+            return Format.CSV;
+        }
+        throw new InputException(file + ": unsupported input format (expected .csv or .csv.gz)");
+    }
+
+    /** A reader over all the files of the input, one after the other. */
+    public static UpdateReader open(List<Path> files, TagsyncProperties.Input settings) {
+        if (files.size() == 1) {
+            return open(files.get(0), settings);
+        }
+        return new SequenceReader(files, settings);
+    }
+
+    public static UpdateReader open(Path file, TagsyncProperties.Input settings) {
+        return switch (format(file)) {
+            case CSV -> new CsvUpdateReader(file, settings);
+        };
+    }
+
+    /** Reads files one after another; each is opened (and its header checked) when the previous ends. */
+    private static final class SequenceReader implements UpdateReader {
+
+        private final List<Path> files;
+        private final TagsyncProperties.Input settings;
+        private int next;
+        private UpdateReader current;
+
+        SequenceReader(List<Path> files, TagsyncProperties.Input settings) {
+            this.files = files;
+            this.settings = settings;
+            // Check every header before the first row is read, so that a bad last file fails the run early.
+            for (Path file : files) {
+                open(file, settings).close();
+            }
+        }
+
+        @Override
+        public InputRow next() {
+            while (true) {
+                if (current == null) {
+                    if (next == files.size()) {
+                        return null;
+                    }
+                    current = open(files.get(next++), settings);
+                }
+                InputRow row = current.next();
+                if (row != null) {
+                    return row;
+                }
+                current.close();
+                current = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            if (current != null) {
+                current.close();
+            }
+        }
     }
 }

@@ -13,7 +13,7 @@ import org.springframework.batch.core.step.StepExecution;
  * sandbox port, a lower concurrency). The API key is never a parameter.
  */
 public record RunParameters(String input, String workspace, String runKey, URI apiUrl, int concurrency,
-        Path reportDir, long instanceId) {
+        Path reportDir, String maxRejects, long instanceId) {
 
     public static final String INPUT = "input";
     public static final String WORKSPACE = "workspace";
@@ -21,9 +21,15 @@ public record RunParameters(String input, String workspace, String runKey, URI a
     public static final String API_URL = "apiUrl";
     public static final String CONCURRENCY = "concurrency";
     public static final String REPORT_DIR = "reportDir";
+    public static final String MAX_REJECTS = "maxRejects";
 
     public static JobParameters toJobParameters(String input, String workspace, String runKey, URI apiUrl,
             int concurrency, Path reportDir) {
+        return toJobParameters(input, workspace, runKey, apiUrl, concurrency, reportDir, null);
+    }
+
+    public static JobParameters toJobParameters(String input, String workspace, String runKey, URI apiUrl,
+            int concurrency, Path reportDir, String maxRejects) {
         JobParametersBuilder builder = new JobParametersBuilder()
                 .addString(INPUT, input, true)
                 .addString(WORKSPACE, workspace, true)
@@ -32,6 +38,9 @@ public record RunParameters(String input, String workspace, String runKey, URI a
                 .addLong(CONCURRENCY, (long) concurrency, false);
         if (reportDir != null) {
             builder.addString(REPORT_DIR, reportDir.toString(), false);
+        }
+        if (maxRejects != null) {
+            builder.addString(MAX_REJECTS, maxRejects, false);
         }
         return builder.toJobParameters();
     }
@@ -47,6 +56,7 @@ public record RunParameters(String input, String workspace, String runKey, URI a
                 URI.create(parameters.getString(API_URL)),
                 concurrency == null ? 8 : concurrency.intValue(),
                 reportDir == null ? null : Path.of(reportDir),
+                parameters.getString(MAX_REJECTS),
                 step.getJobExecution().getJobInstance().getInstanceId());
     }
 }

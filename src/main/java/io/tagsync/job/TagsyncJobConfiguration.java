@@ -6,7 +6,8 @@ import io.tagsync.polling.AwaitTasklet;
 import io.tagsync.reporting.ReportTasklet;
 import io.tagsync.staging.StageTasklet;
 import io.tagsync.store.RequestStore;
-import io.tagsync.submission.RefusedRequests;
+import io.tagsync.submission.RequestSender;
+import io.tagsync.reporting.RunReports;
 import io.tagsync.submission.SubmitTasklet;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -27,8 +28,10 @@ public class TagsyncJobConfiguration {
     public static final String JOB_NAME = "tagsync";
 
     @Bean
-    Job tagsyncJob(JobRepository jobRepository, Step stageStep, Step submitStep, Step awaitStep, Step reportStep) {
+    Job tagsyncJob(JobRepository jobRepository, Step stageStep, Step submitStep, Step awaitStep, Step reportStep,
+            GracefulShutdown gracefulShutdown) {
         return new JobBuilder(JOB_NAME, jobRepository)
+                .listener(gracefulShutdown)
                 .start(stageStep)
                 .next(submitStep)
                 .next(awaitStep)
@@ -38,33 +41,33 @@ public class TagsyncJobConfiguration {
 
     @Bean
     Step stageStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
-            TagsyncProperties properties) {
+            TagsyncProperties properties, StopSignal stopSignal) {
         return new StepBuilder("stage", jobRepository)
-                .tasklet(new StageTasklet(store, properties.input()), transactionManager)
+                .tasklet(new StageTasklet(store, properties.input(), stopSignal), transactionManager)
                 .build();
     }
 
     @Bean
     Step submitStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
-            ApiClientFactory clients, RefusedRequests refused) {
+            ApiClientFactory clients, RequestSender sender, StopSignal stopSignal, RunReports reports) {
         return new StepBuilder("submit", jobRepository)
-                .tasklet(new SubmitTasklet(store, clients, refused), transactionManager)
+                .tasklet(new SubmitTasklet(store, clients, sender, stopSignal, jobRepository, reports), transactionManager)
                 .build();
     }
 
     @Bean
     Step awaitStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
-            ApiClientFactory clients, RefusedRequests refused, TagsyncProperties properties) {
+            ApiClientFactory clients, RequestSender sender, StopSignal stopSignal, TagsyncProperties properties) {
         return new StepBuilder("await", jobRepository)
-                .tasklet(new AwaitTasklet(store, clients, refused, properties.await()), transactionManager)
+                .tasklet(new AwaitTasklet(store, clients, sender, stopSignal, properties.await()), transactionManager)
                 .build();
     }
 
     @Bean
     Step reportStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
-            TagsyncProperties properties) {
+            RunReports reports) {
         return new StepBuilder("report", jobRepository)
-                .tasklet(new ReportTasklet(store, jobRepository, properties), transactionManager)
+                .tasklet(new ReportTasklet(store, jobRepository, reports), transactionManager)
                 .allowStartIfComplete(true)
                 .build();
     }

@@ -6,12 +6,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,16 +19,16 @@ import io.tagsync.TagsyncProperties;
 import io.tagsync.api.ApiClientFactory;
 import io.tagsync.api.ApiException;
 import io.tagsync.api.RoboflowClient;
-import io.tagsync.api.TaskRef;
 import io.tagsync.api.TaskStatus;
 import io.tagsync.job.RunParameters;
+import io.tagsync.job.StopSignal;
 import io.tagsync.reporting.ProgressLog;
 import io.tagsync.staging.RequestPayloads;
 import io.tagsync.store.FailedItem;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
 import io.tagsync.store.SubmittedRequest;
-import io.tagsync.submission.RefusedRequests;
+import io.tagsync.submission.RequestSender;
 import io.tagsync.submission.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +41,9 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * Polls every {@code SUBMITTED} task until it is final, many at once. Each task is polled on its own
  * schedule: first shortly after submission, then at an interval estimated from its reported progress, or
  * growing when it reports none, never longer than {@code max-poll-interval}. A completed task records its
- * failed items; a failed task is resubmitted up to {@code max-task-attempts} times. Every outcome is its own
- * transaction, so a restart polls only the tasks still open.
+ * failed items; a failed task is resubmitted up to {@code max-task-attempts} times, then split. Requests
+ * left {@code PENDING} by an interrupted split are sent first. Every outcome is its own transaction, so a
+ * restart polls only the tasks still open; a stop request ends the step {@code STOPPED} at once.
  */
 public class AwaitTasklet implements Tasklet {
 
@@ -51,45 +52,55 @@ public class AwaitTasklet implements Tasklet {
 
     private final RequestStore store;
     private final ApiClientFactory clients;
-    private final RefusedRequests refused;
+    private final RequestSender sender;
+    private final StopSignal stopSignal;
     private final TagsyncProperties.Await settings;
 
-    public AwaitTasklet(RequestStore store, ApiClientFactory clients, RefusedRequests refused,
+    public AwaitTasklet(RequestStore store, ApiClientFactory clients, RequestSender sender, StopSignal stopSignal,
             TagsyncProperties.Await settings) {
         this.store = store;
         this.clients = clients;
-        this.refused = refused;
+        this.sender = sender;
+        this.stopSignal = stopSignal;
         this.settings = settings;
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         RunParameters run = RunParameters.of(contribution.getStepExecution());
+        List<Long> pending = store.requestIds(run.instanceId(), RequestStatus.PENDING);
         List<SubmittedRequest> open = store.submitted(run.instanceId());
-        if (open.isEmpty()) {
+        if (open.isEmpty() && pending.isEmpty()) {
             log.info("No tasks to wait for");
             return RepeatStatus.FINISHED;
         }
         RoboflowClient client = clients.create(run);
         DelayQueue<Poll> queue = new DelayQueue<>();
+        AtomicInteger remaining = new AtomicInteger();
         long now = System.nanoTime();
         for (SubmittedRequest request : open) {
             Duration sinceSubmit = Duration.between(request.submittedAt(), Instant.now());
             long wait = Math.max(0, settings.firstPoll().minus(sinceSubmit).toNanos());
+            remaining.incrementAndGet();
             queue.add(new Poll(request.id(), request.taskId(), request.attempts(), now - sinceSubmit.toNanos(),
                     now + wait, settings.firstPoll().toNanos()));
         }
-        CountDownLatch remaining = new CountDownLatch(open.size());
+        for (long requestId : pending) {
+            sender.send(client, run.instanceId(), requestId, submitted -> {
+                remaining.incrementAndGet();
+                queue.add(firstPoll(submitted));
+            });
+        }
         AtomicReference<Exception> fatal = new AtomicReference<>();
         AtomicLong statusCalls = new AtomicLong();
-        ProgressLog progress = new ProgressLog(log, "Tasks finished", open.size());
-        int pollers = Math.max(1, Math.min(settings.pollers(), open.size()));
-        log.info("Waiting for {} tasks with {} pollers", open.size(), pollers);
+        ProgressLog progress = new ProgressLog(log, "Tasks finished", remaining.get());
+        int pollers = Math.max(1, Math.min(settings.pollers(), remaining.get()));
+        log.info("Waiting for {} tasks with {} pollers", remaining.get(), pollers);
         ExecutorService pool = Executors.newFixedThreadPool(pollers, Threads.named("await"));
         try {
             for (int i = 0; i < pollers; i++) {
                 pool.execute(() -> {
-                    while (fatal.get() == null && remaining.getCount() > 0) {
+                    while (fatal.get() == null && remaining.get() > 0 && !stopSignal.isStopRequested()) {
                         Poll poll;
                         try {
                             poll = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -102,38 +113,40 @@ public class AwaitTasklet implements Tasklet {
                         }
                         try {
                             statusCalls.incrementAndGet();
-                            Poll next = advance(run, client, poll);
-                            if (next == null) {
-                                remaining.countDown();
+                            if (advance(run, client, poll, queue, remaining)) {
                                 progress.add(1);
-                            } else {
-                                queue.add(next);
                             }
-                        } catch (ApiException e) {
-                            fatal.compareAndSet(null, e);
+                            remaining.decrementAndGet();
                         } catch (RuntimeException e) {
                             fatal.compareAndSet(null, e);
                         }
                     }
                 });
             }
-            while (!remaining.await(1, TimeUnit.SECONDS) && fatal.get() == null) {
+            pool.shutdown();
+            while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
                 progress.add(0);
             }
         } finally {
             pool.shutdownNow();
-            pool.awaitTermination(30, TimeUnit.SECONDS);
         }
-        log.info("{} tasks finished after {} status requests ({} per task)", progress.done(), statusCalls.get(),
-                String.format("%.2f", statusCalls.get() / (double) Math.max(1, progress.done())));
+        log.info("Tasks done after {} status requests ({} retried HTTP calls)", statusCalls.get(), client.retries());
         if (fatal.get() != null) {
             throw fatal.get();
+        }
+        if (stopSignal.isStopRequested() && remaining.get() > 0) {
+            contribution.getStepExecution().setTerminateOnly();
         }
         return RepeatStatus.FINISHED;
     }
 
-    /** Polls once; returns the next poll, or null when the request is finished. */
-    private Poll advance(RunParameters run, RoboflowClient client, Poll poll) {
+    /**
+     * Polls once; true when the request is finished. The poll it took is always counted done by the caller;
+     * every poll this adds (the same task later, a resubmitted or split request) is added to
+     * {@code remaining} first, so that {@code remaining} reaches zero only when all is final.
+     */
+    private boolean advance(RunParameters run, RoboflowClient client, Poll poll, DelayQueue<Poll> queue,
+            AtomicInteger remaining) {
         TaskStatus status;
         try {
             status = client.taskStatus(poll.taskId);
@@ -141,44 +154,44 @@ public class AwaitTasklet implements Tasklet {
             if (e.kind() != ApiException.Kind.NOT_FOUND) {
                 throw e;
             }
-            return retryOrFail(run, client, poll, "task " + poll.taskId + " not found");
+            retryOrSplit(run, client, poll, "task " + poll.taskId + " not found", queue, remaining);
+            return false;
         }
         if (!status.isFinal()) {
-            return poll.later(nextInterval(poll, status));
+            remaining.incrementAndGet();
+            queue.add(poll.later(nextInterval(poll, status)));
+            return false;
         }
         if (status.isCompleted()) {
             TaskStatus.Result result = status.result();
             List<TaskStatus.FailedItem> failed = result == null ? List.of() : result.failedItems();
             store.finish(run.instanceId(), poll.requestId, RequestStatus.COMPLETED,
                     result == null ? 0 : result.succeeded(), null, failedItems(poll, failed));
-            return null;
+            return true;
         }
-        return retryOrFail(run, client, poll, status.errorText());
+        retryOrSplit(run, client, poll, status.errorText(), queue, remaining);
+        return false;
     }
 
-    private Poll retryOrFail(RunParameters run, RoboflowClient client, Poll poll, String reason) {
+    private void retryOrSplit(RunParameters run, RoboflowClient client, Poll poll, String reason,
+            DelayQueue<Poll> queue, AtomicInteger remaining) {
+        java.util.function.Consumer<RequestSender.Submitted> track = submitted -> {
+            remaining.incrementAndGet();
+            queue.add(firstPoll(submitted));
+        };
         if (poll.attempts < settings.maxTaskAttempts()) {
-            log.warn("Task {} of request {} failed ({}); resubmitting, attempt {} of {}", poll.taskId, poll.requestId,
-                    reason, poll.attempts + 1, settings.maxTaskAttempts());
-            TaskRef task;
-            try {
-                task = client.submitBatch(RequestPayloads.body(store.payload(poll.requestId)));
-            } catch (ApiException e) {
-                if (e.kind() == ApiException.Kind.BAD_REQUEST) {
-                    refused.record(run.instanceId(), poll.requestId, e.getMessage());
-                    return null;
-                }
-                throw e;
-            }
-            store.markSubmitted(poll.requestId, task.taskId(), task.url());
-            long now = System.nanoTime();
-            return new Poll(poll.requestId, task.taskId(), poll.attempts + 1, now, now + settings.firstPoll().toNanos(),
-                    settings.firstPoll().toNanos());
+            log.warn("Task {} failed ({}); resubmitting, attempt {} of {}", poll.taskId, reason, poll.attempts + 1,
+                    settings.maxTaskAttempts());
+            sender.send(client, run.instanceId(), poll.requestId, track);
+        } else {
+            sender.sendAfterFailedTask(client, run.instanceId(), poll.requestId, reason, track);
         }
-        log.warn("Task {} of request {} failed on all {} attempts: {}", poll.taskId, poll.requestId, poll.attempts,
-                reason);
-        refused.recordFailedTask(run.instanceId(), poll.requestId, poll.taskId, reason);
-        return null;
+    }
+
+    private Poll firstPoll(RequestSender.Submitted submitted) {
+        long now = System.nanoTime();
+        return new Poll(submitted.requestId(), submitted.taskId(), submitted.attempts(), now,
+                now + settings.firstPoll().toNanos(), settings.firstPoll().toNanos());
     }
 
     private List<FailedItem> failedItems(Poll poll, List<TaskStatus.FailedItem> failed) {

@@ -1,22 +1,17 @@
 package io.tagsync.reporting;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.tagsync.TagsyncProperties;
 import io.tagsync.job.RunParameters;
 import io.tagsync.staging.StageTasklet;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
 import io.tagsync.store.RunCounts;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -42,20 +37,19 @@ public class ReportTasklet implements Tasklet {
 
     private final RequestStore store;
     private final JobRepository jobRepository;
-    private final TagsyncProperties properties;
+    private final RunReports reports;
 
-    public ReportTasklet(RequestStore store, JobRepository jobRepository, TagsyncProperties properties) {
+    public ReportTasklet(RequestStore store, JobRepository jobRepository, RunReports reports) {
         this.store = store;
         this.jobRepository = jobRepository;
-        this.properties = properties;
+        this.reports = reports;
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws IOException {
         StepExecution step = contribution.getStepExecution();
         RunParameters run = RunParameters.of(step);
-        Path dir = reportDir(run, properties);
-        Files.createDirectories(dir);
+        Path dir = reports.directory(run);
 
         StepExecution stage = jobRepository.getLastStepExecution(step.getJobExecution().getJobInstance(), "stage");
         ExecutionContext staged = stage == null ? new ExecutionContext() : stage.getExecutionContext();
@@ -63,8 +57,8 @@ public class ReportTasklet implements Tasklet {
         long rejected = staged.getLong(StageTasklet.ROWS_REJECTED, 0L);
         RunCounts counts = store.counts(run.instanceId());
 
-        writeRejects(dir.resolve("rejects.csv"), run.instanceId());
-        writeFailedItems(dir.resolve("failed-items.csv"), run.instanceId());
+        reports.writeRejects(dir, run.instanceId());
+        reports.writeFailedItems(dir, run.instanceId());
         Map<String, Long> byStatus = new LinkedHashMap<>();
         for (RequestStatus status : RequestStatus.values()) {
             byStatus.put(status.name(), counts.requests(status));
@@ -88,15 +82,6 @@ public class ReportTasklet implements Tasklet {
         return RepeatStatus.FINISHED;
     }
 
-    /** Where a run's reports go: {@code --report-dir}, or a folder per run under {@code tagsync.report-dir}. */
-    public static Path reportDir(RunParameters run, TagsyncProperties properties) {
-        if (run.reportDir() != null) {
-            return run.reportDir();
-        }
-        String name = (run.runKey() + "-" + run.workspace() + "-" + run.instanceId()).replaceAll("[^A-Za-z0-9._-]", "_");
-        return properties.reportDir().resolve(name);
-    }
-
     static String humanSummary(RunSummary summary) {
         StringBuilder text = new StringBuilder();
         text.append("\n").append("tagsync run ").append(summary.jobInstanceId()).append(" (workspace ")
@@ -118,31 +103,5 @@ public class ReportTasklet implements Tasklet {
         text.append("  result     ").append(summary.allApplied() ? "every row applied"
                 : "not every row applied: see rejects.csv and failed-items.csv").append("\n\n");
         return text.toString();
-    }
-
-    private void writeRejects(Path file, long instanceId) throws IOException {
-        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-             CSVPrinter csv = new CSVPrinter(writer, CSVFormat.RFC4180.builder()
-                     .setHeader("row", "line", "imageId", "reason", "file").get())) {
-            store.forEachReject(instanceId, row -> print(csv, row.row(), row.line(), row.imageId(), row.reason(),
-                    row.source()));
-        }
-    }
-
-    private void writeFailedItems(Path file, long instanceId) throws IOException {
-        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-             CSVPrinter csv = new CSVPrinter(writer, CSVFormat.RFC4180.builder()
-                     .setHeader("imageId", "taskId", "error", "rows").get())) {
-            store.forEachFailedItem(instanceId, item -> print(csv, item.imageId(), item.taskId(), item.error(),
-                    item.inputRows()));
-        }
-    }
-
-    private static void print(CSVPrinter csv, Object... values) {
-        try {
-            csv.printRecord(values);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

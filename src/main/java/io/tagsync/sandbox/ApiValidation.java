@@ -16,7 +16,7 @@ final class ApiValidation {
     }
 
     /** Null when the batch body is valid, else the reason the whole batch is refused. */
-    static String batchProblem(JsonNode body) {
+    static String batchProblem(JsonNode body, Set<String> refusedTags) {
         if (body == null || !body.isObject() || !body.has("updates") || !body.get("updates").isArray()) {
             return "body must be an object with an 'updates' array";
         }
@@ -25,7 +25,7 @@ final class ApiValidation {
             return "updates must hold 1 to " + MAX_UPDATES + " items, not " + updates.size();
         }
         for (int i = 0; i < updates.size(); i++) {
-            String problem = updateProblem(updates.get(i), true);
+            String problem = updateProblem(updates.get(i), true, refusedTags);
             if (problem != null) {
                 return "updates[" + i + "]: " + problem;
             }
@@ -34,7 +34,7 @@ final class ApiValidation {
     }
 
     /** Null when the update is valid, else why not. */
-    static String updateProblem(JsonNode update, boolean needsImageId) {
+    static String updateProblem(JsonNode update, boolean needsImageId, Set<String> refusedTags) {
         if (update == null || !update.isObject()) {
             return "an update must be an object";
         }
@@ -95,7 +95,7 @@ final class ApiValidation {
             }
         }
         for (String tag : added) {
-            if (tag.isEmpty() || tag.chars().anyMatch(Character::isWhitespace)) {
+            if (tag.isEmpty() || tag.chars().anyMatch(Character::isWhitespace) || refusedTags.contains(tag)) {
                 return "Invalid tag '" + tag + "'";
             }
         }

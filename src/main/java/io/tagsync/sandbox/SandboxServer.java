@@ -43,6 +43,8 @@ public final class SandboxServer implements AutoCloseable {
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Set while a request is worked on whose answer will be dropped (exchange attributes are per context). */
+    private static final ThreadLocal<Boolean> ANSWER_LOST = new ThreadLocal<>();
 
     private final SandboxSettings settings;
     private final ImageStore store;
@@ -125,6 +127,34 @@ public final class SandboxServer implements AutoCloseable {
             if (injectFault(exchange)) {
                 return;
             }
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            if (settings.dropShare > 0 && random.nextDouble() < settings.dropShare) {
+                faultsInjected.incrementAndGet();
+                if (random.nextBoolean()) {
+                    ANSWER_LOST.set(Boolean.TRUE); // do the work, lose the answer
+                    try {
+                        route(exchange, parts, path);
+                    } finally {
+                        ANSWER_LOST.remove();
+                    }
+                }
+                drop(exchange);
+                return;
+            }
+            if (settings.slowShare > 0 && random.nextDouble() < settings.slowShare) {
+                faultsInjected.incrementAndGet();
+                Thread.sleep(settings.slowMillis);
+            }
+            route(exchange, parts, path);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            respond(exchange, 500, Map.of("error", "sandbox error: " + e));
+        }
+    }
+
+    private void route(HttpExchange exchange, String[] parts, String path) throws IOException {
+        {
             String method = exchange.getRequestMethod();
             if (parts.length >= 3 && !parts[0].equals(settings.workspace)) {
                 respond(exchange, 404, Map.of("error", "Workspace not found"));
@@ -137,10 +167,6 @@ public final class SandboxServer implements AutoCloseable {
             } else {
                 respond(exchange, 404, Map.of("error", "Not found: " + method + " " + path));
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            respond(exchange, 500, Map.of("error", "sandbox error: " + e));
         }
     }
 
@@ -184,7 +210,7 @@ public final class SandboxServer implements AutoCloseable {
 
     private void batchUpdate(HttpExchange exchange) throws IOException {
         JsonNode body = readJson(exchange);
-        String problem = body == null ? "body is not valid JSON" : ApiValidation.batchProblem(body);
+        String problem = body == null ? "body is not valid JSON" : ApiValidation.batchProblem(body, settings.refusedTags);
         if (problem != null) {
             respond(exchange, 400, Map.of("error", problem));
             return;
@@ -219,7 +245,7 @@ public final class SandboxServer implements AutoCloseable {
 
     private void singleUpdate(HttpExchange exchange, String imageId) throws IOException {
         JsonNode body = readJson(exchange);
-        String problem = body == null ? "body is not valid JSON" : ApiValidation.updateProblem(body, false);
+        String problem = body == null ? "body is not valid JSON" : ApiValidation.updateProblem(body, false, settings.refusedTags);
         if (problem != null) {
             respond(exchange, 400, Map.of("error", problem));
             return;
@@ -261,6 +287,23 @@ public final class SandboxServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Cuts the connection mid-answer: headers that promise a body, a few bytes of it, then the end of the
+     * exchange, which makes the server close the connection.
+     */
+    private static void drop(HttpExchange exchange) throws IOException {
+        exchange.getRequestBody().readAllBytes();
+        exchange.sendResponseHeaders(200, 1024);
+        OutputStream out = exchange.getResponseBody();
+        out.write('{');
+        out.flush();
+        try {
+            out.close();
+        } catch (IOException expected) {
+            // "insufficient bytes written": the connection is closed, which is the point
+        }
+    }
+
     private static JsonNode readJson(HttpExchange exchange) throws IOException {
         try (InputStream in = exchange.getRequestBody()) {
             byte[] bytes = in.readAllBytes();
@@ -271,6 +314,9 @@ public final class SandboxServer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, int status, Object body) throws IOException {
+        if (ANSWER_LOST.get() != null) {
+            return;
+        }
         byte[] bytes = JSON.writeValueAsBytes(body);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);

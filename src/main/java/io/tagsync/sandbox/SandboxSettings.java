@@ -21,6 +21,13 @@ public final class SandboxSettings {
     volatile double taskFailureShare;
     /** The next this-many batch tasks end {@code failed}, whatever the share above. */
     final java.util.concurrent.atomic.AtomicInteger failNextTasks = new java.util.concurrent.atomic.AtomicInteger();
+    /** Share of API calls whose connection is dropped without an answer (half before, half after the work). */
+    volatile double dropShare;
+    /** Share of API calls answered only after {@code slowMillis} (beyond a client's timeout, if set so). */
+    volatile double slowShare;
+    volatile long slowMillis = 10_000;
+    /** Tags the server refuses with {@code 400}, beyond the rules every client knows (as a newer server might). */
+    volatile java.util.Set<String> refusedTags = java.util.Set.of();
     /** Every API call answers {@code 503} while this is on. */
     volatile boolean outage;
     /** Once this many batch requests have been accepted, the outage switches on; negative: never. */
@@ -67,6 +74,22 @@ public final class SandboxSettings {
 
     public SandboxSettings failNextTasks(int tasks) {
         failNextTasks.set(tasks);
+        return this;
+    }
+
+    public SandboxSettings dropShare(double share) {
+        dropShare = share;
+        return this;
+    }
+
+    public SandboxSettings slowShare(double share, long millis) {
+        slowShare = share;
+        slowMillis = millis;
+        return this;
+    }
+
+    public SandboxSettings refuseTags(java.util.Set<String> tags) {
+        refusedTags = java.util.Set.copyOf(tags);
         return this;
     }
 

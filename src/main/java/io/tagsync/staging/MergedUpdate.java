@@ -27,7 +27,11 @@ public final class MergedUpdate {
         this.imageId = imageId;
     }
 
-    public void apply(ImageUpdate update, long row) {
+    /**
+     * Folds in one row. {@code ordinal} is the row's place in the whole input, {@code rowRef} how reports name
+     * it (its row number, or {@code file:row} in a directory of files).
+     */
+    public void apply(ImageUpdate update, long ordinal, String rowRef) {
         for (String key : update.removeMetadata()) {
             metadata.remove(key);
             removeMetadata.add(key);
@@ -46,12 +50,12 @@ public final class MergedUpdate {
             addTags.add(tag);
         }
         if (rows.isEmpty()) {
-            firstRow = row;
+            firstRow = ordinal;
         } else {
             rows.append(',');
         }
-        rows.append(row);
-        lastRow = row;
+        rows.append(rowRef);
+        lastRow = ordinal;
     }
 
     public String imageId() {

@@ -15,6 +15,8 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Turns merged updates into request bodies of the API's shape, and stored bytes back into them. */
@@ -125,6 +127,49 @@ public final class RequestPayloads {
     }
 
     public record ImageRows(String imageId, String rows) {
+    }
+
+    /**
+     * Splits a stored request into two halves of its updates (the first one the larger), keeping each
+     * update's image rows with it; {@code seq} and the row range are left for the caller.
+     */
+    public static List<StagedRequest> halves(byte[] storedPayload, byte[] storedImageRows, long firstRow, long lastRow) {
+        JsonNode updates = JSON.readTree(body(storedPayload)).get("updates");
+        List<ImageRows> rows = imageRows(storedImageRows);
+        int middle = (updates.size() + 1) / 2;
+        return List.of(part(updates, rows, 0, middle, firstRow, lastRow),
+                part(updates, rows, middle, updates.size(), firstRow, lastRow));
+    }
+
+    private static StagedRequest part(JsonNode updates, List<ImageRows> rows, int from, int to, long firstRow,
+            long lastRow) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        StringBuilder refs = new StringBuilder();
+        try (OutputStream gzip = new GZIPOutputStream(body); JsonGenerator json = JSON.createGenerator(gzip)) {
+            json.writeStartObject();
+            json.writeName("updates");
+            json.writeStartArray();
+            for (int i = from; i < to; i++) {
+                json.writeTree(updates.get(i));
+                refs.append(rows.get(i).imageId()).append('\t').append(rows.get(i).rows()).append('\n');
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new StagedRequest(0, firstRow, lastRow, to - from, body.toByteArray(), gzip(refs.toString()));
+    }
+
+    /** The one update of a single-update request, as the single-image endpoint takes it. */
+    public static SingleUpdate single(byte[] storedPayload) {
+        JsonNode update = JSON.readTree(body(storedPayload)).get("updates").get(0);
+        String imageId = update.get("imageId").stringValue();
+        ((ObjectNode) update).remove("imageId");
+        return new SingleUpdate(imageId, JSON.writeValueAsBytes(update));
+    }
+
+    public record SingleUpdate(String imageId, byte[] body) {
     }
 
     private static byte[] gzip(String text) {

@@ -5,10 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.tagsync.TagsyncProperties;
+import io.tagsync.input.InputFingerprint;
 import io.tagsync.input.InputRow;
 import io.tagsync.input.UpdateReader;
 import io.tagsync.input.UpdateReaders;
 import io.tagsync.job.RunParameters;
+import io.tagsync.job.StopSignal;
+import org.springframework.batch.core.job.JobInterruptedException;
 import io.tagsync.store.RequestStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +25,8 @@ import org.springframework.batch.core.scope.context.ChunkContext;
 /**
  * Reads the whole input, rejects invalid rows, folds repeated image IDs into one update each and stores
  * 1,000-update requests as {@code PENDING}. Runs in the step's single transaction: a staging that fails
- * leaves nothing behind, and a completed one is never repeated on restart. Nothing is sent.
+ * leaves nothing behind, and a completed one is never repeated on restart. Nothing is sent. A stop request
+ * abandons staging (it starts over on restart). The input's fingerprint is recorded for restarts to check.
  */
 public class StageTasklet implements Tasklet {
 
@@ -31,36 +35,49 @@ public class StageTasklet implements Tasklet {
     public static final String ROWS_REJECTED = "tagsync.rowsRejected";
     public static final String IMAGES = "tagsync.images";
     public static final String REQUESTS = "tagsync.requests";
+    public static final String FINGERPRINT = "tagsync.inputFingerprint";
 
     private static final Logger log = LoggerFactory.getLogger(StageTasklet.class);
     private static final int REJECT_FLUSH = 1000;
     private static final int REQUEST_FLUSH = 16;
 
+    private static final int STOP_CHECK = 1 << 16;
+
     private final RequestStore store;
     private final TagsyncProperties.Input settings;
+    private final StopSignal stopSignal;
 
-    public StageTasklet(RequestStore store, TagsyncProperties.Input settings) {
+    public StageTasklet(RequestStore store, TagsyncProperties.Input settings, StopSignal stopSignal) {
         this.store = store;
         this.settings = settings;
+        this.stopSignal = stopSignal;
     }
 
     @Override
-    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws JobInterruptedException {
         StepExecution step = contribution.getStepExecution();
         RunParameters run = RunParameters.of(step);
         long instanceId = run.instanceId();
         long started = System.nanoTime();
         store.clearStaged(instanceId);
+        List<Path> files = UpdateReaders.files(Path.of(run.input()));
+        InputFingerprint fingerprint = InputFingerprint.of(files);
+        boolean manyFiles = files.size() > 1;
 
         UpdateMerger merger = new UpdateMerger();
         List<InputRow.Rejected> rejects = new ArrayList<>();
         long rows = 0;
         long rejected = 0;
-        try (UpdateReader reader = UpdateReaders.open(Path.of(run.input()), settings)) {
+        try (UpdateReader reader = UpdateReaders.open(files, settings)) {
             for (InputRow row = reader.next(); row != null; row = reader.next()) {
                 rows++;
+                if ((rows & (STOP_CHECK - 1)) == 0 && stopSignal.isStopRequested()) {
+                    step.setTerminateOnly();
+                    throw new JobInterruptedException("staging stopped at row " + rows + "; it starts over on restart");
+                }
                 if (row instanceof InputRow.Valid valid) {
-                    merger.add(valid.update(), valid.row());
+                    merger.add(valid.update(), rows,
+                            manyFiles ? valid.source() + ":" + valid.row() : Long.toString(valid.row()));
                 } else {
                     rejects.add((InputRow.Rejected) row);
                     rejected++;
@@ -101,6 +118,7 @@ public class StageTasklet implements Tasklet {
         context.putLong(ROWS_REJECTED, rejected);
         context.putLong(IMAGES, merger.size());
         context.putLong(REQUESTS, seq);
+        context.putString(FINGERPRINT, fingerprint.toString());
         contribution.incrementWriteCount(seq);
         double seconds = (System.nanoTime() - started) / 1e9;
         log.info("Staged {} rows ({} rejected) as {} requests for {} images in {} s ({} rows/s)", rows, rejected, seq,

@@ -15,8 +15,8 @@ public final class UpdateMerger {
 
     private final Map<String, MergedUpdate> byImage = new LinkedHashMap<>();
 
-    public void add(ImageUpdate update, long row) {
-        byImage.computeIfAbsent(update.imageId(), MergedUpdate::new).apply(update, row);
+    public void add(ImageUpdate update, long ordinal, String rowRef) {
+        byImage.computeIfAbsent(update.imageId(), MergedUpdate::new).apply(update, ordinal, rowRef);
     }
 
     public Collection<MergedUpdate> updates() {

@@ -11,5 +11,7 @@ public enum RequestStatus {
     /** Its task failed on every attempt; all its images are failed items. */
     FAILED,
     /** The server refused the request ({@code 400}); all its images are failed items. */
-    REFUSED
+    REFUSED,
+    /** Split into two requests (which point back at it) to isolate updates the server refuses. */
+    SPLIT
 }

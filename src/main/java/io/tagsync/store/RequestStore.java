@@ -87,6 +87,39 @@ public class RequestStore {
                 clip(taskId, 200), taskUrl == null ? null : clip(taskUrl, 2000), Timestamp.from(Instant.now()), requestId);
     }
 
+    public StoredRequest request(long requestId) {
+        return jdbc.queryForObject("""
+                SELECT id, seq, update_count, attempts, first_row, last_row, status FROM batch_request WHERE id = ?""",
+                (rs, i) -> new StoredRequest(rs.getLong(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getLong(5),
+                        rs.getLong(6), RequestStatus.valueOf(rs.getString(7))),
+                requestId);
+    }
+
+    /**
+     * Replaces a request by the parts it was split into: the parts are stored {@code PENDING} with the next
+     * sequence numbers and the request becomes {@code SPLIT}, in one transaction. Returns the parts' IDs.
+     */
+    public synchronized List<Long> split(long instanceId, long parentId, List<StagedRequest> parts, String reason) {
+        return transactions.execute(tx -> {
+            Integer maxSeq = jdbc.queryForObject("SELECT MAX(seq) FROM batch_request WHERE job_instance_id = ?",
+                    Integer.class, instanceId);
+            int seq = maxSeq == null ? 0 : maxSeq;
+            List<Long> ids = new java.util.ArrayList<>();
+            for (StagedRequest part : parts) {
+                jdbc.update("""
+                        INSERT INTO batch_request (job_instance_id, seq, first_row, last_row, update_count, payload,
+                                                   image_rows, status, parent_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?)""", instanceId, ++seq, part.firstRow(), part.lastRow(),
+                        part.updateCount(), part.payload(), part.imageRows(), parentId);
+                ids.add(jdbc.queryForObject("SELECT id FROM batch_request WHERE job_instance_id = ? AND seq = ?",
+                        Long.class, instanceId, seq));
+            }
+            jdbc.update("UPDATE batch_request SET status = 'SPLIT', error = ?, finished_at = ? WHERE id = ?",
+                    clip(reason, TEXT_LIMIT), Timestamp.from(Instant.now()), parentId);
+            return ids;
+        });
+    }
+
     public List<SubmittedRequest> submitted(long instanceId) {
         return jdbc.query("""
                 SELECT id, seq, task_id, attempts, submitted_at FROM batch_request
@@ -126,7 +159,11 @@ public class RequestStore {
                 SELECT status, COUNT(*), COALESCE(SUM(update_count), 0), COALESCE(SUM(succeeded), 0)
                 FROM batch_request WHERE job_instance_id = ? GROUP BY status""", (RowCallbackHandler) rs -> {
             long requests = rs.getLong(2);
-            byStatus.put(RequestStatus.valueOf(rs.getString(1)), requests);
+            RequestStatus status = RequestStatus.valueOf(rs.getString(1));
+            byStatus.put(status, requests);
+            if (status == RequestStatus.SPLIT) {
+                return; // its parts are counted instead
+            }
             totals[0] += requests;
             totals[1] += rs.getLong(3);
             totals[2] += rs.getLong(4);

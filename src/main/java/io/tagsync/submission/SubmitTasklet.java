@@ -1,26 +1,30 @@
 package io.tagsync.submission;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.tagsync.api.ApiClientFactory;
 import io.tagsync.api.ApiException;
 import io.tagsync.api.RoboflowClient;
-import io.tagsync.api.TaskRef;
 import io.tagsync.job.RunParameters;
+import io.tagsync.job.StopSignal;
 import io.tagsync.reporting.ProgressLog;
-import io.tagsync.staging.RequestPayloads;
+import io.tagsync.reporting.RunReports;
+import io.tagsync.staging.StageTasklet;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
@@ -28,7 +32,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * moment it is acknowledged, in a transaction of its own. A restart sends only what is still
  * {@code PENDING}: at most the requests in flight when a run died are sent twice, which the API's
  * idempotent updates make harmless. A fatal answer (bad key, unknown workspace, plan limit, retries
- * exhausted) stops new sends, lets those in flight finish and fails the step.
+ * exhausted) stops new sends, lets those in flight finish and fails the step; a stop request does the same
+ * and ends the step {@code STOPPED}. Before sending anything, the reject limit is checked.
  */
 public class SubmitTasklet implements Tasklet {
 
@@ -36,17 +41,26 @@ public class SubmitTasklet implements Tasklet {
 
     private final RequestStore store;
     private final ApiClientFactory clients;
-    private final RefusedRequests refused;
+    private final RequestSender sender;
+    private final StopSignal stopSignal;
+    private final JobRepository jobRepository;
+    private final RunReports reports;
 
-    public SubmitTasklet(RequestStore store, ApiClientFactory clients, RefusedRequests refused) {
+    public SubmitTasklet(RequestStore store, ApiClientFactory clients, RequestSender sender, StopSignal stopSignal,
+            JobRepository jobRepository, RunReports reports) {
         this.store = store;
         this.clients = clients;
-        this.refused = refused;
+        this.sender = sender;
+        this.stopSignal = stopSignal;
+        this.jobRepository = jobRepository;
+        this.reports = reports;
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
-        RunParameters run = RunParameters.of(contribution.getStepExecution());
+        StepExecution step = contribution.getStepExecution();
+        RunParameters run = RunParameters.of(step);
+        checkRejectLimit(step, run);
         List<Long> pending = store.requestIds(run.instanceId(), RequestStatus.PENDING);
         if (pending.isEmpty()) {
             log.info("Nothing to submit");
@@ -56,30 +70,19 @@ public class SubmitTasklet implements Tasklet {
         int concurrency = Math.max(1, Math.min(run.concurrency(), pending.size()));
         log.info("Submitting {} requests, {} at a time", pending.size(), concurrency);
         ProgressLog progress = new ProgressLog(log, "Requests submitted", pending.size());
-        AtomicReference<ApiException> fatal = new AtomicReference<>();
-        AtomicInteger refusedCount = new AtomicInteger();
+        AtomicReference<RuntimeException> fatal = new AtomicReference<>();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency, Threads.named("submit"));
         try {
             for (long requestId : pending) {
                 pool.execute(() -> {
-                    if (fatal.get() != null || Thread.currentThread().isInterrupted()) {
+                    if (fatal.get() != null || stopSignal.isStopRequested()) {
                         return;
                     }
                     try {
-                        byte[] body = RequestPayloads.body(store.payload(requestId));
-                        TaskRef task = client.submitBatch(body);
-                        store.markSubmitted(requestId, task.taskId(), task.url());
+                        sender.send(client, run.instanceId(), requestId, submitted -> { });
                         progress.add(1);
-                    } catch (ApiException e) {
-                        if (e.kind() == ApiException.Kind.BAD_REQUEST) {
-                            refused.record(run.instanceId(), requestId, e.getMessage());
-                            refusedCount.incrementAndGet();
-                        } else {
-                            fatal.compareAndSet(null, e);
-                        }
                     } catch (RuntimeException e) {
-                        fatal.compareAndSet(null, new ApiException(ApiException.Kind.TRANSIENT, 0,
-                                "request " + requestId + " could not be submitted: " + e, null));
+                        fatal.compareAndSet(null, e);
                     }
                 });
             }
@@ -91,11 +94,36 @@ public class SubmitTasklet implements Tasklet {
             pool.shutdownNow();
         }
         contribution.incrementWriteCount(progress.done());
-        log.info("Submitted {} requests ({} refused) with {} HTTP calls, {} retries", progress.done(),
-                refusedCount.get(), client.calls(), client.retries());
+        log.info("Submitted {} of {} requests with {} HTTP calls ({} retries)", progress.done(), pending.size(),
+                client.calls(), client.retries());
         if (fatal.get() != null) {
             throw fatal.get();
         }
+        if (stopSignal.isStopRequested()) {
+            step.setTerminateOnly();
+        }
         return RepeatStatus.FINISHED;
+    }
+
+    private void checkRejectLimit(StepExecution step, RunParameters run) throws java.io.IOException {
+        RejectLimit limit = RejectLimit.parse(run.maxRejects());
+        StepExecution stage = jobRepository.getLastStepExecution(step.getJobExecution().getJobInstance(), "stage");
+        ExecutionContext staged = stage == null ? new ExecutionContext() : stage.getExecutionContext();
+        long rows = staged.getLong(StageTasklet.ROWS_READ, 0L);
+        long rejected = staged.getLong(StageTasklet.ROWS_REJECTED, 0L);
+        if (limit.exceededBy(rejected, rows)) {
+            Path rejects = reports.writeRejects(reports.directory(run), run.instanceId());
+            throw new RejectLimitExceededException(String.format(
+                    "%d of %d rows rejected, above --max-rejects=%s; nothing was sent. See %s; fix the input and "
+                            + "start a new run, or rerun this command with a higher --max-rejects to send the valid rows",
+                    rejected, rows, limit, rejects));
+        }
+    }
+
+    /** More rows were rejected than the run allows. */
+    public static class RejectLimitExceededException extends RuntimeException {
+        public RejectLimitExceededException(String message) {
+            super(message);
+        }
     }
 }

@@ -40,8 +40,12 @@ class RoboflowClientTest {
     }
 
     private RoboflowClient client(AuthMode auth, String key, String workspace) {
+        return client(auth, key, workspace, Duration.ofSeconds(5), 3);
+    }
+
+    private RoboflowClient client(AuthMode auth, String key, String workspace, Duration readTimeout, int attempts) {
         TagsyncProperties.Api settings = new TagsyncProperties.Api(URI.create("https://unused"), key, null, auth,
-                Duration.ofSeconds(2), Duration.ofSeconds(5), 3, Duration.ofMillis(5), Duration.ofMillis(20));
+                Duration.ofSeconds(2), readTimeout, attempts, Duration.ofMillis(5), Duration.ofMillis(20));
         return RoboflowClient.create(settings, key, sandbox.url(), workspace);
     }
 
@@ -142,6 +146,19 @@ class RoboflowClientTest {
         }
         assertThat(client.retries()).isPositive();
         assertThat(sandbox.stats().acceptedBatches()).isEqualTo(20);
+    }
+
+    @Test
+    void droppedConnectionsAndSlowAnswersAreRetried() {
+        RoboflowClient client = client(AuthMode.QUERY, KEY, "ws", Duration.ofMillis(300), 10);
+        sandbox.settings().dropShare(0.3).slowShare(0.1, 1_000);
+
+        for (int i = 0; i < 30; i++) {
+            assertThat(client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"t\"]}]}")).taskId())
+                    .isNotBlank();
+        }
+        assertThat(client.retries()).isPositive();
+        assertThat(sandbox.stats().faultsInjected()).isEqualTo(client.retries());
     }
 
     @Test

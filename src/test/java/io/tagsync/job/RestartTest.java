@@ -65,7 +65,7 @@ class RestartTest extends JobTestSupport {
     }
 
     @Test
-    void aTaskThatFailsOnEveryAttemptReportsEachOfItsImagesWithItsRows() throws IOException {
+    void aRequestWhoseTaskFailsOnEveryAttemptIsSplitAndStillApplied() throws IOException {
         Path input = dir.resolve("doomed-task.csv");
         GeneratedInput generated = GeneratedInput.write(input, 1_500, 1, 1, 5);
         store.seed(generated.imageIds);
@@ -73,17 +73,16 @@ class RestartTest extends JobTestSupport {
 
         int exit = run(input, "doomed-task");
 
-        assertThat(exit).isEqualTo(ExitCodes.PARTIAL);
+        assertThat(exit).isEqualTo(ExitCodes.OK);
+        assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
         long instance = instanceOf(input, "doomed-task");
-        long failedUpdates = count(
-                "SELECT COALESCE(SUM(update_count), 0) FROM batch_request WHERE job_instance_id = ? AND status = 'FAILED'",
-                instance);
-        assertThat(failedUpdates).isEqualTo(1500);
-        assertThat(sandbox.stats().acceptedBatches()).isEqualTo(6);
-        assertThat(count("SELECT COUNT(*) FROM failed_item WHERE job_instance_id = ?", instance)).isEqualTo(failedUpdates);
-        assertThat(java.nio.file.Files.readAllLines(reportDir("doomed-task").resolve("failed-items.csv")))
-                .hasSize((int) failedUpdates + 1)
-                .allSatisfy(line -> assertThat(line).matches("imageId,taskId,error,rows|gen-\\d{6},[0-9a-f-]+,task failed: .*,\\d+"));
+        assertThat(count("SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ? AND status = 'SPLIT'", instance))
+                .isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ? AND parent_id IS NOT NULL", instance))
+                .isEqualTo(4);
+        assertThat(sandbox.stats().acceptedBatches()).as("6 failed attempts, then 4 halves").isEqualTo(10);
+        assertThat(java.nio.file.Files.readString(reportDir("doomed-task").resolve("summary.json")))
+                .contains("\"staged\" : 1500").contains("\"succeeded\" : 1500");
     }
 
     private long count(String sql, long instance) {

@@ -22,9 +22,9 @@ class UpdateMergerTest {
     @Test
     void laterSetWinsOverEarlierRemoveAndEarlierSet() {
         UpdateMerger merger = new UpdateMerger();
-        merger.add(update("a", Map.of("k", "1"), List.of(), List.of(), List.of()), 1);
-        merger.add(update("a", Map.of(), List.of("k"), List.of(), List.of()), 2);
-        merger.add(update("a", Map.of("k", "3"), List.of(), List.of(), List.of()), 3);
+        merger.add(update("a", Map.of("k", "1"), List.of(), List.of(), List.of()), 1, "1");
+        merger.add(update("a", Map.of(), List.of("k"), List.of(), List.of()), 2, "2");
+        merger.add(update("a", Map.of("k", "3"), List.of(), List.of(), List.of()), 3, "3");
 
         MergedUpdate merged = merger.updates().iterator().next();
         assertThat(merged.metadata()).containsExactly(Map.entry("k", "3"));
@@ -37,8 +37,8 @@ class UpdateMergerTest {
     @Test
     void laterRemoveWinsOverEarlierSet() {
         UpdateMerger merger = new UpdateMerger();
-        merger.add(update("a", Map.of("k", "1", "j", 2L), List.of(), List.of(), List.of()), 1);
-        merger.add(update("a", Map.of(), List.of("k"), List.of(), List.of()), 2);
+        merger.add(update("a", Map.of("k", "1", "j", 2L), List.of(), List.of(), List.of()), 1, "1");
+        merger.add(update("a", Map.of(), List.of("k"), List.of(), List.of()), 2, "2");
 
         MergedUpdate merged = merger.updates().iterator().next();
         assertThat(merged.metadata()).containsExactly(Map.entry("j", 2L));
@@ -48,9 +48,9 @@ class UpdateMergerTest {
     @Test
     void tagsFollowTheLastRowThatNamesThem() {
         UpdateMerger merger = new UpdateMerger();
-        merger.add(update("a", Map.of(), List.of(), List.of("x", "y"), List.of()), 1);
-        merger.add(update("a", Map.of(), List.of(), List.of(), List.of("x", "z")), 2);
-        merger.add(update("a", Map.of(), List.of(), List.of("z"), List.of()), 3);
+        merger.add(update("a", Map.of(), List.of(), List.of("x", "y"), List.of()), 1, "1");
+        merger.add(update("a", Map.of(), List.of(), List.of(), List.of("x", "z")), 2, "2");
+        merger.add(update("a", Map.of(), List.of(), List.of("z"), List.of()), 3, "3");
 
         MergedUpdate merged = merger.updates().iterator().next();
         assertThat(merged.addTags()).containsExactlyInAnyOrder("y", "z");
@@ -61,7 +61,7 @@ class UpdateMergerTest {
     void keepsImagesInOrderOfTheirFirstRow() {
         UpdateMerger merger = new UpdateMerger();
         for (String id : List.of("c", "a", "c", "b", "a")) {
-            merger.add(update(id, Map.of(), List.of(), List.of("t"), List.of()), 1);
+            merger.add(update(id, Map.of(), List.of(), List.of("t"), List.of()), 1, "1");
         }
         assertThat(merger.updates()).extracting(MergedUpdate::imageId).containsExactly("c", "a", "b");
         assertThat(merger.size()).isEqualTo(3);
@@ -70,9 +70,9 @@ class UpdateMergerTest {
     @Test
     void mergedUpdateNeverSetsAndRemovesTheSameKeyOrTag() {
         UpdateMerger merger = new UpdateMerger();
-        merger.add(update("a", Map.of("k", 1L), List.of(), List.of("t"), List.of()), 1);
-        merger.add(update("a", Map.of(), List.of("k"), List.of(), List.of("t")), 2);
-        merger.add(update("a", Map.of("k", 2L), List.of(), List.of("t"), List.of()), 3);
+        merger.add(update("a", Map.of("k", 1L), List.of(), List.of("t"), List.of()), 1, "1");
+        merger.add(update("a", Map.of(), List.of("k"), List.of(), List.of("t")), 2, "2");
+        merger.add(update("a", Map.of("k", 2L), List.of(), List.of("t"), List.of()), 3, "3");
 
         MergedUpdate merged = merger.updates().iterator().next();
         Set<String> both = new LinkedHashSet<>(merged.metadata().keySet());

@@ -1,0 +1,82 @@
+package io.tagsync.job;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stops a run at a safe point when the JVM is asked to shut down (SIGTERM from systemd or Kubernetes, Ctrl-C):
+ * the steps finish the requests in flight, record them, and end {@code STOPPED}, so that rerunning the same
+ * command resumes the run. The hook waits for the job to end (at most {@code GRACE}), because the JVM halts
+ * as soon as its shutdown hooks return. Spring Boot's own shutdown hook is off (see application.yml): it
+ * would close the database under the stopping job.
+ */
+@Component
+public class GracefulShutdown implements JobExecutionListener {
+
+    private static final Logger log = LoggerFactory.getLogger(GracefulShutdown.class);
+    private static final Duration GRACE = Duration.ofSeconds(120);
+
+    private final JobOperator jobOperator;
+    private final StopSignal stopSignal;
+    private volatile Thread hook;
+    private volatile CountDownLatch ended;
+
+    public GracefulShutdown(JobOperator jobOperator, StopSignal stopSignal) {
+        this.jobOperator = jobOperator;
+        this.stopSignal = stopSignal;
+    }
+
+    @Override
+    public void beforeJob(JobExecution execution) {
+        stopSignal.reset();
+        CountDownLatch latch = new CountDownLatch(1);
+        ended = latch;
+        Thread thread = new Thread(() -> stop(execution, latch), "tagsync-shutdown");
+        hook = thread;
+        Runtime.getRuntime().addShutdownHook(thread);
+    }
+
+    @Override
+    public void afterJob(JobExecution execution) {
+        CountDownLatch latch = ended;
+        if (latch != null) {
+            latch.countDown();
+        }
+        Thread thread = hook;
+        hook = null;
+        if (thread != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(thread);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it is waiting for this very moment
+            }
+        }
+    }
+
+    private void stop(JobExecution execution, CountDownLatch latch) {
+        log.warn("Shutdown requested: stopping run {} after the requests in flight; rerun the same command to resume",
+                execution.getJobInstance().getInstanceId());
+        stopSignal.requestStop();
+        try {
+            jobOperator.stop(execution);
+        } catch (Exception e) {
+            log.debug("Stop request not recorded: {}", e.toString());
+        }
+        try {
+            if (!latch.await(GRACE.toSeconds(), TimeUnit.SECONDS)) {
+                log.warn("Run {} did not stop within {} s; the next launch will recover it",
+                        execution.getJobInstance().getInstanceId(), GRACE.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.tagsync.job;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+/**
+ * Proof that this process is the one working on a run: a row of {@code run_lock} held by
+ * {@code SELECT ... FOR UPDATE NOWAIT} in a transaction left open on a connection of its own. The database
+ * releases it when the connection ends — on {@link #close()}, or when the process dies, however it dies —
+ * so an execution left {@code STARTED} by a killed process can be told from one that is still running,
+ * without guessing from timestamps. Works alike on H2 and PostgreSQL. Not thread-safe.
+ */
+public final class RunLock implements AutoCloseable {
+
+    private final Connection connection;
+
+    private RunLock(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** The lock, or empty when another live process holds it. */
+    public static Optional<RunLock> tryAcquire(DataSource dataSource, String runIdentity) throws SQLException {
+        String hash = hash(runIdentity);
+        Connection connection = dataSource.getConnection();
+        try {
+            connection.setAutoCommit(true);
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO run_lock (run_hash, created_at) SELECT ?, ? WHERE NOT EXISTS "
+                            + "(SELECT 1 FROM run_lock WHERE run_hash = ?)")) {
+                insert.setString(1, hash);
+                insert.setTimestamp(2, Timestamp.from(Instant.now()));
+                insert.setString(3, hash);
+                insert.executeUpdate();
+            } catch (SQLException raced) {
+                // another process inserted the same row at the same moment; the row exists either way
+            }
+            connection.setAutoCommit(false);
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "SELECT run_hash FROM run_lock WHERE run_hash = ? FOR UPDATE NOWAIT")) {
+                lock.setString(1, hash);
+                lock.executeQuery().close();
+            } catch (SQLException held) {
+                connection.rollback();
+                connection.close();
+                return Optional.empty();
+            }
+            return Optional.of(new RunLock(connection));
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the connection is going away; so is the lock
+        }
+        try {
+            connection.setAutoCommit(true);
+            connection.close();
+        } catch (SQLException ignored) {
+            // as above
+        }
+    }
+
+    private static String hash(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

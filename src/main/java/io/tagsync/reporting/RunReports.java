@@ -1,0 +1,68 @@
+package io.tagsync.reporting;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.tagsync.TagsyncProperties;
+import io.tagsync.job.RunParameters;
+import io.tagsync.store.RequestStore;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.springframework.stereotype.Component;
+
+/** Where a run's reports go, and the CSV reports written from the repository. Thread-safe. */
+@Component
+public class RunReports {
+
+    private final RequestStore store;
+    private final TagsyncProperties properties;
+
+    public RunReports(RequestStore store, TagsyncProperties properties) {
+        this.store = store;
+        this.properties = properties;
+    }
+
+    /** {@code --report-dir}, or a folder per run under {@code tagsync.report-dir}; created if missing. */
+    public Path directory(RunParameters run) throws IOException {
+        Path dir = run.reportDir();
+        if (dir == null) {
+            String name = (run.runKey() + "-" + run.workspace() + "-" + run.instanceId()).replaceAll("[^A-Za-z0-9._-]", "_");
+            dir = properties.reportDir().resolve(name);
+        }
+        return Files.createDirectories(dir);
+    }
+
+    public Path writeRejects(Path dir, long instanceId) throws IOException {
+        Path file = dir.resolve("rejects.csv");
+        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+             CSVPrinter csv = new CSVPrinter(writer, CSVFormat.RFC4180.builder()
+                     .setHeader("row", "line", "imageId", "reason", "file").get())) {
+            store.forEachReject(instanceId, row -> print(csv, row.row(), row.line(), row.imageId(), row.reason(),
+                    row.source()));
+        }
+        return file;
+    }
+
+    public Path writeFailedItems(Path dir, long instanceId) throws IOException {
+        Path file = dir.resolve("failed-items.csv");
+        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+             CSVPrinter csv = new CSVPrinter(writer, CSVFormat.RFC4180.builder()
+                     .setHeader("imageId", "taskId", "error", "rows").get())) {
+            store.forEachFailedItem(instanceId, item -> print(csv, item.imageId(), item.taskId(), item.error(),
+                    item.inputRows()));
+        }
+        return file;
+    }
+
+    private static void print(CSVPrinter csv, Object... values) {
+        try {
+            csv.printRecord(values);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
