@@ -26,12 +26,23 @@ public class ApiException extends RuntimeException {
     private final Kind kind;
     private final int status;
     private final Duration retryAfter;
+    private final String reason;
 
     public ApiException(Kind kind, int status, String message, Duration retryAfter) {
+        this(kind, status, message, retryAfter, message);
+    }
+
+    public ApiException(Kind kind, int status, String message, Duration retryAfter, String reason) {
         super(message);
         this.kind = kind;
         this.status = status;
         this.retryAfter = retryAfter;
+        this.reason = reason;
+    }
+
+    /** The server's own words (its {@code error} or {@code message} field), else the whole message. */
+    public String reason() {
+        return reason;
     }
 
     public Kind kind() {

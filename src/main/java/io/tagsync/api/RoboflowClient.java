@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.tagsync.TagsyncProperties;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import io.tagsync.TagsyncProperties.AuthMode;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
@@ -33,6 +36,8 @@ import org.springframework.web.service.invoker.HttpServiceProxyFactory;
  * threads of a step.
  */
 public final class RoboflowClient {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final RoboflowApi api;
     private final String workspace;
@@ -144,13 +149,32 @@ public final class RoboflowClient {
                 default -> status >= 500 || status == 408 ? ApiException.Kind.TRANSIENT : ApiException.Kind.BAD_REQUEST;
             };
             Duration retryAfter = kind == ApiException.Kind.RATE_LIMITED ? retryAfter(response.getResponseHeaders()) : null;
-            return new ApiException(kind, status, message, retryAfter);
+            return new ApiException(kind, status, message, retryAfter, serverReason(body));
         }
         Throwable cause = e instanceof ResourceAccessException && e.getCause() != null ? e.getCause() : e;
         String reason = cause instanceof IOException || cause instanceof ResourceAccessException
                 ? cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + redact(cause.getMessage()))
                 : "unreadable answer (" + cause.getClass().getSimpleName() + ")";
         return new ApiException(ApiException.Kind.TRANSIENT, 0, what + " failed: " + reason, null);
+    }
+
+    /** The {@code error} or {@code message} of a JSON error body, else the body itself. */
+    private static String serverReason(String body) {
+        try {
+            JsonNode json = JSON.readTree(body);
+            for (String field : new String[] {"error", "message"}) {
+                JsonNode value = json == null ? null : json.get(field);
+                if (value != null && value.isString()) {
+                    return value.stringValue();
+                }
+                if (value != null && value.isObject() && value.get("message") != null) {
+                    return value.get("message").asString();
+                }
+            }
+        } catch (JacksonException notJson) {
+            // plain text
+        }
+        return body;
     }
 
     private static Duration retryAfter(HttpHeaders headers) {

@@ -97,20 +97,12 @@ public class RequestSender {
         } catch (ApiException e) {
             switch (e.kind()) {
                 case BAD_REQUEST -> store.finish(instanceId, request.id(), RequestStatus.REFUSED, 0, e.getMessage(),
-                        List.of(new FailedItem(update.imageId(), rows, null, serverReason(e))));
+                        List.of(new FailedItem(update.imageId(), rows, null, e.reason())));
                 case NOT_FOUND -> store.finish(instanceId, request.id(), RequestStatus.COMPLETED, 0, null,
                         List.of(new FailedItem(update.imageId(), rows, null, "Image not found")));
                 default -> throw e;
             }
         }
-    }
-
-    /** The server's own words: the message after "answered NNN: ". */
-    private static String serverReason(ApiException e) {
-        String message = e.getMessage();
-        int at = message.indexOf(" answered ");
-        int colon = at < 0 ? -1 : message.indexOf(": ", at);
-        return colon < 0 ? message : message.substring(colon + 2);
     }
 
     /** A request whose task the server accepted. */

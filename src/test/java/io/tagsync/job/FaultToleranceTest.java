@@ -1,0 +1,99 @@
+package io.tagsync.job;
+
+import static io.tagsync.Fixtures.fixture;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+import io.tagsync.cli.ExitCodes;
+import io.tagsync.cli.RunOptions;
+import io.tagsync.sandbox.ImageStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+/** Faulty networks, refused updates, changed inputs and too many rejects, each against the sandbox. */
+@ExtendWith(OutputCaptureExtension.class)
+class FaultToleranceTest extends JobTestSupport {
+
+    @Test
+    void anUpdateTheServerRefusesIsIsolatedAndEveryOtherUpdateApplied() throws IOException {
+        Path input = dir.resolve("one-bad.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 2_000, 1, 1, 21);
+        store.seed(generated.imageIds);
+        List<String> lines = Files.readAllLines(input);
+        String bad = lines.get(777);
+        String badImage = bad.substring(0, bad.indexOf(','));
+        lines.set(777, badImage + ",,,,,forbidden,");
+        Files.write(input, lines);
+        generated.expected.remove(badImage);
+        sandbox.settings().refuseTags(Set.of("forbidden"));
+
+        int exit = run(input, "one-bad");
+
+        assertThat(exit).isEqualTo(ExitCodes.PARTIAL);
+        generated.expected.forEach((id, state) -> assertThat(State.of(store.image(id).orElseThrow())).as(id).isEqualTo(state));
+        assertThat(store.image(badImage).orElseThrow().updates()).isZero();
+        List<String> failed = Files.readAllLines(reportDir("one-bad").resolve("failed-items.csv"));
+        assertThat(failed).containsExactly("imageId,taskId,error,rows",
+                badImage + ",,Invalid tag 'forbidden',777");
+        long batches = sandbox.stats().acceptedBatches();
+        assertThat(batches).as("about log2(1000) halves accepted").isBetween(10L, 14L);
+        assertThat(sandbox.stats().singleUpdates()).isEqualTo(1);
+    }
+
+    @Test
+    void aFaultMixOfRateLimitsServerErrorsDropsAndFailedTasksEndsExactUnattended() throws IOException {
+        Path input = dir.resolve("faults.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 20_000, 1, 2, 99);
+        store.seed(generated.imageIds);
+        sandbox.settings().rateLimitShare(0.10, 0.05).serverErrorShare(0.05).dropShare(0.02).taskFailureShare(0.05);
+
+        int exit = runCommand.run(new RunOptions(input, WORKSPACE, "faults", sandbox.url(), 8, reportDir("faults")));
+
+        assertThat(exit).isEqualTo(ExitCodes.OK);
+        assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
+        assertThat(sandbox.stats().faultsInjected()).isPositive();
+    }
+
+    @Test
+    void aRestartOnAChangedInputIsRefused(CapturedOutput output) throws IOException {
+        Path input = dir.resolve("changing.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 3_000, 1, 1, 8);
+        store.seed(generated.imageIds);
+        sandbox.settings().outage(true);
+        assertThat(run(input, "changing")).isEqualTo(ExitCodes.FAILED);
+        sandbox.settings().outage(false);
+
+        Files.writeString(input, "img-new,,,,,late,\n", java.nio.file.StandardOpenOption.APPEND);
+
+        assertThat(run(input, "changing")).isEqualTo(ExitCodes.FAILED);
+        assertThat(output.getErr()).contains("the input changed since run").contains("--run-key=changing-2");
+        assertThat(sandbox.stats().acceptedBatches()).isZero();
+    }
+
+    @Test
+    void tooManyRejectsFailBeforeSendingAndAHigherLimitGoesOn(CapturedOutput output) throws IOException {
+        store.seed(IntStream.rangeClosed(1, 10).mapToObj(i -> String.format("img-%03d", i)).toList());
+        Path input = fixture("basic.csv");
+
+        int strict = runCommand.run(new RunOptions(input, WORKSPACE, "limit", sandbox.url(), 4, reportDir("limit"), "10%"));
+
+        assertThat(strict).isEqualTo(ExitCodes.FAILED);
+        assertThat(sandbox.stats().apiCalls()).isZero();
+        assertThat(output.getErr()).contains("8 of 16 rows rejected, above --max-rejects=10.0%");
+        assertThat(Files.readAllLines(reportDir("limit").resolve("rejects.csv"))).hasSize(9);
+
+        int relaxed = runCommand.run(new RunOptions(input, WORKSPACE, "limit", sandbox.url(), 4, reportDir("limit"), "8"));
+
+        assertThat(relaxed).isEqualTo(ExitCodes.PARTIAL);
+        assertThat(sandbox.stats().acceptedBatches()).isEqualTo(1);
+        assertThat(store.image("img-001").map(ImageStore.Image::tags).orElseThrow()).containsExactly("truck");
+    }
+}
