@@ -9,6 +9,7 @@ import io.tagsync.api.ApiException;
 import io.tagsync.input.InputException;
 import io.tagsync.input.InputFingerprint;
 import io.tagsync.input.UpdateReaders;
+import io.tagsync.job.GracefulShutdown;
 import io.tagsync.job.RunLock;
 import io.tagsync.staging.StageTasklet;
 import io.tagsync.submission.RejectLimit;
@@ -44,10 +45,12 @@ public class RunCommand {
     private final Job tagsyncJob;
     private final ApiClientFactory clients;
     private final DataSource dataSource;
+    private final GracefulShutdown gracefulShutdown;
 
     public RunCommand(JobOperator jobOperator, JobRepository jobRepository, Job tagsyncJob, ApiClientFactory clients,
-            DataSource dataSource) {
+            DataSource dataSource, GracefulShutdown gracefulShutdown) {
         this.dataSource = dataSource;
+        this.gracefulShutdown = gracefulShutdown;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.tagsyncJob = tagsyncJob;
@@ -108,8 +111,10 @@ public class RunCommand {
         try {
             execution = jobOperator.start(tagsyncJob, parameters);
         } catch (Exception e) {
-            System.err.println("tagsync: cannot start the run: " + e.getMessage());
+            System.err.println("tagsync: the run could not start or end cleanly: " + e.getMessage());
             return ExitCodes.FAILED;
+        } finally {
+            gracefulShutdown.release();
         }
         int code = exitCode(execution);
         if (execution.getStatus() != BatchStatus.COMPLETED) {

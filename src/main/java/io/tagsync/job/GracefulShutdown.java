@@ -46,6 +46,11 @@ public class GracefulShutdown implements JobExecutionListener {
 
     @Override
     public void afterJob(JobExecution execution) {
+        release();
+    }
+
+    /** The launch is over, however it ended: a waiting shutdown hook may let the JVM halt. */
+    public void release() {
         CountDownLatch latch = ended;
         if (latch != null) {
             latch.countDown();

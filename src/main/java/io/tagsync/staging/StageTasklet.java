@@ -61,6 +61,7 @@ public class StageTasklet implements Tasklet {
         long started = System.nanoTime();
         store.clearStaged(instanceId);
         List<Path> files = UpdateReaders.files(Path.of(run.input()));
+        log.info("Staging {} ({} file{})", run.input(), files.size(), files.size() == 1 ? "" : "s");
         InputFingerprint fingerprint = InputFingerprint.of(files);
         boolean manyFiles = files.size() > 1;
 

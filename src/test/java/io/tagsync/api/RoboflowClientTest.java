@@ -149,6 +149,16 @@ class RoboflowClientTest {
     }
 
     @Test
+    void aDroppedConnectionFailsAtOnceNotAfterTheReadTimeout() {
+        RoboflowClient client = client(AuthMode.QUERY, KEY, "ws", Duration.ofSeconds(30), 1);
+        sandbox.settings().dropShare(1.0);
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> client.taskStatus("t")).isInstanceOf(ApiException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void droppedConnectionsAndSlowAnswersAreRetried() {
         RoboflowClient client = client(AuthMode.QUERY, KEY, "ws", Duration.ofMillis(300), 10);
         sandbox.settings().dropShare(0.3).slowShare(0.1, 1_000);

@@ -19,20 +19,20 @@ import org.apache.commons.csv.CSVPrinter;
  * A CSV of random valid changes, and the state it must produce, computed by applying its rows one after the
  * other — independently of tagsync's merge.
  */
-final class GeneratedInput {
+public final class GeneratedInput {
 
     private static final List<String> KEYS = List.of("camera", "site", "shift");
     private static final List<String> TAGS = List.of("night", "rain", "truck", "person", "blurry", "glare");
 
-    final List<String> imageIds = new ArrayList<>();
-    final Map<String, State> expected = new TreeMap<>();
-    int rows;
+    public final List<String> imageIds = new ArrayList<>();
+    public final Map<String, State> expected = new TreeMap<>();
+    public int rows;
 
     /**
      * Writes {@code images} images with {@code minRows} to {@code maxRows} rows each, the rows of all images
      * shuffled together so that one image's rows lie far apart.
      */
-    static GeneratedInput write(Path file, int images, int minRows, int maxRows, long seed) throws IOException {
+    public static GeneratedInput write(Path file, int images, int minRows, int maxRows, long seed) throws IOException {
         Random random = new Random(seed);
         GeneratedInput input = new GeneratedInput();
         List<String[]> rows = new ArrayList<>();

@@ -90,7 +90,7 @@ public abstract class JobTestSupport {
     }
 
     /** An image's expected state: metadata values normalized as {@link ImageStore.Image} holds them. */
-    protected record State(Map<String, Object> metadata, TreeSet<String> tags) {
+    public record State(Map<String, Object> metadata, TreeSet<String> tags) {
 
         public State() {
             this(new LinkedHashMap<>(), new TreeSet<>());
