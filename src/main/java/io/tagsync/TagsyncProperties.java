@@ -18,6 +18,7 @@ public record TagsyncProperties(
         @DefaultValue Submit submit,
         @DefaultValue Await await,
         @DefaultValue Input input,
+        @DefaultValue Staging staging,
         @DefaultValue("reports") Path reportDir) {
 
     public enum AuthMode { QUERY, BEARER }
@@ -44,6 +45,17 @@ public record TagsyncProperties(
     }
 
     public record Submit(@DefaultValue("8") int concurrency) {
+    }
+
+    /**
+     * How staging merges repeated image IDs: {@code buffer-rows} rows are sorted in memory before they are
+     * spilled to {@code spill-dir} (the system's temporary folder by default).
+     */
+    public record Staging(@DefaultValue("200000") int bufferRows, Path spillDir) {
+
+        public Path spillDirOrTemp() {
+            return spillDir != null ? spillDir : Path.of(System.getProperty("java.io.tmpdir"));
+        }
     }
 
     public record Await(

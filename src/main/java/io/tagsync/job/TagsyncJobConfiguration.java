@@ -43,7 +43,7 @@ public class TagsyncJobConfiguration {
     Step stageStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
             TagsyncProperties properties, StopSignal stopSignal) {
         return new StepBuilder("stage", jobRepository)
-                .tasklet(new StageTasklet(store, properties.input(), stopSignal), transactionManager)
+                .tasklet(new StageTasklet(store, properties.input(), properties.staging(), stopSignal), transactionManager)
                 .build();
     }
 

@@ -23,10 +23,12 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.batch.core.scope.context.ChunkContext;
 
 /**
- * Reads the whole input, rejects invalid rows, folds repeated image IDs into one update each and stores
- * 1,000-update requests as {@code PENDING}. Runs in the step's single transaction: a staging that fails
- * leaves nothing behind, and a completed one is never repeated on restart. Nothing is sent. A stop request
- * abandons staging (it starts over on restart). The input's fingerprint is recorded for restarts to check.
+ * Reads the whole input, rejects invalid rows, folds repeated image IDs into one update each (in image-ID
+ * order, through {@link UpdateMerger}) and stores 1,000-update requests as {@code PENDING}. Nothing is sent.
+ * Rows are stored in small transactions as they come, so memory and transactions stay small whatever the
+ * input's size; a staging that does not complete (a failure, a kill, a stop request) is cleared and starts
+ * over on restart, and a completed one is never repeated. The input's fingerprint is recorded for restarts
+ * to check.
  */
 public class StageTasklet implements Tasklet {
 
@@ -45,11 +47,14 @@ public class StageTasklet implements Tasklet {
 
     private final RequestStore store;
     private final TagsyncProperties.Input settings;
+    private final TagsyncProperties.Staging staging;
     private final StopSignal stopSignal;
 
-    public StageTasklet(RequestStore store, TagsyncProperties.Input settings, StopSignal stopSignal) {
+    public StageTasklet(RequestStore store, TagsyncProperties.Input settings, TagsyncProperties.Staging staging,
+            StopSignal stopSignal) {
         this.store = store;
         this.settings = settings;
+        this.staging = staging;
         this.stopSignal = stopSignal;
     }
 
@@ -65,11 +70,13 @@ public class StageTasklet implements Tasklet {
         InputFingerprint fingerprint = InputFingerprint.of(files);
         boolean manyFiles = files.size() > 1;
 
-        UpdateMerger merger = new UpdateMerger();
-        List<InputRow.Rejected> rejects = new ArrayList<>();
         long rows = 0;
         long rejected = 0;
-        try (UpdateReader reader = UpdateReaders.open(files, settings)) {
+        long images;
+        int[] seq = {0};
+        try (UpdateMerger merger = new UpdateMerger(staging.spillDirOrTemp(), staging.bufferRows());
+             UpdateReader reader = UpdateReaders.open(files, settings)) {
+            List<InputRow.Rejected> rejects = new ArrayList<>();
             for (InputRow row = reader.next(); row != null; row = reader.next()) {
                 rows++;
                 if ((rows & (STOP_CHECK - 1)) == 0 && stopSignal.isStopRequested()) {
@@ -88,42 +95,44 @@ public class StageTasklet implements Tasklet {
                     }
                 }
             }
-        }
-        if (!rejects.isEmpty()) {
-            store.insertRejects(instanceId, rejects);
-        }
-
-        int seq = 0;
-        List<MergedUpdate> batch = new ArrayList<>(REQUEST_SIZE);
-        List<StagedRequest> staged = new ArrayList<>(REQUEST_FLUSH);
-        for (MergedUpdate update : merger.updates()) {
-            batch.add(update);
-            if (batch.size() == REQUEST_SIZE) {
-                staged.add(RequestPayloads.stage(++seq, batch));
-                batch.clear();
-                if (staged.size() == REQUEST_FLUSH) {
-                    store.insertRequests(instanceId, staged);
-                    staged.clear();
-                }
+            if (!rejects.isEmpty()) {
+                store.insertRejects(instanceId, rejects);
             }
-        }
-        if (!batch.isEmpty()) {
-            staged.add(RequestPayloads.stage(++seq, batch));
-        }
-        if (!staged.isEmpty()) {
-            store.insertRequests(instanceId, staged);
+
+            List<MergedUpdate> batch = new ArrayList<>(REQUEST_SIZE);
+            List<StagedRequest> staged = new ArrayList<>(REQUEST_FLUSH);
+            images = merger.finish(update -> {
+                batch.add(update);
+                if (batch.size() == REQUEST_SIZE) {
+                    staged.add(RequestPayloads.stage(++seq[0], batch));
+                    batch.clear();
+                    if (staged.size() == REQUEST_FLUSH) {
+                        store.insertRequests(instanceId, staged);
+                        staged.clear();
+                    }
+                }
+            });
+            if (!batch.isEmpty()) {
+                staged.add(RequestPayloads.stage(++seq[0], batch));
+            }
+            if (!staged.isEmpty()) {
+                store.insertRequests(instanceId, staged);
+            }
+            if (merger.spills() > 0) {
+                log.info("Merged repeated image IDs through {} sorted runs on disk", merger.spills());
+            }
         }
 
         ExecutionContext context = step.getExecutionContext();
         context.putLong(ROWS_READ, rows);
         context.putLong(ROWS_REJECTED, rejected);
-        context.putLong(IMAGES, merger.size());
-        context.putLong(REQUESTS, seq);
+        context.putLong(IMAGES, images);
+        context.putLong(REQUESTS, seq[0]);
         context.putString(FINGERPRINT, fingerprint.toString());
-        contribution.incrementWriteCount(seq);
+        contribution.incrementWriteCount(seq[0]);
         double seconds = (System.nanoTime() - started) / 1e9;
-        log.info("Staged {} rows ({} rejected) as {} requests for {} images in {} s ({} rows/s)", rows, rejected, seq,
-                merger.size(), String.format("%.2f", seconds), Math.round(rows / Math.max(seconds, 1e-9)));
+        log.info("Staged {} rows ({} rejected) as {} requests for {} images in {} s ({} rows/s)", rows, rejected, seq[0],
+                images, String.format("%.2f", seconds), Math.round(rows / Math.max(seconds, 1e-9)));
         return RepeatStatus.FINISHED;
     }
 }

@@ -12,6 +12,7 @@ import io.tagsync.staging.StagedRequest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -27,14 +28,18 @@ public class RequestStore {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
+    private final TransactionTemplate ownTransaction;
 
     public RequestStore(JdbcTemplate jdbc, TransactionTemplate transactions) {
         this.jdbc = jdbc;
         this.transactions = transactions;
+        this.ownTransaction = new TransactionTemplate(transactions.getTransactionManager());
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
+    /** Stores staged requests in a transaction of their own, whatever transaction the caller is in. */
     public void insertRequests(long instanceId, List<StagedRequest> requests) {
-        jdbc.batchUpdate("""
+        ownTransaction.executeWithoutResult(tx -> jdbc.batchUpdate("""
                 INSERT INTO batch_request (job_instance_id, seq, first_row, last_row, update_count, payload, image_rows, status)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')""", requests, requests.size(), (ps, request) -> {
             ps.setLong(1, instanceId);
@@ -44,11 +49,12 @@ public class RequestStore {
             ps.setInt(5, request.updateCount());
             ps.setBytes(6, request.payload());
             ps.setBytes(7, request.imageRows());
-        });
+        }));
     }
 
+    /** Stores rejected rows in a transaction of their own. */
     public void insertRejects(long instanceId, List<InputRow.Rejected> rows) {
-        jdbc.batchUpdate("""
+        ownTransaction.executeWithoutResult(tx -> jdbc.batchUpdate("""
                 INSERT INTO rejected_row (job_instance_id, source, row_no, line_no, image_id, reason)
                 VALUES (?, ?, ?, ?, ?, ?)""", rows, rows.size(), (ps, row) -> {
             ps.setLong(1, instanceId);
@@ -57,14 +63,16 @@ public class RequestStore {
             ps.setLong(4, row.line());
             ps.setString(5, row.imageId() == null ? null : clip(row.imageId(), 500));
             ps.setString(6, clip(row.reason(), TEXT_LIMIT));
-        });
+        }));
     }
 
-    /** Removes what a failed staging attempt left, so that staging again starts clean. */
+    /** Removes what an unfinished staging left, in a transaction of its own, so that staging starts clean. */
     public void clearStaged(long instanceId) {
-        jdbc.update("DELETE FROM failed_item WHERE job_instance_id = ?", instanceId);
-        jdbc.update("DELETE FROM batch_request WHERE job_instance_id = ?", instanceId);
-        jdbc.update("DELETE FROM rejected_row WHERE job_instance_id = ?", instanceId);
+        ownTransaction.executeWithoutResult(tx -> {
+            jdbc.update("DELETE FROM failed_item WHERE job_instance_id = ?", instanceId);
+            jdbc.update("DELETE FROM batch_request WHERE job_instance_id = ?", instanceId);
+            jdbc.update("DELETE FROM rejected_row WHERE job_instance_id = ?", instanceId);
+        });
     }
 
     public List<Long> requestIds(long instanceId, RequestStatus status) {

@@ -35,7 +35,9 @@ import tools.jackson.databind.json.JsonMapper;
         "tagsync.api.read-timeout=5s",
         "tagsync.await.first-poll=50ms",
         "tagsync.await.max-poll-interval=200ms",
-        "tagsync.report-dir=target/test-reports"
+        "tagsync.report-dir=target/test-reports",
+        // small enough that most job tests merge through sorted runs on disk
+        "tagsync.staging.buffer-rows=5000"
 })
 public abstract class JobTestSupport {
 

@@ -9,9 +9,66 @@ import java.util.Map;
 import java.util.Set;
 
 import io.tagsync.input.ImageUpdate;
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class UpdateMergerTest {
+
+    @TempDir
+    Path spillDir;
+
+    private UpdateMerger merger(int bufferRows) {
+        return new UpdateMerger(spillDir, bufferRows);
+    }
+
+    private static MergedUpdate only(UpdateMerger merger) {
+        List<MergedUpdate> out = new java.util.ArrayList<>();
+        merger.finish(out::add);
+        assertThat(out).hasSize(1);
+        return out.get(0);
+    }
+
+    @Test
+    void spillingToDiskGivesTheSameUpdatesAsMergingInMemory() throws java.io.IOException {
+        java.util.Random random = new java.util.Random(3);
+        List<ImageUpdate> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            String id = "img-" + random.nextInt(400);
+            Map<String, Object> set = new LinkedHashMap<>();
+            if (random.nextBoolean()) {
+                set.put("k" + random.nextInt(3), random.nextInt(3) == 0 ? (Object) random.nextLong()
+                        : random.nextBoolean() ? (Object) ("v" + i) : (Object) (random.nextDouble()));
+            }
+            List<String> remove = random.nextInt(4) == 0 ? List.of("k" + random.nextInt(3)) : List.of();
+            remove = remove.stream().filter(k -> !set.containsKey(k)).toList();
+            String tag = "t" + random.nextInt(4);
+            boolean add = random.nextBoolean();
+            rows.add(update(id, set, remove, add ? List.of(tag) : List.of(), add ? List.of() : List.of(tag)));
+        }
+        List<String> inMemory = new java.util.ArrayList<>();
+        List<String> spilled = new java.util.ArrayList<>();
+        try (UpdateMerger memory = merger(10_000); UpdateMerger disk = merger(97)) {
+            for (int i = 0; i < rows.size(); i++) {
+                memory.add(rows.get(i), i + 1, String.valueOf(i + 1));
+                disk.add(rows.get(i), i + 1, String.valueOf(i + 1));
+            }
+            memory.finish(update -> inMemory.add(describe(update)));
+            disk.finish(update -> spilled.add(describe(update)));
+            assertThat(disk.spills()).isGreaterThan(50);
+            assertThat(memory.spills()).isZero();
+        }
+        assertThat(spilled).hasSize(400).isEqualTo(inMemory);
+        try (var left = java.nio.file.Files.list(spillDir)) {
+            assertThat(left).as("spill files removed").isEmpty();
+        }
+    }
+
+    private static String describe(MergedUpdate update) {
+        return update.imageId() + " " + update.metadata() + " -" + update.removeMetadata() + " +" + update.addTags()
+                + " -" + update.removeTags() + " rows " + update.rows() + " " + update.firstRow() + ".." + update.lastRow();
+    }
 
     private static ImageUpdate update(String id, Map<String, Object> set, List<String> remove, List<String> add,
             List<String> untag) {
@@ -21,12 +78,12 @@ class UpdateMergerTest {
 
     @Test
     void laterSetWinsOverEarlierRemoveAndEarlierSet() {
-        UpdateMerger merger = new UpdateMerger();
+        UpdateMerger merger = merger(1000);
         merger.add(update("a", Map.of("k", "1"), List.of(), List.of(), List.of()), 1, "1");
         merger.add(update("a", Map.of(), List.of("k"), List.of(), List.of()), 2, "2");
         merger.add(update("a", Map.of("k", "3"), List.of(), List.of(), List.of()), 3, "3");
 
-        MergedUpdate merged = merger.updates().iterator().next();
+        MergedUpdate merged = only(merger);
         assertThat(merged.metadata()).containsExactly(Map.entry("k", "3"));
         assertThat(merged.removeMetadata()).isEmpty();
         assertThat(merged.rows()).isEqualTo("1,2,3");
@@ -36,45 +93,46 @@ class UpdateMergerTest {
 
     @Test
     void laterRemoveWinsOverEarlierSet() {
-        UpdateMerger merger = new UpdateMerger();
+        UpdateMerger merger = merger(1000);
         merger.add(update("a", Map.of("k", "1", "j", 2L), List.of(), List.of(), List.of()), 1, "1");
         merger.add(update("a", Map.of(), List.of("k"), List.of(), List.of()), 2, "2");
 
-        MergedUpdate merged = merger.updates().iterator().next();
+        MergedUpdate merged = only(merger);
         assertThat(merged.metadata()).containsExactly(Map.entry("j", 2L));
         assertThat(merged.removeMetadata()).containsExactly("k");
     }
 
     @Test
     void tagsFollowTheLastRowThatNamesThem() {
-        UpdateMerger merger = new UpdateMerger();
+        UpdateMerger merger = merger(1000);
         merger.add(update("a", Map.of(), List.of(), List.of("x", "y"), List.of()), 1, "1");
         merger.add(update("a", Map.of(), List.of(), List.of(), List.of("x", "z")), 2, "2");
         merger.add(update("a", Map.of(), List.of(), List.of("z"), List.of()), 3, "3");
 
-        MergedUpdate merged = merger.updates().iterator().next();
+        MergedUpdate merged = only(merger);
         assertThat(merged.addTags()).containsExactlyInAnyOrder("y", "z");
         assertThat(merged.removeTags()).containsExactly("x");
     }
 
     @Test
-    void keepsImagesInOrderOfTheirFirstRow() {
-        UpdateMerger merger = new UpdateMerger();
+    void emitsImagesInImageIdOrder() {
+        UpdateMerger merger = merger(1000);
         for (String id : List.of("c", "a", "c", "b", "a")) {
             merger.add(update(id, Map.of(), List.of(), List.of("t"), List.of()), 1, "1");
         }
-        assertThat(merger.updates()).extracting(MergedUpdate::imageId).containsExactly("c", "a", "b");
-        assertThat(merger.size()).isEqualTo(3);
+        List<MergedUpdate> out = new java.util.ArrayList<>();
+        assertThat(merger.finish(out::add)).isEqualTo(3);
+        assertThat(out).extracting(MergedUpdate::imageId).containsExactly("a", "b", "c");
     }
 
     @Test
     void mergedUpdateNeverSetsAndRemovesTheSameKeyOrTag() {
-        UpdateMerger merger = new UpdateMerger();
+        UpdateMerger merger = merger(1000);
         merger.add(update("a", Map.of("k", 1L), List.of(), List.of("t"), List.of()), 1, "1");
         merger.add(update("a", Map.of(), List.of("k"), List.of(), List.of("t")), 2, "2");
         merger.add(update("a", Map.of("k", 2L), List.of(), List.of("t"), List.of()), 3, "3");
 
-        MergedUpdate merged = merger.updates().iterator().next();
+        MergedUpdate merged = only(merger);
         Set<String> both = new LinkedHashSet<>(merged.metadata().keySet());
         both.retainAll(merged.removeMetadata());
         assertThat(both).isEmpty();
