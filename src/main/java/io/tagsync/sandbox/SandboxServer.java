@@ -219,13 +219,26 @@ public final class SandboxServer implements AutoCloseable {
         long min = settings.taskMinMillis;
         long duration = min + ThreadLocalRandom.current().nextLong(settings.taskMaxMillis - min + 1);
         boolean fails = settings.failNextTasks.getAndUpdate(n -> Math.max(0, n - 1)) > 0
-                || (settings.taskFailureShare > 0 && ThreadLocalRandom.current().nextDouble() < settings.taskFailureShare);
+                || (settings.taskFailureShare > 0 && ThreadLocalRandom.current().nextDouble() < settings.taskFailureShare)
+                || holdsAny(body.get("updates"), settings.failTasksWith);
         SandboxTask task = new SandboxTask(taskId, body.get("updates"), System.nanoTime(), duration * 1_000_000L);
         tasks.put(taskId, task);
         acceptedBatches.incrementAndGet();
         clock.schedule(() -> finish(task, fails), duration, TimeUnit.MILLISECONDS);
         String url = "/" + settings.workspace + "/asynctasks/" + taskId;
         respond(exchange, 202, Map.of("taskId", taskId, "url", url));
+    }
+
+    private static boolean holdsAny(JsonNode updates, java.util.Set<String> imageIds) {
+        if (imageIds.isEmpty()) {
+            return false;
+        }
+        for (JsonNode update : updates) {
+            if (imageIds.contains(update.get("imageId").stringValue())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void finish(SandboxTask task, boolean fails) {

@@ -28,6 +28,8 @@ public final class SandboxSettings {
     volatile long slowMillis = 10_000;
     /** Tags the server refuses with {@code 400}, beyond the rules every client knows (as a newer server might). */
     volatile java.util.Set<String> refusedTags = java.util.Set.of();
+    /** A batch task holding any of these images fails on every attempt (a poison update). */
+    volatile java.util.Set<String> failTasksWith = java.util.Set.of();
     /** Every API call answers {@code 503} while this is on. */
     volatile boolean outage;
     /** Once this many batch requests have been accepted, the outage switches on; negative: never. */
@@ -85,6 +87,11 @@ public final class SandboxSettings {
     public SandboxSettings slowShare(double share, long millis) {
         slowShare = share;
         slowMillis = millis;
+        return this;
+    }
+
+    public SandboxSettings failTasksWith(java.util.Set<String> imageIds) {
+        failTasksWith = java.util.Set.copyOf(imageIds);
         return this;
     }
 

@@ -65,23 +65,23 @@ class RestartTest extends JobTestSupport {
     }
 
     @Test
-    void aRequestWhoseTaskFailsOnEveryAttemptIsSplitAndStillApplied() throws IOException {
-        Path input = dir.resolve("doomed-task.csv");
+    void aRequestWhoseTaskFailsOnEveryAttemptIsSplitDownToTheSingleImageEndpoint() throws IOException {
+        Path input = dir.resolve("poison-task.csv");
         GeneratedInput generated = GeneratedInput.write(input, 1_500, 1, 1, 5);
         store.seed(generated.imageIds);
-        sandbox.settings().failNextTasks(6); // two requests, three attempts each
+        sandbox.settings().failTasksWith(java.util.Set.of("gen-000017"));
 
-        int exit = run(input, "doomed-task");
+        int exit = run(input, "poison-task");
 
         assertThat(exit).isEqualTo(ExitCodes.OK);
         assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
-        long instance = instanceOf(input, "doomed-task");
+        long instance = instanceOf(input, "poison-task");
+        // 1000 → 500 → 250 → 125 → 63 → 32 → 16 → 8 → 4 → 2: ten splits; the last two halves go alone to the
+        // single-image endpoint, which applies them
         assertThat(count("SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ? AND status = 'SPLIT'", instance))
-                .isEqualTo(2);
-        assertThat(count("SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ? AND parent_id IS NOT NULL", instance))
-                .isEqualTo(4);
-        assertThat(sandbox.stats().acceptedBatches()).as("6 failed attempts, then 4 halves").isEqualTo(10);
-        assertThat(java.nio.file.Files.readString(reportDir("doomed-task").resolve("summary.json")))
+                .isEqualTo(10);
+        assertThat(sandbox.stats().singleUpdates()).isEqualTo(2);
+        assertThat(java.nio.file.Files.readString(reportDir("poison-task").resolve("summary.json")))
                 .contains("\"staged\" : 1500").contains("\"succeeded\" : 1500");
     }
 
