@@ -17,9 +17,6 @@ import io.tagsync.TagsyncProperties;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads a CSV input (DESIGN §2): RFC 4180 with a header row, UTF-8 with or without a byte-order mark, plain
@@ -27,8 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
  * is staged or sent.
  */
 public final class CsvUpdateReader implements UpdateReader {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Path file;
     private final String source;
@@ -54,7 +49,9 @@ public final class CsvUpdateReader implements UpdateReader {
                     .parse(reader);
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
             close(reader);
-            throw new InputException(file + ": line 1: cannot read the header: " + message(e), e);
+            long bad = InputFiles.utf8Line(e);
+            throw new InputException(file + ": line " + (bad > 0 ? bad + ": not valid UTF-8"
+                    : "1: cannot read the header: " + message(e)), e);
         }
         this.headers = parser.getHeaderNames();
         try {
@@ -108,7 +105,8 @@ public final class CsvUpdateReader implements UpdateReader {
             }
             record = records.next();
         } catch (UncheckedIOException | IllegalStateException e) {
-            throw new InputException(file + ": line " + line + ": " + message(e), e);
+            long bad = InputFiles.utf8Line(e);
+            throw new InputException(file + ": line " + (bad > 0 ? bad + ": not valid UTF-8" : line + ": " + message(e)), e);
         }
         row++;
         if (record.size() != columns.length) {
@@ -159,10 +157,11 @@ public final class CsvUpdateReader implements UpdateReader {
                     if (cell.isBlank()) {
                         continue;
                     }
-                    String problem = mergeJson(cell, metadata);
-                    if (problem != null) {
+                    try {
+                        JsonUpdates.mergeMetadata(JsonUpdates.parse(cell), metadata);
+                    } catch (JsonUpdates.RowProblem problem) {
                         return new InputRow.Rejected(source, row, line, imageId(record),
-                                "column '" + headers.get(i) + "': " + problem);
+                                "column '" + headers.get(i) + "': " + problem.getMessage());
                     }
                 }
                 case REMOVE_METADATA -> split(cell, removeMetadata);
@@ -215,42 +214,6 @@ public final class CsvUpdateReader implements UpdateReader {
         };
     }
 
-    private static String mergeJson(String cell, Map<String, Object> metadata) {
-        JsonNode node;
-        try {
-            node = JSON.readTree(cell);
-        } catch (JacksonException e) {
-            return "not valid JSON (" + e.getOriginalMessage() + ")";
-        }
-        if (node == null || !node.isObject()) {
-            return "not a JSON object";
-        }
-        for (Map.Entry<String, JsonNode> entry : node.properties()) {
-            Object value = scalar(entry.getValue());
-            if (value == null) {
-                return "metadata key '" + entry.getKey() + "' must be a string, number or boolean";
-            }
-            if (metadata.put(entry.getKey(), value) != null) {
-                return "metadata key '" + entry.getKey() + "' is set by two columns";
-            }
-        }
-        return null;
-    }
-
-    /** A JSON scalar as a metadata value, or null for anything else. */
-    public static Object scalar(JsonNode value) {
-        if (value.isString()) {
-            return value.stringValue();
-        }
-        if (value.isNumber()) {
-            return value.numberValue();
-        }
-        if (value.isBoolean()) {
-            return value.booleanValue();
-        }
-        return null;
-    }
-
     private void split(String cell, Set<String> into) {
         if (cell.isEmpty()) {
             return;
@@ -270,16 +233,8 @@ public final class CsvUpdateReader implements UpdateReader {
     }
 
     private static String message(Exception e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getMessage() != null && cause.getCause().getMessage() != null
-                && cause instanceof UncheckedIOException) {
-            cause = cause.getCause();
-        }
-        String text = cause.getMessage();
-        if (cause instanceof java.nio.charset.CharacterCodingException || e.getCause() instanceof java.nio.charset.CharacterCodingException) {
-            return "not valid UTF-8";
-        }
-        return text == null ? cause.getClass().getSimpleName() : text;
+        Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
     @Override

@@ -3,17 +3,17 @@ package io.tagsync.input;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PushbackReader;
 import java.io.Reader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
-/** Opens input files as strict UTF-8 text: gzip by extension, a byte-order mark skipped, bad bytes an error. */
+/**
+ * Opens input files as strict UTF-8 text: gzip by extension, a byte-order mark skipped, bad bytes an error
+ * naming their line ({@link #utf8Line}).
+ */
 public final class InputFiles {
 
     private InputFiles() {
@@ -36,9 +36,7 @@ public final class InputFiles {
                     throw new InputException(file + ": not a gzip file (" + notGzip.getMessage() + ")");
                 }
             }
-            Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT));
+            Reader reader = new StrictUtf8Reader(in);
             PushbackReader pushback = new PushbackReader(reader, 1);
             int first = pushback.read();
             if (first != -1 && first != '\uFEFF') {
@@ -47,6 +45,9 @@ public final class InputFiles {
             return pushback;
         } catch (NoSuchFileException e) {
             throw new InputException(file + ": no such file");
+        } catch (StrictUtf8Reader.InvalidUtf8Exception e) {
+            closeQuietly(in);
+            throw new InputException(file + ": line " + e.line + ": not valid UTF-8", e);
         } catch (IOException e) {
             closeQuietly(in);
             throw new InputException(file + ": cannot be read: " + e.getMessage(), e);
@@ -54,6 +55,16 @@ public final class InputFiles {
             closeQuietly(in);
             throw e;
         }
+    }
+
+    /** The line of the bad byte when {@code e} comes from reading text that is not UTF-8, else -1. */
+    public static long utf8Line(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StrictUtf8Reader.InvalidUtf8Exception invalid) {
+                return invalid.line;
+            }
+        }
+        return -1;
     }
 
     private static void closeQuietly(InputStream in) {

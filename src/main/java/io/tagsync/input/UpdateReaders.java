@@ -15,7 +15,7 @@ import io.tagsync.TagsyncProperties;
  */
 public final class UpdateReaders {
 
-    public enum Format { CSV }
+    public enum Format { CSV, JSON_LINES, PARQUET }
 
     private UpdateReaders() {
     }
@@ -57,7 +57,13 @@ public final class UpdateReaders {
         if (name.endsWith(".csv") || name.endsWith(".csv.gz")) {
             return Format.CSV;
         }
-        throw new InputException(file + ": unsupported input format (expected .csv or .csv.gz)");
+        if (name.endsWith(".jsonl") || name.endsWith(".jsonl.gz") || name.endsWith(".ndjson")) {
+            return Format.JSON_LINES;
+        }
+        if (name.endsWith(".parquet")) {
+            return Format.PARQUET;
+        }
+        throw new InputException(file + ": unsupported input format (expected .csv, .csv.gz, .jsonl, .jsonl.gz or .parquet)");
     }
 
     /** A reader over all the files of the input, one after the other. */
@@ -71,6 +77,13 @@ public final class UpdateReaders {
     public static UpdateReader open(Path file, TagsyncProperties.Input settings) {
         return switch (format(file)) {
             case CSV -> new CsvUpdateReader(file, settings);
+            case JSON_LINES -> new JsonLinesUpdateReader(file);
+            case PARQUET -> {
+                if (!java.nio.file.Files.isRegularFile(file)) {
+                    throw new InputException(file + ": no such file");
+                }
+                yield new ParquetUpdateReader(file, settings);
+            }
         };
     }
 
