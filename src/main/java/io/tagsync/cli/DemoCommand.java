@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code demo}: starts the sandbox in-process with the images of {@code sample-data/images.txt}, runs the job
- * on {@code sample-data/changes.csv} against it, and shows the result.
+ * on the same changes as CSV, JSON Lines and Parquet against it (each a run of its own; the updates are
+ * idempotent, so the state after each is the same), and shows the result.
  */
 @Component
 public class DemoCommand {
@@ -32,8 +33,9 @@ public class DemoCommand {
         this.properties = properties;
     }
 
+    private static final List<String> INPUTS = List.of("changes.csv", "changes.jsonl", "changes.parquet");
+
     public int run(Path sampleData) throws IOException {
-        Path input = sampleData.resolve("changes.csv").toAbsolutePath().normalize();
         List<String> images = Files.readAllLines(sampleData.resolve("images.txt")).stream()
                 .map(String::strip).filter(line -> !line.isEmpty()).toList();
         ImageStore store = new ImageStore();
@@ -43,14 +45,20 @@ public class DemoCommand {
         try (SandboxServer sandbox = SandboxServer.start(settings, store, 0)) {
             System.out.println("Sandbox API at " + sandbox.url() + " with " + store.size() + " images in workspace 'demo'");
             clients.overrideKey(key);
-            String runKey = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
             long started = System.nanoTime();
-            int code = runCommand.run(new RunOptions(input, "demo", runKey, sandbox.url(),
-                    properties.submit().concurrency(), null));
+            int code = ExitCodes.OK;
+            for (String name : INPUTS) {
+                Path input = sampleData.resolve(name).toAbsolutePath().normalize();
+                String format = name.substring(name.indexOf('.') + 1);
+                int exit = runCommand.run(new RunOptions(input, "demo", "demo-" + stamp + "-" + format, sandbox.url(),
+                        properties.submit().concurrency(), null));
+                code = Math.max(code, exit);
+            }
             double seconds = (System.nanoTime() - started) / 1e9;
             SandboxServer.Stats stats = sandbox.stats();
-            System.out.printf("Sandbox served %d batch requests and %d status requests; run took %.1f s%n",
-                    stats.acceptedBatches(), stats.statusCalls(), seconds);
+            System.out.printf("Sandbox served %d batch requests and %d status requests; %d runs took %.1f s%n",
+                    stats.acceptedBatches(), stats.statusCalls(), INPUTS.size(), seconds);
             System.out.println("A few images as the sandbox now holds them:");
             images.stream().limit(3).forEach(id -> store.image(id).ifPresent(image ->
                     System.out.println("  " + id + "  metadata=" + image.metadata() + "  tags=" + image.tags())));

@@ -1,0 +1,118 @@
+package io.tagsync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.tagsync.input.ImageUpdate;
+import io.tagsync.input.InputRow;
+import io.tagsync.input.UpdateReader;
+import io.tagsync.input.UpdateReaders;
+import io.tagsync.sandbox.ImageStore;
+import io.tagsync.staging.MergedUpdate;
+import io.tagsync.staging.RequestPayloads;
+import io.tagsync.staging.UpdateMerger;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.GenericRecordBuilder;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * sample-data/ holds the same changes as CSV, JSON Lines and Parquet. The JSON Lines and Parquet files are
+ * written from the CSV by this class: {@code mvn test -Dtest=SampleDataTest -Dtagsync.regenerateSamples=true}.
+ */
+class SampleDataTest {
+
+    private static final Path SAMPLES = Path.of("sample-data");
+    private static final Schema SCHEMA = SchemaBuilder.record("change").fields()
+            .requiredString("imageId")
+            .name("metadata").type().record("metadata").fields()
+                .optionalString("camera").optionalString("site").optionalDouble("exposure_ms")
+                .optionalBoolean("reviewed").optionalString("batch").optionalLong("lux")
+                .endRecord().noDefault()
+            .name("removeMetadata").type().array().items().stringType().noDefault()
+            .name("addTags").type().array().items().stringType().noDefault()
+            .name("removeTags").type().array().items().stringType().noDefault()
+            .endRecord();
+
+    @TempDir
+    Path spill;
+
+    @Test
+    void theThreeSampleFilesHoldTheSameChanges() throws IOException {
+        if (Boolean.getBoolean("tagsync.regenerateSamples")) {
+            regenerate();
+        }
+        String csv = merged(SAMPLES.resolve("changes.csv"));
+        assertThat(merged(SAMPLES.resolve("changes.jsonl"))).isEqualTo(csv);
+        assertThat(merged(SAMPLES.resolve("changes.parquet"))).isEqualTo(csv);
+    }
+
+    private String merged(Path file) {
+        StringBuilder text = new StringBuilder();
+        try (UpdateMerger merger = new UpdateMerger(spill, 100_000);
+             UpdateReader reader = UpdateReaders.open(file, Fixtures.defaultInput())) {
+            long ordinal = 0;
+            for (InputRow row = reader.next(); row != null; row = reader.next()) {
+                assertThat(row).as(file + " row " + row.row()).isInstanceOf(InputRow.Valid.class);
+                merger.add(((InputRow.Valid) row).update(), ++ordinal, "");
+            }
+            merger.finish(update -> text.append(describe(update)).append('\n'));
+        }
+        return text.toString();
+    }
+
+    private static String describe(MergedUpdate update) {
+        Map<String, Object> metadata = new java.util.TreeMap<>();
+        update.metadata().forEach((key, value) ->
+                metadata.put(key, value instanceof Number number ? ImageStore.normalize(number) : value));
+        return update.imageId() + " " + metadata + " -" + new java.util.TreeSet<>(update.removeMetadata()) + " +"
+                + new java.util.TreeSet<>(update.addTags()) + " -" + new java.util.TreeSet<>(update.removeTags());
+    }
+
+    private static void regenerate() throws IOException {
+        List<ImageUpdate> rows = new ArrayList<>();
+        try (UpdateReader reader = UpdateReaders.open(SAMPLES.resolve("changes.csv"), Fixtures.defaultInput())) {
+            for (InputRow row = reader.next(); row != null; row = reader.next()) {
+                rows.add(((InputRow.Valid) row).update());
+            }
+        }
+        JsonMapper json = JsonMapper.builder().build();
+        StringBuilder lines = new StringBuilder();
+        for (ImageUpdate update : rows) {
+            java.io.StringWriter line = new java.io.StringWriter();
+            try (JsonGenerator generator = json.createGenerator(line)) {
+                RequestPayloads.writeUpdate(generator, update.imageId(), update.metadata(), update.removeMetadata(),
+                        update.addTags(), update.removeTags());
+            }
+            lines.append(line).append('\n');
+        }
+        Files.writeString(SAMPLES.resolve("changes.jsonl"), lines);
+        Schema metadataSchema = SCHEMA.getField("metadata").schema();
+        List<GenericRecord> records = new ArrayList<>();
+        for (ImageUpdate update : rows) {
+            GenericRecordBuilder metadata = new GenericRecordBuilder(metadataSchema);
+            update.metadata().forEach((key, value) -> metadata.set(key,
+                    key.equals("exposure_ms") ? ((Number) value).doubleValue()
+                            : key.equals("lux") ? ((Number) value).longValue() : value));
+            records.add(new GenericRecordBuilder(SCHEMA)
+                    .set("imageId", update.imageId())
+                    .set("metadata", metadata.build())
+                    .set("removeMetadata", List.copyOf(update.removeMetadata()))
+                    .set("addTags", List.copyOf(update.addTags()))
+                    .set("removeTags", List.copyOf(update.removeTags()))
+                    .build());
+        }
+        ParquetFiles.write(SAMPLES.resolve("changes.parquet"), SCHEMA, CompressionCodecName.SNAPPY, records);
+    }
+}
