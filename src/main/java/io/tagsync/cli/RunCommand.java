@@ -58,17 +58,19 @@ public class RunCommand {
     }
 
     public int run(RunOptions options) {
-        if (!clients.hasKey()) {
+        if (!clients.hasKey() && !options.dryRun()) {
             System.err.println("tagsync: no API key: set ROBOFLOW_API_KEY (or tagsync.api.key-file)");
             return ExitCodes.BAD_KEY;
         }
         RejectLimit.parse(options.maxRejects());
         JobParameters parameters = RunParameters.toJobParameters(options.input().toString(), options.workspace(),
-                options.runKey(), options.apiUrl(), options.concurrency(), options.reportDir(), options.maxRejects());
+                options.runKey(), options.apiUrl(), options.concurrency(), options.reportDir(), options.maxRejects(),
+                options.dryRun());
         String run = "input " + options.input() + ", workspace " + options.workspace() + ", run key " + options.runKey();
         Optional<RunLock> lock;
         try {
-            lock = RunLock.tryAcquire(dataSource, options.input() + "\n" + options.workspace() + "\n" + options.runKey());
+            lock = RunLock.tryAcquire(dataSource, options.input() + "\n" + options.workspace() + "\n" + options.runKey()
+                    + (options.dryRun() ? "\ndry-run" : ""));
         } catch (SQLException e) {
             System.err.println("tagsync: cannot reach the job repository: " + e.getMessage());
             return ExitCodes.FAILED;

@@ -10,10 +10,15 @@ import org.springframework.boot.ApplicationArguments;
 
 /** The options of {@code run}: {@code --input}, {@code --workspace} and the optional rest. */
 public record RunOptions(Path input, String workspace, String runKey, URI apiUrl, int concurrency, Path reportDir,
-        String maxRejects) {
+        String maxRejects, boolean dryRun) {
 
     public RunOptions(Path input, String workspace, String runKey, URI apiUrl, int concurrency, Path reportDir) {
-        this(input, workspace, runKey, apiUrl, concurrency, reportDir, null);
+        this(input, workspace, runKey, apiUrl, concurrency, reportDir, null, false);
+    }
+
+    public RunOptions(Path input, String workspace, String runKey, URI apiUrl, int concurrency, Path reportDir,
+            String maxRejects) {
+        this(input, workspace, runKey, apiUrl, concurrency, reportDir, maxRejects, false);
     }
 
     public static RunOptions from(ApplicationArguments args, TagsyncProperties properties) {
@@ -33,7 +38,8 @@ public record RunOptions(Path input, String workspace, String runKey, URI apiUrl
                 apiUrl == null ? properties.api().url() : URI.create(apiUrl),
                 concurrency == null ? properties.submit().concurrency() : Integer.parseInt(concurrency),
                 reportDir == null ? null : Path.of(reportDir).toAbsolutePath().normalize(),
-                option(args, "max-rejects"));
+                option(args, "max-rejects"),
+                args.containsOption("dry-run") && !"false".equals(option(args, "dry-run")));
     }
 
     static String option(ApplicationArguments args, String name) {

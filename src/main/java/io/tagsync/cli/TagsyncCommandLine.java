@@ -22,7 +22,7 @@ public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator 
             usage:
               tagsync demo                                  run the job on sample-data/ against a built-in sandbox
               tagsync run --input=PATH --workspace=WS [--run-key=KEY] [--api-url=URL]
-                          [--concurrency=N] [--report-dir=DIR]
+                          [--concurrency=N] [--report-dir=DIR] [--max-rejects=N|N%] [--dry-run]
               tagsync sandbox [--port=N] [--workspace=WS] [--api-key=K]
               tagsync status                                recent runs
             The API key comes from ROBOFLOW_API_KEY. Any setting can be given as --tagsync.x.y=value.""";

@@ -13,7 +13,7 @@ import org.springframework.batch.core.step.StepExecution;
  * sandbox port, a lower concurrency). The API key is never a parameter.
  */
 public record RunParameters(String input, String workspace, String runKey, URI apiUrl, int concurrency,
-        Path reportDir, String maxRejects, long instanceId) {
+        Path reportDir, String maxRejects, boolean dryRun, long instanceId) {
 
     public static final String INPUT = "input";
     public static final String WORKSPACE = "workspace";
@@ -22,14 +22,16 @@ public record RunParameters(String input, String workspace, String runKey, URI a
     public static final String CONCURRENCY = "concurrency";
     public static final String REPORT_DIR = "reportDir";
     public static final String MAX_REJECTS = "maxRejects";
+    /** Identifying when present, so that a dry run is a run of its own and never completes the real one. */
+    public static final String DRY_RUN = "dryRun";
 
     public static JobParameters toJobParameters(String input, String workspace, String runKey, URI apiUrl,
             int concurrency, Path reportDir) {
-        return toJobParameters(input, workspace, runKey, apiUrl, concurrency, reportDir, null);
+        return toJobParameters(input, workspace, runKey, apiUrl, concurrency, reportDir, null, false);
     }
 
     public static JobParameters toJobParameters(String input, String workspace, String runKey, URI apiUrl,
-            int concurrency, Path reportDir, String maxRejects) {
+            int concurrency, Path reportDir, String maxRejects, boolean dryRun) {
         JobParametersBuilder builder = new JobParametersBuilder()
                 .addString(INPUT, input, true)
                 .addString(WORKSPACE, workspace, true)
@@ -41,6 +43,9 @@ public record RunParameters(String input, String workspace, String runKey, URI a
         }
         if (maxRejects != null) {
             builder.addString(MAX_REJECTS, maxRejects, false);
+        }
+        if (dryRun) {
+            builder.addString(DRY_RUN, "true", true);
         }
         return builder.toJobParameters();
     }
@@ -57,6 +62,7 @@ public record RunParameters(String input, String workspace, String runKey, URI a
                 concurrency == null ? 8 : concurrency.intValue(),
                 reportDir == null ? null : Path.of(reportDir),
                 parameters.getString(MAX_REJECTS),
+                "true".equals(parameters.getString(DRY_RUN)),
                 step.getJobExecution().getJobInstance().getInstanceId());
     }
 }

@@ -68,6 +68,9 @@ public class AwaitTasklet implements Tasklet {
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         RunParameters run = RunParameters.of(contribution.getStepExecution());
+        if (run.dryRun()) {
+            return RepeatStatus.FINISHED;
+        }
         List<Long> pending = store.requestIds(run.instanceId(), RequestStatus.PENDING);
         List<SubmittedRequest> open = store.submitted(run.instanceId());
         if (open.isEmpty() && pending.isEmpty()) {

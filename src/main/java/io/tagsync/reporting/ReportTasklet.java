@@ -67,9 +67,11 @@ public class ReportTasklet implements Tasklet {
         RunSummary summary = new RunSummary(run.instanceId(), step.getJobExecutionId(), run.input(), run.workspace(),
                 run.runKey(),
                 new RunSummary.Rows(read, read - rejected, rejected),
-                new RunSummary.Images(counts.updates(), counts.updates() - counts.failedImages(), counts.failedImages()),
+                new RunSummary.Images(counts.updates(), counts.succeededImages(), counts.failedImages()),
                 new RunSummary.Requests(counts.requests(), byStatus),
-                dir.toString(), clean ? 0 : 4);
+                new RunSummary.Changes(staged.getLong(StageTasklet.KEYS_SET, 0L), staged.getLong(StageTasklet.KEYS_REMOVED, 0L),
+                        staged.getLong(StageTasklet.TAGS_ADDED, 0L), staged.getLong(StageTasklet.TAGS_REMOVED, 0L)),
+                run.dryRun(), dir.toString(), clean ? 0 : 4);
         JSON.writeValue(dir.resolve("summary.json").toFile(), summary);
         Files.writeString(dir.resolve("summary.txt"), humanSummary(summary), StandardCharsets.UTF_8);
         System.out.print(humanSummary(summary));
@@ -84,14 +86,24 @@ public class ReportTasklet implements Tasklet {
 
     static String humanSummary(RunSummary summary) {
         StringBuilder text = new StringBuilder();
-        text.append("\n").append("tagsync run ").append(summary.jobInstanceId()).append(" (workspace ")
-                .append(summary.workspace()).append(", run key ").append(summary.runKey()).append(")\n");
+        text.append("\n").append(summary.dryRun() ? "tagsync dry run " : "tagsync run ").append(summary.jobInstanceId())
+                .append(" (workspace ").append(summary.workspace()).append(", run key ").append(summary.runKey())
+                .append(")\n");
         text.append("  input      ").append(summary.input()).append('\n');
         text.append("  rows       ").append(summary.rows().read()).append(" read, ").append(summary.rows().valid())
                 .append(" valid, ").append(summary.rows().rejected()).append(" rejected\n");
-        text.append("  images     ").append(summary.images().staged()).append(" to update, ")
-                .append(summary.images().succeeded()).append(" updated, ").append(summary.images().failed())
-                .append(" failed\n");
+        RunSummary.Changes changes = summary.changes();
+        text.append("  changes    ").append(changes.keysSet()).append(" keys set, ").append(changes.keysRemoved())
+                .append(" keys removed, ").append(changes.tagsAdded()).append(" tags added, ")
+                .append(changes.tagsRemoved()).append(" tags removed\n");
+        if (summary.dryRun()) {
+            text.append("  would send ").append(summary.requests().total()).append(" requests for ")
+                    .append(summary.images().staged()).append(" images; nothing was sent\n");
+        } else {
+            text.append("  images     ").append(summary.images().staged()).append(" to update, ")
+                    .append(summary.images().succeeded()).append(" updated, ").append(summary.images().failed())
+                    .append(" failed\n");
+        }
         text.append("  requests   ").append(summary.requests().total());
         summary.requests().byStatus().forEach((status, count) -> {
             if (count > 0) {
@@ -100,7 +112,9 @@ public class ReportTasklet implements Tasklet {
         });
         text.append('\n');
         text.append("  reports    ").append(summary.reportDir()).append('\n');
-        text.append("  result     ").append(summary.allApplied() ? "every row applied"
+        text.append("  result     ").append(summary.dryRun()
+                ? (summary.rows().rejected() == 0 ? "every row valid" : "some rows rejected: see rejects.csv")
+                : summary.allApplied() ? "every row applied"
                 : "not every row applied: see rejects.csv and failed-items.csv").append("\n\n");
         return text.toString();
     }

@@ -12,8 +12,14 @@ public record RunSummary(
         Rows rows,
         Images images,
         Requests requests,
+        Changes changes,
+        boolean dryRun,
         String reportDir,
         int exitCode) {
+
+    /** The changes the staged requests carry: metadata keys set and removed, tags added and removed. */
+    public record Changes(long keysSet, long keysRemoved, long tagsAdded, long tagsRemoved) {
+    }
 
     public record Rows(long read, long valid, long rejected) {
     }

@@ -38,6 +38,10 @@ public class StageTasklet implements Tasklet {
     public static final String IMAGES = "tagsync.images";
     public static final String REQUESTS = "tagsync.requests";
     public static final String FINGERPRINT = "tagsync.inputFingerprint";
+    public static final String KEYS_SET = "tagsync.keysSet";
+    public static final String KEYS_REMOVED = "tagsync.keysRemoved";
+    public static final String TAGS_ADDED = "tagsync.tagsAdded";
+    public static final String TAGS_REMOVED = "tagsync.tagsRemoved";
 
     private static final Logger log = LoggerFactory.getLogger(StageTasklet.class);
     private static final int REJECT_FLUSH = 1000;
@@ -74,6 +78,7 @@ public class StageTasklet implements Tasklet {
         long rejected = 0;
         long images;
         int[] seq = {0};
+        long[] changes = new long[4];
         try (UpdateMerger merger = new UpdateMerger(staging.spillDirOrTemp(), staging.bufferRows());
              UpdateReader reader = UpdateReaders.open(files, settings)) {
             List<InputRow.Rejected> rejects = new ArrayList<>();
@@ -102,6 +107,10 @@ public class StageTasklet implements Tasklet {
             List<MergedUpdate> batch = new ArrayList<>(REQUEST_SIZE);
             List<StagedRequest> staged = new ArrayList<>(REQUEST_FLUSH);
             images = merger.finish(update -> {
+                changes[0] += update.metadata().size();
+                changes[1] += update.removeMetadata().size();
+                changes[2] += update.addTags().size();
+                changes[3] += update.removeTags().size();
                 batch.add(update);
                 if (batch.size() == REQUEST_SIZE) {
                     staged.add(RequestPayloads.stage(++seq[0], batch));
@@ -129,6 +138,10 @@ public class StageTasklet implements Tasklet {
         context.putLong(IMAGES, images);
         context.putLong(REQUESTS, seq[0]);
         context.putString(FINGERPRINT, fingerprint.toString());
+        context.putLong(KEYS_SET, changes[0]);
+        context.putLong(KEYS_REMOVED, changes[1]);
+        context.putLong(TAGS_ADDED, changes[2]);
+        context.putLong(TAGS_REMOVED, changes[3]);
         contribution.incrementWriteCount(seq[0]);
         double seconds = (System.nanoTime() - started) / 1e9;
         log.info("Staged {} rows ({} rejected) as {} requests for {} images in {} s ({} rows/s)", rows, rejected, seq[0],

@@ -61,6 +61,10 @@ public class SubmitTasklet implements Tasklet {
         StepExecution step = contribution.getStepExecution();
         RunParameters run = RunParameters.of(step);
         checkRejectLimit(step, run);
+        if (run.dryRun()) {
+            log.info("Dry run: nothing is sent");
+            return RepeatStatus.FINISHED;
+        }
         List<Long> pending = store.requestIds(run.instanceId(), RequestStatus.PENDING);
         if (pending.isEmpty()) {
             log.info("Nothing to submit");

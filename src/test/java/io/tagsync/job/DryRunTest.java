@@ -1,0 +1,61 @@
+package io.tagsync.job;
+
+import static io.tagsync.Fixtures.fixture;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.tagsync.cli.ExitCodes;
+import io.tagsync.cli.RunOptions;
+import io.tagsync.staging.RequestPayloads;
+import org.junit.jupiter.api.Test;
+
+class DryRunTest extends JobTestSupport {
+
+    @Test
+    void aDryRunSendsNothingAndStagesExactlyWhatTheRealRunThenSends() throws IOException {
+        Path input = dir.resolve("dry.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 2_500, 1, 6, 77);
+        store.seed(generated.imageIds);
+
+        int dry = runCommand.run(new RunOptions(input, WORKSPACE, "nightly", sandbox.url(), 4, reportDir("dry"), null, true));
+
+        assertThat(dry).isEqualTo(ExitCodes.OK);
+        assertThat(sandbox.stats().apiCalls()).isZero();
+        String summary = Files.readString(reportDir("dry").resolve("summary.json"));
+        assertThat(summary).contains("\"dryRun\" : true").contains("\"staged\" : 2500").contains("\"total\" : 3")
+                .contains("\"PENDING\" : 3").contains("\"keysSet\" :").contains("\"tagsAdded\" :");
+
+        int real = runCommand.run(new RunOptions(input, WORKSPACE, "nightly", sandbox.url(), 4, reportDir("real")));
+
+        assertThat(real).isEqualTo(ExitCodes.OK);
+        assertThat(sandbox.stats().acceptedBatches()).isEqualTo(3);
+        assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
+        List<Long> instances = jdbc.queryForList(
+                "SELECT DISTINCT job_instance_id FROM batch_request r WHERE EXISTS (SELECT 1 FROM BATCH_JOB_EXECUTION e "
+                        + "JOIN BATCH_JOB_EXECUTION_PARAMS p ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID "
+                        + "WHERE e.JOB_INSTANCE_ID = r.job_instance_id AND p.PARAMETER_NAME = 'input' "
+                        + "AND p.PARAMETER_VALUE = ?) ORDER BY job_instance_id", Long.class, input.toString());
+        assertThat(instances).hasSize(2);
+        assertThat(bodies(instances.get(1))).isEqualTo(bodies(instances.get(0)));
+        String realSummary = Files.readString(reportDir("real").resolve("summary.json"));
+        assertThat(realSummary.substring(realSummary.indexOf("\"changes\""), realSummary.indexOf("\"dryRun\"")))
+                .isEqualTo(summary.substring(summary.indexOf("\"changes\""), summary.indexOf("\"dryRun\"")));
+    }
+
+    @Test
+    void aDryRunWithRejectsExitsFour() {
+        store.seed(List.of("img-001"));
+        assertThat(runCommand.run(new RunOptions(fixture("basic.csv"), WORKSPACE, "dry-basic", sandbox.url(), 4,
+                reportDir("dry-basic"), null, true))).isEqualTo(ExitCodes.PARTIAL);
+        assertThat(sandbox.stats().apiCalls()).isZero();
+    }
+
+    private List<String> bodies(long instance) {
+        return jdbc.queryForList("SELECT payload FROM batch_request WHERE job_instance_id = ? ORDER BY seq", byte[].class,
+                instance).stream().map(bytes -> new String(RequestPayloads.body(bytes))).toList();
+    }
+}
