@@ -58,11 +58,16 @@ public record TagsyncProperties(
         }
     }
 
+    /** Polling: {@code pollers} threads (0: as many as the submit concurrency). */
     public record Await(
-            @DefaultValue("8") int pollers,
+            @DefaultValue("0") int pollers,
             @DefaultValue("500ms") Duration firstPoll,
             @DefaultValue("2s") Duration maxPollInterval,
             @DefaultValue("3") int maxTaskAttempts) {
+
+        public int pollersFor(int concurrency) {
+            return pollers > 0 ? pollers : Math.max(2, concurrency);
+        }
     }
 
     /**

@@ -49,9 +49,11 @@ public class TagsyncJobConfiguration {
 
     @Bean
     Step submitStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
-            ApiClientFactory clients, RequestSender sender, StopSignal stopSignal, RunReports reports) {
+            ApiClientFactory clients, RequestSender sender, StopSignal stopSignal, RunReports reports,
+            TagsyncProperties properties) {
         return new StepBuilder("submit", jobRepository)
-                .tasklet(new SubmitTasklet(store, clients, sender, stopSignal, jobRepository, reports), transactionManager)
+                .tasklet(new SubmitTasklet(store, clients, sender, stopSignal, jobRepository, reports, properties.await()),
+                        transactionManager)
                 .build();
     }
 

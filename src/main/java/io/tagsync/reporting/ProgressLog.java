@@ -34,6 +34,12 @@ public final class ProgressLog {
         }
     }
 
+    /** Sets the count of work done (for callers that count elsewhere). */
+    public void set(long count) {
+        done.set(count);
+        add(0);
+    }
+
     public long done() {
         return done.get();
     }

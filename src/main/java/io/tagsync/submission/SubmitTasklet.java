@@ -7,11 +7,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.tagsync.TagsyncProperties;
 import io.tagsync.api.ApiClientFactory;
 import io.tagsync.api.ApiException;
 import io.tagsync.api.RoboflowClient;
 import io.tagsync.job.RunParameters;
 import io.tagsync.job.StopSignal;
+import io.tagsync.polling.TaskPoller;
 import io.tagsync.reporting.ProgressLog;
 import io.tagsync.reporting.RunReports;
 import io.tagsync.staging.StageTasklet;
@@ -33,7 +35,9 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * {@code PENDING}: at most the requests in flight when a run died are sent twice, which the API's
  * idempotent updates make harmless. A fatal answer (bad key, unknown workspace, plan limit, retries
  * exhausted) stops new sends, lets those in flight finish and fails the step; a stop request does the same
- * and ends the step {@code STOPPED}. Before sending anything, the reject limit is checked.
+ * and ends the step {@code STOPPED}. Before sending anything, the reject limit is checked. While it sends,
+ * a {@link TaskPoller} follows the acknowledged tasks; those still open when sending ends are left to the
+ * await step.
  */
 public class SubmitTasklet implements Tasklet {
 
@@ -45,9 +49,11 @@ public class SubmitTasklet implements Tasklet {
     private final StopSignal stopSignal;
     private final JobRepository jobRepository;
     private final RunReports reports;
+    private final TagsyncProperties.Await awaitSettings;
 
     public SubmitTasklet(RequestStore store, ApiClientFactory clients, RequestSender sender, StopSignal stopSignal,
-            JobRepository jobRepository, RunReports reports) {
+            JobRepository jobRepository, RunReports reports, TagsyncProperties.Await awaitSettings) {
+        this.awaitSettings = awaitSettings;
         this.store = store;
         this.clients = clients;
         this.sender = sender;
@@ -75,31 +81,38 @@ public class SubmitTasklet implements Tasklet {
         log.info("Submitting {} requests, {} at a time", pending.size(), concurrency);
         ProgressLog progress = new ProgressLog(log, "Requests submitted", pending.size());
         AtomicReference<RuntimeException> fatal = new AtomicReference<>();
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency, Threads.named("submit"));
-        try {
-            for (long requestId : pending) {
-                pool.execute(() -> {
-                    if (fatal.get() != null || stopSignal.isStopRequested()) {
-                        return;
-                    }
-                    try {
-                        sender.send(client, run.instanceId(), requestId, submitted -> { });
-                        progress.add(1);
-                    } catch (RuntimeException e) {
-                        fatal.compareAndSet(null, e);
-                    }
-                });
+        // Tasks are followed while the rest is sent, so that the await step finds little left to do.
+        try (TaskPoller poller = new TaskPoller(run, client, store, sender, stopSignal, awaitSettings,
+                awaitSettings.pollersFor(run.concurrency()))) {
+            ExecutorService pool = Executors.newFixedThreadPool(concurrency, Threads.named("submit"));
+            try {
+                for (long requestId : pending) {
+                    pool.execute(() -> {
+                        if (fatal.get() != null || poller.failure() != null || stopSignal.isStopRequested()) {
+                            return;
+                        }
+                        try {
+                            sender.send(client, run.instanceId(), requestId, poller::track);
+                            progress.add(1);
+                        } catch (RuntimeException e) {
+                            fatal.compareAndSet(null, e);
+                        }
+                    });
+                }
+                pool.shutdown();
+                while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
+                    progress.add(0);
+                }
+            } finally {
+                pool.shutdownNow();
             }
-            pool.shutdown();
-            while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
-                progress.add(0);
+            if (poller.failure() != null) {
+                fatal.compareAndSet(null, poller.failure());
             }
-        } finally {
-            pool.shutdownNow();
+            contribution.incrementWriteCount(progress.done());
+            log.info("Submitted {} of {} requests with {} HTTP calls ({} retries); {} tasks already final", progress.done(),
+                    pending.size(), client.calls(), client.retries(), poller.finished());
         }
-        contribution.incrementWriteCount(progress.done());
-        log.info("Submitted {} of {} requests with {} HTTP calls ({} retries)", progress.done(), pending.size(),
-                client.calls(), client.retries());
         if (fatal.get() != null) {
             throw fatal.get();
         }

@@ -1,0 +1,287 @@
+package io.tagsync.polling;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.tagsync.TagsyncProperties;
+import io.tagsync.api.ApiException;
+import io.tagsync.api.RoboflowClient;
+import io.tagsync.api.TaskStatus;
+import io.tagsync.job.RunParameters;
+import io.tagsync.job.StopSignal;
+import io.tagsync.staging.RequestPayloads;
+import io.tagsync.store.FailedItem;
+import io.tagsync.store.RequestStatus;
+import io.tagsync.store.RequestStore;
+import io.tagsync.store.SubmittedRequest;
+import io.tagsync.submission.RequestSender;
+import io.tagsync.submission.Threads;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls tasks until they are final, with a pool of threads over one delay queue. Each task is polled on its
+ * own schedule: first {@code first-poll} after submission, then at an interval estimated from its reported
+ * progress (the time left at the rate seen so far), or doubling when it reports none, within
+ * [100 ms, {@code max-poll-interval}]. A completed task records its failed items; a failed one is resubmitted
+ * up to {@code max-task-attempts} times and then split (through {@link RequestSender}). Every outcome is a
+ * transaction of its own, so polling can stop at any moment and a later step or run picks up the tasks still
+ * {@code SUBMITTED}. Thread-safe: requests may be tracked while the pollers run.
+ */
+public final class TaskPoller implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskPoller.class);
+    private static final long MIN_INTERVAL = Duration.ofMillis(100).toNanos();
+
+    private final RunParameters run;
+    private final RoboflowClient client;
+    private final RequestStore store;
+    private final RequestSender sender;
+    private final StopSignal stopSignal;
+    private final TagsyncProperties.Await settings;
+    private final DelayQueue<Poll> queue = new DelayQueue<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicLong finished = new AtomicLong();
+    private final AtomicLong statusCalls = new AtomicLong();
+    private final AtomicLong seenLateNanos = new AtomicLong();
+    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private final ExecutorService pool;
+    private volatile boolean closing;
+
+    public TaskPoller(RunParameters run, RoboflowClient client, RequestStore store, RequestSender sender,
+            StopSignal stopSignal, TagsyncProperties.Await settings, int pollers) {
+        this.run = run;
+        this.client = client;
+        this.store = store;
+        this.sender = sender;
+        this.stopSignal = stopSignal;
+        this.settings = settings;
+        this.pool = Executors.newFixedThreadPool(Math.max(1, pollers), Threads.named("poll"));
+        for (int i = 0; i < Math.max(1, pollers); i++) {
+            pool.execute(this::pollLoop);
+        }
+    }
+
+    /** A request just acknowledged: first polled after {@code first-poll}. */
+    public void track(RequestSender.Submitted submitted) {
+        long now = System.nanoTime();
+        open.incrementAndGet();
+        queue.add(new Poll(submitted.requestId(), submitted.taskId(), submitted.attempts(), now,
+                now + settings.firstPoll().toNanos(), settings.firstPoll().toNanos()));
+    }
+
+    /** A request acknowledged earlier (by a step or run before this one). */
+    public void track(SubmittedRequest request) {
+        long now = System.nanoTime();
+        long since = Math.max(0, Duration.between(request.submittedAt(), Instant.now()).toNanos());
+        long wait = Math.max(0, settings.firstPoll().toNanos() - since);
+        open.incrementAndGet();
+        queue.add(new Poll(request.id(), request.taskId(), request.attempts(), now - since, now + wait,
+                settings.firstPoll().toNanos()));
+    }
+
+    /**
+     * Waits until every tracked task is final (true), or the run is asked to stop (false); throws what
+     * stopped a poller.
+     */
+    public boolean awaitAll(ProgressCallback progress) throws InterruptedException {
+        while (open.get() > 0) {
+            RuntimeException failed = failure.get();
+            if (failed != null) {
+                throw failed;
+            }
+            if (stopSignal.isStopRequested()) {
+                return false;
+            }
+            Thread.sleep(50);
+            progress.report(finished.get(), open.get());
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return true;
+    }
+
+    /** Receives the count of finished and open tasks now and then. */
+    @FunctionalInterface
+    public interface ProgressCallback {
+        void report(long finished, long open);
+    }
+
+    public RuntimeException failure() {
+        return failure.get();
+    }
+
+    public long statusCalls() {
+        return statusCalls.get();
+    }
+
+    public long finished() {
+        return finished.get();
+    }
+
+    public int open() {
+        return open.get();
+    }
+
+    /** Mean time between a task's end (as far as its polls tell) and this poller seeing it, in milliseconds. */
+    public double meanSeenLateMillis() {
+        long done = finished.get();
+        return done == 0 ? 0 : seenLateNanos.get() / 1e6 / done;
+    }
+
+    /** Stops polling after the polls in progress; tasks still open stay {@code SUBMITTED} for later. */
+    @Override
+    public void close() {
+        closing = true;
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void pollLoop() {
+        while (!closing && failure.get() == null && !stopSignal.isStopRequested()) {
+            Poll poll;
+            try {
+                poll = queue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (poll == null) {
+                continue;
+            }
+            try {
+                if (advance(poll)) {
+                    finished.incrementAndGet();
+                }
+                open.decrementAndGet();
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+            }
+        }
+    }
+
+    /**
+     * Polls once; true when the request is finished. Every poll this adds (the same task later, a resubmitted
+     * or split request) is counted open before the one taken is counted done, so {@code open} reaches zero
+     * only when all is final.
+     */
+    private boolean advance(Poll poll) {
+        TaskStatus status;
+        statusCalls.incrementAndGet();
+        try {
+            status = client.taskStatus(poll.taskId);
+        } catch (ApiException e) {
+            if (e.kind() != ApiException.Kind.NOT_FOUND) {
+                throw e;
+            }
+            retryOrSplit(poll, "task " + poll.taskId + " not found");
+            return false;
+        }
+        if (!status.isFinal()) {
+            open.incrementAndGet();
+            queue.add(poll.later(nextInterval(poll, status)));
+            return false;
+        }
+        // the task ended at most one interval ago: count half of it as the time it waited to be seen
+        seenLateNanos.addAndGet(Math.min(poll.intervalNanos, System.nanoTime() - poll.submittedNanos) / 2);
+        if (status.isCompleted()) {
+            TaskStatus.Result result = status.result();
+            List<TaskStatus.FailedItem> failed = result == null ? List.of() : result.failedItems();
+            store.finish(run.instanceId(), poll.requestId, RequestStatus.COMPLETED,
+                    result == null ? 0 : result.succeeded(), null, failedItems(poll, failed));
+            return true;
+        }
+        retryOrSplit(poll, status.errorText());
+        return false;
+    }
+
+    private void retryOrSplit(Poll poll, String reason) {
+        if (poll.attempts < settings.maxTaskAttempts()) {
+            log.warn("Task {} failed ({}); resubmitting, attempt {} of {}", poll.taskId, reason, poll.attempts + 1,
+                    settings.maxTaskAttempts());
+            sender.send(client, run.instanceId(), poll.requestId, this::track);
+        } else {
+            sender.sendAfterFailedTask(client, run.instanceId(), poll.requestId, reason, this::track);
+        }
+    }
+
+    private List<FailedItem> failedItems(Poll poll, List<TaskStatus.FailedItem> failed) {
+        if (failed.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> rows = new HashMap<>();
+        for (RequestPayloads.ImageRows image : RequestPayloads.imageRows(store.imageRows(poll.requestId))) {
+            rows.put(image.imageId(), image.rows());
+        }
+        List<FailedItem> items = new ArrayList<>(failed.size());
+        for (TaskStatus.FailedItem item : failed) {
+            items.add(new FailedItem(item.imageId(), rows.getOrDefault(item.imageId(), ""), poll.taskId,
+                    item.error() == null ? "failed" : item.error()));
+        }
+        return items;
+    }
+
+    private long nextInterval(Poll poll, TaskStatus status) {
+        long interval;
+        TaskStatus.Progress progress = status.progress();
+        if (progress != null && progress.current() > 0 && progress.total() > progress.current()) {
+            long elapsed = System.nanoTime() - poll.submittedNanos;
+            interval = (long) (elapsed * (double) (progress.total() - progress.current()) / progress.current());
+        } else {
+            interval = poll.intervalNanos * 2;
+        }
+        return Math.max(MIN_INTERVAL, Math.min(settings.maxPollInterval().toNanos(), interval));
+    }
+
+    private static final class Poll implements Delayed {
+        final long requestId;
+        final String taskId;
+        final int attempts;
+        final long submittedNanos;
+        final long dueNanos;
+        final long intervalNanos;
+
+        Poll(long requestId, String taskId, int attempts, long submittedNanos, long dueNanos, long intervalNanos) {
+            this.requestId = requestId;
+            this.taskId = taskId;
+            this.attempts = attempts;
+            this.submittedNanos = submittedNanos;
+            this.dueNanos = dueNanos;
+            this.intervalNanos = intervalNanos;
+        }
+
+        Poll later(long interval) {
+            return new Poll(requestId, taskId, attempts, submittedNanos, System.nanoTime() + interval, interval);
+        }
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            return Long.compare(dueNanos, ((Poll) other).dueNanos);
+        }
+    }
+}
