@@ -21,4 +21,8 @@ extra=()
 if [ "${1:-}" = "demo" ]; then
   extra+=("--sample-data=$here/sample-data")
 fi
+if [ "${1:-}" = "bench" ]; then
+  # the benchmark's sandbox holds every image of its largest runs in memory
+  exec java -Xmx12g -Dsun.net.httpserver.nodelay=true ${JAVA_OPTS:-} -jar "$jar" "$@"
+fi
 exec java -Dsun.net.httpserver.nodelay=true ${JAVA_OPTS:-} -jar "$jar" "$@" "${extra[@]}"

@@ -2,6 +2,7 @@ package io.tagsync;
 
 import java.util.Arrays;
 
+import io.tagsync.bench.Benchmark;
 import io.tagsync.sandbox.SandboxCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -14,6 +15,10 @@ public class TagsyncApplication {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("sandbox")) {
             SandboxCommand.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("bench")) {
+            Benchmark.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         int exitCode;

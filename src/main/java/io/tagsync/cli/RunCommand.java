@@ -110,8 +110,11 @@ public class RunCommand {
                     last.getStatus());
         }
         JobExecution execution;
+        long started = System.nanoTime();
         try {
             execution = jobOperator.start(tagsyncJob, parameters);
+            log.info("Run {} ended {} after {} s", execution.getJobInstance().getInstanceId(), execution.getStatus(),
+                    String.format("%.3f", (System.nanoTime() - started) / 1e9));
         } catch (Exception e) {
             System.err.println("tagsync: the run could not start or end cleanly: " + e.getMessage());
             return ExitCodes.FAILED;

@@ -33,6 +33,7 @@ public class ReportTasklet implements Tasklet {
     public static final String COMPLETED_WITH_FAILURES = "COMPLETED_WITH_FAILURES";
     public static final String REPORT_DIR = "tagsync.reportDir";
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReportTasklet.class);
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final RequestStore store;
@@ -77,6 +78,7 @@ public class ReportTasklet implements Tasklet {
         System.out.print(humanSummary(summary));
         System.out.flush();
         step.getExecutionContext().putString(REPORT_DIR, dir.toString());
+        log.info("Run {} keeps {} bytes of requests in the repository", run.instanceId(), store.storedBytes(run.instanceId()));
         if (!clean) {
             contribution.setExitStatus(new ExitStatus(COMPLETED_WITH_FAILURES,
                     rejected + " rows rejected, " + counts.failedImages() + " images failed"));

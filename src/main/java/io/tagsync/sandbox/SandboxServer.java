@@ -57,6 +57,9 @@ public final class SandboxServer implements AutoCloseable {
     private final AtomicLong statusCalls = new AtomicLong();
     private final AtomicLong singleUpdates = new AtomicLong();
     private final AtomicLong faultsInjected = new AtomicLong();
+    private volatile SandboxTask lastTask;
+    private final java.util.Queue<JsonNode> acceptedBodies = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile long firstCallNanos;
 
     private SandboxServer(SandboxSettings settings, ImageStore store, int port) throws IOException {
         this.settings = settings;
@@ -83,6 +86,11 @@ public final class SandboxServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** The bodies of the batch requests accepted, when {@link SandboxSettings#keepBodies} is on. */
+    public List<JsonNode> acceptedBodies() {
+        return List.copyOf(acceptedBodies);
+    }
+
     public SandboxSettings settings() {
         return settings;
     }
@@ -92,13 +100,32 @@ public final class SandboxServer implements AutoCloseable {
     }
 
     public Stats stats() {
+        long seen = 0;
+        long seenSum = 0;
+        long seenMax = 0;
+        for (SandboxTask task : tasks.values()) {
+            long late = task.seenLateNanos();
+            if (late >= 0) {
+                seen++;
+                seenSum += late;
+                seenMax = Math.max(seenMax, late);
+            }
+        }
+        SandboxTask last = lastTask;
         return new Stats(apiCalls.get(), acceptedBatches.get(), statusCalls.get(), singleUpdates.get(),
-                faultsInjected.get(), tasks.values().stream().filter(task -> !task.isFinal()).count());
+                faultsInjected.get(), tasks.values().stream().filter(task -> !task.isFinal()).count(),
+                seen == 0 ? 0 : seenSum / seen / 1_000_000, seenMax / 1_000_000,
+                last == null ? 0 : last.durationNanos() / 1_000_000, firstCallNanos);
     }
 
-    /** What the sandbox has served. {@code openTasks} are tasks not yet final. */
+    /**
+     * What the sandbox has served. {@code openTasks} are tasks not yet final; {@code meanSeenLateMillis} and
+     * {@code maxSeenLateMillis} tell how long final tasks waited for a client to see them;
+     * {@code lastTaskMillis} is the duration of the last task accepted; {@code firstCallNanos} the
+     * {@link System#nanoTime()} of the first API call (0 before it).
+     */
     public record Stats(long apiCalls, long acceptedBatches, long statusCalls, long singleUpdates, long faultsInjected,
-            long openTasks) {
+            long openTasks, long meanSeenLateMillis, long maxSeenLateMillis, long lastTaskMillis, long firstCallNanos) {
     }
 
     @Override
@@ -116,7 +143,9 @@ public final class SandboxServer implements AutoCloseable {
                 inspect(exchange, parts);
                 return;
             }
-            apiCalls.incrementAndGet();
+            if (apiCalls.getAndIncrement() == 0) {
+                firstCallNanos = System.nanoTime();
+            }
             if (settings.latencyMillis > 0) {
                 Thread.sleep(settings.latencyMillis);
             }
@@ -223,6 +252,10 @@ public final class SandboxServer implements AutoCloseable {
                 || holdsAny(body.get("updates"), settings.failTasksWith);
         SandboxTask task = new SandboxTask(taskId, body.get("updates"), System.nanoTime(), duration * 1_000_000L);
         tasks.put(taskId, task);
+        lastTask = task;
+        if (settings.keepBodies) {
+            acceptedBodies.add(body);
+        }
         acceptedBatches.incrementAndGet();
         clock.schedule(() -> finish(task, fails), duration, TimeUnit.MILLISECONDS);
         String url = "/" + settings.workspace + "/asynctasks/" + taskId;

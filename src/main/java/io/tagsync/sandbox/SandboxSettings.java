@@ -30,6 +30,8 @@ public final class SandboxSettings {
     volatile java.util.Set<String> refusedTags = java.util.Set.of();
     /** A batch task holding any of these images fails on every attempt (a poison update). */
     volatile java.util.Set<String> failTasksWith = java.util.Set.of();
+    /** Keep the body of every accepted batch request (for tests that compare what was sent). */
+    volatile boolean keepBodies;
     /** Every API call answers {@code 503} while this is on. */
     volatile boolean outage;
     /** Once this many batch requests have been accepted, the outage switches on; negative: never. */
@@ -97,6 +99,11 @@ public final class SandboxSettings {
 
     public SandboxSettings refuseTags(java.util.Set<String> tags) {
         refusedTags = java.util.Set.copyOf(tags);
+        return this;
+    }
+
+    public SandboxSettings keepBodies(boolean keep) {
+        keepBodies = keep;
         return this;
     }
 

@@ -14,6 +14,8 @@ final class SandboxTask {
     private final long createdNanos;
     private final long durationNanos;
     private volatile Map<String, Object> finalView;
+    private volatile long finalAtNanos;
+    private volatile long seenAtNanos;
 
     SandboxTask(String taskId, JsonNode updates, long createdNanos, long durationNanos) {
         this.taskId = taskId;
@@ -30,6 +32,16 @@ final class SandboxTask {
         return finalView != null;
     }
 
+    long durationNanos() {
+        return durationNanos;
+    }
+
+    /** How long after the task became final a client first saw it so, or -1 while not seen (or not final). */
+    long seenLateNanos() {
+        long seen = seenAtNanos;
+        return seen == 0 ? -1 : seen - finalAtNanos;
+    }
+
     void complete(List<Map<String, String>> failedItems) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("totalProcessed", updates.size());
@@ -39,6 +51,7 @@ final class SandboxTask {
         Map<String, Object> view = base("completed");
         view.put("progress", Map.of("current", updates.size(), "total", updates.size()));
         view.put("result", result);
+        finalAtNanos = System.nanoTime();
         finalView = view;
     }
 
@@ -46,12 +59,16 @@ final class SandboxTask {
         Map<String, Object> view = base("failed");
         view.put("progress", null);
         view.put("error", error);
+        finalAtNanos = System.nanoTime();
         finalView = view;
     }
 
     Map<String, Object> view(long nowNanos) {
         Map<String, Object> done = finalView;
         if (done != null) {
+            if (seenAtNanos == 0) {
+                seenAtNanos = nowNanos;
+            }
             return done;
         }
         long elapsed = nowNanos - createdNanos;

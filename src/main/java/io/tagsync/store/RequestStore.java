@@ -137,7 +137,9 @@ public class RequestStore {
                 instanceId);
     }
 
-    /** Records a final outcome and its failed items in one transaction. */
+    /**
+     * Records a final outcome and its failed items in one transaction; a completed request's body is dropped.
+     */
     public void finish(long instanceId, long requestId, RequestStatus status, long succeeded, String error,
             List<FailedItem> items) {
         transactions.executeWithoutResult(tx -> {
@@ -152,12 +154,22 @@ public class RequestStore {
                 ps.setString(5, item.taskId());
                 ps.setString(6, clip(item.error(), TEXT_LIMIT));
             });
+            // A completed request is never sent again: its body goes, keeping the repository small.
             jdbc.update("""
-                    UPDATE batch_request SET status = ?, succeeded = ?, failed = ?, error = ?, finished_at = ?
+                    UPDATE batch_request SET status = ?, succeeded = ?, failed = ?, error = ?, finished_at = ?,
+                           payload = CASE WHEN ? THEN ? ELSE payload END
                     WHERE id = ?""",
                     status.name(), succeeded, items.size(), error == null ? null : clip(error, TEXT_LIMIT),
-                    Timestamp.from(Instant.now()), requestId);
+                    Timestamp.from(Instant.now()), status == RequestStatus.COMPLETED, new byte[0], requestId);
         });
+    }
+
+    /** Bytes this run keeps in {@code batch_request}: request bodies and image rows. */
+    public long storedBytes(long instanceId) {
+        Long bytes = jdbc.queryForObject(
+                "SELECT COALESCE(SUM(OCTET_LENGTH(payload) + OCTET_LENGTH(image_rows)), 0) FROM batch_request "
+                        + "WHERE job_instance_id = ?", Long.class, instanceId);
+        return bytes == null ? 0 : bytes;
     }
 
     public RunCounts counts(long instanceId) {

@@ -11,6 +11,8 @@ import java.util.List;
 import io.tagsync.cli.ExitCodes;
 import io.tagsync.cli.RunOptions;
 import io.tagsync.staging.RequestPayloads;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.Test;
 
 class DryRunTest extends JobTestSupport {
@@ -20,6 +22,7 @@ class DryRunTest extends JobTestSupport {
         Path input = dir.resolve("dry.csv");
         GeneratedInput generated = GeneratedInput.write(input, 2_500, 1, 6, 77);
         store.seed(generated.imageIds);
+        sandbox.settings().keepBodies(true);
 
         int dry = runCommand.run(new RunOptions(input, WORKSPACE, "nightly", sandbox.url(), 4, reportDir("dry"), null, true));
 
@@ -34,13 +37,15 @@ class DryRunTest extends JobTestSupport {
         assertThat(real).isEqualTo(ExitCodes.OK);
         assertThat(sandbox.stats().acceptedBatches()).isEqualTo(3);
         assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
-        List<Long> instances = jdbc.queryForList(
-                "SELECT DISTINCT job_instance_id FROM batch_request r WHERE EXISTS (SELECT 1 FROM BATCH_JOB_EXECUTION e "
-                        + "JOIN BATCH_JOB_EXECUTION_PARAMS p ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID "
-                        + "WHERE e.JOB_INSTANCE_ID = r.job_instance_id AND p.PARAMETER_NAME = 'input' "
-                        + "AND p.PARAMETER_VALUE = ?) ORDER BY job_instance_id", Long.class, input.toString());
-        assertThat(instances).hasSize(2);
-        assertThat(bodies(instances.get(1))).isEqualTo(bodies(instances.get(0)));
+        JsonMapper json = JsonMapper.builder().build();
+        long dryInstance = jdbc.queryForObject("""
+                SELECT e.JOB_INSTANCE_ID FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_EXECUTION_PARAMS p
+                  ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND p.PARAMETER_NAME = 'dryRun'
+                JOIN BATCH_JOB_EXECUTION_PARAMS i ON i.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND i.PARAMETER_NAME = 'input'
+                WHERE i.PARAMETER_VALUE = ?""", Long.class, input.toString());
+        List<JsonNode> staged = bodies(dryInstance).stream().map(json::readTree).toList();
+        assertThat(staged).hasSize(3);
+        assertThat(sandbox.acceptedBodies()).containsExactlyInAnyOrderElementsOf(staged);
         String realSummary = Files.readString(reportDir("real").resolve("summary.json"));
         assertThat(realSummary.substring(realSummary.indexOf("\"changes\""), realSummary.indexOf("\"dryRun\"")))
                 .isEqualTo(summary.substring(summary.indexOf("\"changes\""), summary.indexOf("\"dryRun\"")));

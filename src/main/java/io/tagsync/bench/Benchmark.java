@@ -1,0 +1,362 @@
+package io.tagsync.bench;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import io.tagsync.input.InputFiles;
+import io.tagsync.input.ParquetCodecs;
+import io.tagsync.sandbox.ImageStore;
+import io.tagsync.sandbox.SandboxServer;
+import io.tagsync.sandbox.SandboxSettings;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.LocalInputFile;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code ./run.sh bench [--quick]}: generates its inputs, starts the sandbox in this process, runs the job in
+ * child processes as a user would (its own JVM, {@code -Xmx256m}, H2 in a file), and prints a table of
+ * figures, also written as JSON under {@code bench/results/}. {@code --quick} runs small sizes in about a
+ * minute, to keep the benchmark working; the full run takes several minutes.
+ */
+public final class Benchmark {
+
+    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final Pattern STAGED = Pattern.compile("Staged (\\d+) rows .* in ([\\d.]+) s");
+    private static final Pattern KEPT = Pattern.compile("keeps (\\d+) bytes of requests");
+    private static final Pattern ENDED = Pattern.compile("Run \\d+ ended (\\w+) after ([\\d.]+) s");
+
+    private final boolean quick;
+    private final Path work;
+    private final Path results;
+    private final int repeats;
+    private final Map<String, Object> figures = new LinkedHashMap<>();
+    private final List<String> table = new ArrayList<>();
+    private int runCounter;
+
+    private Benchmark(boolean quick, Path home) {
+        this.quick = quick;
+        this.work = home.resolve("bench").resolve("work");
+        this.results = home.resolve("bench").resolve("results");
+        this.repeats = quick ? 1 : 3;
+    }
+
+    public static void main(String[] args) throws Exception {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        boolean quick = Arrays.asList(args).contains("--quick");
+        new Benchmark(quick, Path.of("").toAbsolutePath()).run();
+    }
+
+    private void run() throws Exception {
+        deleteTree(work);
+        Files.createDirectories(work.resolve("spill"));
+        Files.createDirectories(results);
+        long rows1m = quick ? 50_000 : 1_000_000;
+        long rows10m = quick ? 500_000 : 10_000_000;
+        line("tagsync benchmark (%s), %s, %d cores", quick ? "quick" : "full", Instant.now(),
+                Runtime.getRuntime().availableProcessors());
+
+        Path csv = work.resolve("rows-1m.csv");
+        Path parquet = work.resolve("rows-1m.parquet");
+        BenchInputs.writeCsv(csv, rows1m, 0);
+        BenchInputs.writeParquet(parquet, rows1m);
+        figures.put("rows", rows1m);
+        figures.put("csvBytes", Files.size(csv));
+
+        // 0. raw parse
+        double rawCsv = median(() -> rows1m / seconds(() -> parseCsv(csv)));
+        double rawParquet = median(() -> rows1m / seconds(() -> parseParquet(parquet)));
+        section("0 raw parse", "CSV %s rows: %s rows/s; Parquet: %s rows/s", count(rows1m), rate(rawCsv), rate(rawParquet));
+        figures.put("rawCsvRowsPerSecond", rawCsv);
+        figures.put("rawParquetRowsPerSecond", rawParquet);
+
+        // 1. read-only: staging and serializing, nothing sent (a dry run); the stage step's own time
+        double readCsv = median(() -> rows1m / job(csv, true, 8, SandboxSettings::new).stageSeconds);
+        double readParquet = median(() -> rows1m / job(parquet, true, 8, SandboxSettings::new).stageSeconds);
+        section("1 read-only", "CSV %s rows/s (%.2f × raw); Parquet %s rows/s (%.2f × raw)", rate(readCsv),
+                readCsv / rawCsv, rate(readParquet), readParquet / rawParquet);
+        figures.put("readOnlyCsvRowsPerSecond", readCsv);
+        figures.put("readOnlyParquetRowsPerSecond", readParquet);
+
+        // 2. end to end against the sandbox without latency; 6. start-up; 5. repository growth
+        List<JobRun> e2eCsvRuns = new ArrayList<>();
+        double e2eCsv = median(() -> {
+            JobRun run = job(csv, false, 8, () -> new SandboxSettings().taskMillis(50, 200));
+            e2eCsvRuns.add(run);
+            return rows1m / run.jobSeconds;
+        });
+        long dbGrowth = e2eCsvRuns.get(0).keptBytes;
+        double e2eParquet = median(() -> rows1m / job(parquet, false, 8,
+                () -> new SandboxSettings().taskMillis(50, 200)).jobSeconds);
+        section("2 end-to-end", "CSV %s rows/s (%.2f × read-only); Parquet %s rows/s (%.2f × read-only)", rate(e2eCsv),
+                e2eCsv / readCsv, rate(e2eParquet), e2eParquet / readParquet);
+        figures.put("endToEndCsvRowsPerSecond", e2eCsv);
+        figures.put("endToEndParquetRowsPerSecond", e2eParquet);
+        double startup = e2eCsvRuns.stream().mapToDouble(run -> run.startupSeconds).sorted()
+                .toArray()[e2eCsvRuns.size() / 2];
+
+        // 3. latency-bound, 4. polling
+        long latencyRows = quick ? 50_000 : 1_000_000;
+        Path latencyInput = latencyRows == rows1m ? csv : csv;
+        List<Map<String, Object>> latency = new ArrayList<>();
+        for (int concurrency : new int[] {1, 4, 16}) {
+            JobRun run = job(latencyInput, false, concurrency,
+                    () -> new SandboxSettings().latencyMillis(100).taskMillis(300, 1000));
+            long requests = run.stats.acceptedBatches();
+            double ideal = requests * 0.1 / concurrency + run.stats.lastTaskMillis() / 1000.0;
+            double sending = run.jobSeconds - run.stageSeconds;
+            section(concurrency == 1 ? "3 latency-bound" : "", "c=%-2d %d requests: %.1f s sending+polling (%.1f s with staging), "
+                    + "ideal %.1f s, ratio %.2f", concurrency, requests, sending, run.jobSeconds, ideal, sending / ideal);
+            section(concurrency == 1 ? "4 polling" : "", "c=%-2d %.2f status requests per task; finished tasks seen after "
+                    + "%d ms on average, %d ms at most", concurrency, run.stats.statusCalls() / (double) requests,
+                    run.stats.meanSeenLateMillis(), run.stats.maxSeenLateMillis());
+            Map<String, Object> figure = new LinkedHashMap<>();
+            figure.put("concurrency", concurrency);
+            figure.put("requests", requests);
+            figure.put("sendingAndPollingSeconds", sending);
+            figure.put("jobSeconds", run.jobSeconds);
+            figure.put("idealSeconds", ideal);
+            figure.put("ratio", sending / ideal);
+            figure.put("statusRequestsPerTask", run.stats.statusCalls() / (double) requests);
+            figure.put("meanSeenLateMillis", run.stats.meanSeenLateMillis());
+            figure.put("maxSeenLateMillis", run.stats.maxSeenLateMillis());
+            latency.add(figure);
+        }
+        figures.put("latencyBound", latency);
+
+        // 5. peak RSS at 1M and 10M rows, end to end
+        Path csv10 = work.resolve("rows-10m.csv");
+        BenchInputs.writeCsv(csv10, rows10m, 0);
+        JobRun small = e2eCsvRuns.get(0);
+        JobRun large = job(csv10, false, 8, () -> new SandboxSettings().taskMillis(50, 200));
+        Files.delete(csv10);
+        section("5 memory", "peak RSS %s rows: %d MB; %s rows: %d MB (%.2f ×); requests kept in the repository "
+                + "%.2f MB per %s rows (%.3f × the input's %.1f MB)", count(rows1m), small.peakRssKb / 1024, count(rows10m),
+                large.peakRssKb / 1024, large.peakRssKb / (double) small.peakRssKb, dbGrowth / 1e6, count(rows1m),
+                dbGrowth / (double) Files.size(csv), Files.size(csv) / 1e6);
+        figures.put("peakRssKbSmall", small.peakRssKb);
+        figures.put("peakRssKbLarge", large.peakRssKb);
+        figures.put("largeRows", rows10m);
+        figures.put("repositoryBytesPerRun", dbGrowth);
+
+        section("6 start-up", "launch to first request %.2f s (median)", startup);
+        figures.put("startupSeconds", startup);
+
+        // 7. merging repeated image IDs at scale: exact state, repeats against none
+        long images = quick ? 200_000 : 4_545_455;
+        Path repeats = work.resolve("repeats.csv");
+        long repeatRows = BenchInputs.writeCsv(repeats, images, 5);
+        ImageStore[] stores = new ImageStore[1];
+        JobRun repeated = job(repeats, false, 8, () -> new SandboxSettings().taskMillis(50, 200).openStore(true),
+                store -> stores[0] = store);
+        List<String> wrong = BenchInputs.wrongImages(stores[0], images, 5, 5);
+        stores[0] = null;
+        Files.delete(repeats);
+        Path unique = work.resolve("unique.csv");
+        BenchInputs.writeCsv(unique, repeatRows, 0);
+        JobRun plain = job(unique, false, 8, () -> new SandboxSettings().taskMillis(50, 200).openStore(true));
+        Files.delete(unique);
+        section("7 merge at scale", "%s rows, 10%% of %s images repeated far apart: %.1f s, %s rows/s, peak RSS %d MB, "
+                + "state %s", count(repeatRows), count(images), repeated.jobSeconds, rate(repeatRows / repeated.jobSeconds),
+                repeated.peakRssKb / 1024, wrong.isEmpty() ? "exact" : "WRONG " + wrong);
+        section("", "%s rows, no repeats: %.1f s, %s rows/s, peak RSS %d MB", count(repeatRows), plain.jobSeconds,
+                rate(repeatRows / plain.jobSeconds), plain.peakRssKb / 1024);
+        figures.put("mergeAtScale", Map.of("rows", repeatRows, "images", images, "repeatedSeconds", repeated.jobSeconds,
+                "repeatedPeakRssKb", repeated.peakRssKb, "exact", wrong.isEmpty(), "uniqueSeconds", plain.jobSeconds,
+                "uniquePeakRssKb", plain.peakRssKb));
+
+        Path out = results.resolve("bench-" + (quick ? "quick-" : "") + Instant.now().toString().replace(':', '-') + ".json");
+        figures.put("table", table);
+        JSON.writeValue(out.toFile(), figures);
+        line("written to %s", out);
+        if (!wrong.isEmpty()) {
+            System.exit(1);
+        }
+    }
+
+    private record JobRun(double jobSeconds, double stageSeconds, double startupSeconds, long peakRssKb,
+            long keptBytes, SandboxServer.Stats stats) {
+    }
+
+    private JobRun job(Path input, boolean dryRun, int concurrency, java.util.function.Supplier<SandboxSettings> settings)
+            throws Exception {
+        return job(input, dryRun, concurrency, settings, store -> { });
+    }
+
+    /** One run in a child JVM against a fresh sandbox; {@code keep} receives the sandbox's store afterwards. */
+    private JobRun job(Path input, boolean dryRun, int concurrency, java.util.function.Supplier<SandboxSettings> settings,
+            java.util.function.Consumer<ImageStore> keep) throws Exception {
+        String key = UUID.randomUUID().toString();
+        ImageStore store = new ImageStore();
+        SandboxSettings sandboxSettings = settings.get().workspace("bench").apiKey(key).openStore(true);
+        try (SandboxServer sandbox = SandboxServer.start(sandboxSettings, store, 0)) {
+            String runKey = "bench-" + (++runCounter);
+            Path log = work.resolve(runKey + ".log");
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                    "-Dsun.net.httpserver.nodelay=true"));
+            command.addAll(launcher());
+            command.addAll(List.of("run", "--input=" + input, "--workspace=bench", "--run-key=" + runKey,
+                    "--api-url=" + sandbox.url(), "--concurrency=" + concurrency,
+                    "--report-dir=" + work.resolve("reports").resolve(runKey),
+                    "--spring.datasource.url=jdbc:h2:file:" + work.resolve("data").resolve("bench")
+                            + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0",
+                    "--tagsync.staging.spill-dir=" + work.resolve("spill")));
+            if (dryRun) {
+                command.add("--dry-run");
+            }
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).directory(work.toFile());
+            builder.environment().put("ROBOFLOW_API_KEY", key);
+            long launched = System.nanoTime();
+            Process process = builder.start();
+            long peak = 0;
+            Path status = Path.of("/proc", String.valueOf(process.pid()), "status");
+            while (process.isAlive()) {
+                peak = Math.max(peak, highWaterMarkKb(status));
+                Thread.sleep(20);
+            }
+            int exit = process.waitFor();
+            String output = Files.readString(log);
+            if (exit != 0) {
+                throw new IllegalStateException("the benchmark's run " + runKey + " exited " + exit + "; see " + log);
+            }
+            Matcher staged = STAGED.matcher(output);
+            Matcher ended = ENDED.matcher(output);
+            if (!staged.find() || !ended.find()) {
+                throw new IllegalStateException("no timings in " + log);
+            }
+            SandboxServer.Stats stats = sandbox.stats();
+            keep.accept(store);
+            double startup = stats.firstCallNanos() == 0 ? 0 : (stats.firstCallNanos() - launched) / 1e9;
+            Matcher kept = KEPT.matcher(output);
+            return new JobRun(Double.parseDouble(ended.group(2)), Double.parseDouble(staged.group(2)), startup, peak,
+                    kept.find() ? Long.parseLong(kept.group(1)) : 0, stats);
+        }
+    }
+
+    private static List<String> launcher() {
+        String classPath = System.getProperty("java.class.path");
+        if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)) {
+            return List.of("-jar", classPath);
+        }
+        return List.of("-cp", classPath, "io.tagsync.TagsyncApplication");
+    }
+
+    private static long highWaterMarkKb(Path status) {
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException gone) {
+            // the process ended between two looks
+        }
+        return 0;
+    }
+
+    private static void parseCsv(Path file) throws IOException {
+        long chars = 0;
+        try (Reader reader = InputFiles.openText(file);
+             CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
+            for (CSVRecord record : parser) {
+                for (int i = 0; i < record.size(); i++) {
+                    chars += record.get(i).length();
+                }
+            }
+        }
+        if (chars < 0) {
+            throw new IllegalStateException();
+        }
+    }
+
+    private static void parseParquet(Path file) throws IOException {
+        long seen = 0;
+        try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file),
+                new PlainParquetConfiguration()).withDataModel(GenericData.get()).withCodecFactory(new ParquetCodecs())
+                .build()) {
+            for (GenericRecord record = reader.read(); record != null; record = reader.read()) {
+                seen += record.get(0).toString().length();
+            }
+        }
+        if (seen < 0) {
+            throw new IllegalStateException();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Timed {
+        void run() throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface Measure {
+        double get() throws Exception;
+    }
+
+    private static double seconds(Timed timed) throws Exception {
+        long started = System.nanoTime();
+        timed.run();
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    private double median(Measure measure) throws Exception {
+        double[] values = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            values[i] = measure.get();
+        }
+        Arrays.sort(values);
+        return values[repeats / 2];
+    }
+
+    private void section(String name, String format, Object... args) {
+        line("%-17s %s", name, String.format(format, args));
+    }
+
+    private void line(String format, Object... args) {
+        String text = String.format(format, args);
+        table.add(text);
+        System.out.println(text);
+    }
+
+    private static String rate(double perSecond) {
+        return perSecond >= 1e6 ? String.format("%.2f M", perSecond / 1e6) : String.format("%.0f k", perSecond / 1e3);
+    }
+
+    private static String count(long rows) {
+        return rows >= 1_000_000 ? (rows % 1_000_000 == 0 ? rows / 1_000_000 + "M" : String.format("%.2fM", rows / 1e6))
+                : rows / 1000 + "k";
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
