@@ -1,25 +1,15 @@
 package io.tagsync.staging;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.function.Consumer;
 
 import io.tagsync.input.ImageUpdate;
@@ -41,6 +31,7 @@ public final class UpdateMerger implements AutoCloseable {
     private final Path spillParent;
     private final List<Pending> buffer;
     private final List<Path> runs = new ArrayList<>();
+    private final RowCodec codec = new RowCodec();
     private Path spillDir;
     private long images;
 
@@ -52,7 +43,7 @@ public final class UpdateMerger implements AutoCloseable {
 
     /** A row, in input order: {@code ordinal} is its place in the input, {@code rowRef} how reports name it. */
     public void add(ImageUpdate update, long ordinal, String rowRef) {
-        buffer.add(new Pending(update.imageId(), ordinal, rowRef, update));
+        buffer.add(new Pending(update.imageId(), ordinal, codec.encode(update, rowRef)));
         if (buffer.size() >= bufferRows) {
             spill();
         }
@@ -110,7 +101,8 @@ public final class UpdateMerger implements AutoCloseable {
             emit(current, sink);
             current = new MergedUpdate(row.imageId());
         }
-        current.apply(row.update(), row.ordinal(), row.rowRef());
+        RowCodec.Decoded decoded = RowCodec.decode(row.imageId(), row.encoded());
+        current.apply(decoded.update(), row.ordinal(), decoded.rowRef());
         return current;
     }
 
@@ -129,7 +121,7 @@ public final class UpdateMerger implements AutoCloseable {
                 spillDir = Files.createTempDirectory(spillParent, "tagsync-stage-");
             }
             Path run = spillDir.resolve("run-" + runs.size() + ".bin");
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
+            try (SpillOutput out = new SpillOutput(Files.newOutputStream(run))) {
                 for (Pending row : buffer) {
                     write(out, row);
                 }
@@ -156,60 +148,23 @@ public final class UpdateMerger implements AutoCloseable {
         }
     }
 
-    private record Pending(String imageId, long ordinal, String rowRef, ImageUpdate update) {
+    /** A buffered row: the sort key, and the rest as {@link RowCodec} bytes. */
+    private record Pending(String imageId, long ordinal, byte[] encoded) {
     }
 
-    private static void write(DataOutputStream out, Pending row) throws IOException {
-        writeString(out, row.imageId());
+    private static void write(SpillOutput out, Pending row) throws IOException {
+        out.writeBytes(row.imageId().getBytes(StandardCharsets.UTF_8));
         out.writeLong(row.ordinal());
-        writeString(out, row.rowRef());
-        ImageUpdate update = row.update();
-        out.writeInt(update.metadata().size());
-        for (Map.Entry<String, Object> entry : update.metadata().entrySet()) {
-            writeString(out, entry.getKey());
-            Object value = entry.getValue();
-            if (value instanceof String text) {
-                out.writeByte('S');
-                writeString(out, text);
-            } else if (value instanceof Boolean flag) {
-                out.writeByte('B');
-                out.writeBoolean(flag);
-            } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
-                out.writeByte('L');
-                out.writeLong(((Number) value).longValue());
-            } else if (value instanceof BigInteger || value instanceof BigDecimal) {
-                out.writeByte(value instanceof BigInteger ? 'I' : 'M');
-                writeString(out, value.toString());
-            } else {
-                out.writeByte('D');
-                out.writeDouble(((Number) value).doubleValue());
-            }
-        }
-        writeStrings(out, update.removeMetadata());
-        writeStrings(out, update.addTags());
-        writeStrings(out, update.removeTags());
-    }
-
-    private static void writeStrings(DataOutputStream out, Set<String> values) throws IOException {
-        out.writeInt(values.size());
-        for (String value : values) {
-            writeString(out, value);
-        }
-    }
-
-    private static void writeString(DataOutputStream out, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(bytes.length);
-        out.write(bytes);
+        out.writeBytes(row.encoded());
     }
 
     /** Reads one run file back, row by row. */
     private static final class RunReader {
-        private final DataInputStream in;
+        private final SpillInput in;
         private Pending head;
 
         RunReader(Path run) throws IOException {
-            in = new DataInputStream(new BufferedInputStream(Files.newInputStream(run), 1 << 16));
+            in = new SpillInput(Files.newInputStream(run));
         }
 
         Pending head() {
@@ -219,58 +174,17 @@ public final class UpdateMerger implements AutoCloseable {
         boolean advance() throws IOException {
             String imageId;
             try {
-                imageId = readString(in);
+                imageId = in.readString();
             } catch (EOFException end) {
                 head = null;
                 return false;
             }
-            long ordinal = in.readLong();
-            String rowRef = readString(in);
-            int metadataSize = in.readInt();
-            Map<String, Object> metadata = new LinkedHashMap<>(Math.max(4, metadataSize * 2));
-            for (int i = 0; i < metadataSize; i++) {
-                String key = readString(in);
-                byte type = in.readByte();
-                Object value = switch (type) {
-                    case 'S' -> readString(in);
-                    case 'B' -> in.readBoolean();
-                    case 'L' -> in.readLong();
-                    case 'I' -> new BigInteger(readString(in));
-                    case 'M' -> new BigDecimal(readString(in));
-                    case 'D' -> in.readDouble();
-                    default -> throw new IOException("corrupt spill file: value type " + type);
-                };
-                metadata.put(key, value);
-            }
-            head = new Pending(imageId, ordinal, rowRef,
-                    new ImageUpdate(imageId, metadata, readStrings(in), readStrings(in), readStrings(in)));
+            head = new Pending(imageId, in.readLong(), in.readBytes());
             return true;
         }
 
-        private static Set<String> readStrings(DataInputStream in) throws IOException {
-            int size = in.readInt();
-            Set<String> values = new LinkedHashSet<>(Math.max(4, size * 2));
-            for (int i = 0; i < size; i++) {
-                values.add(readString(in));
-            }
-            return values;
-        }
-
-        private static String readString(DataInputStream in) throws IOException {
-            int length = in.readInt();
-            byte[] bytes = in.readNBytes(length);
-            if (bytes.length != length) {
-                throw new EOFException();
-            }
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
-
         void close() {
-            try {
-                in.close();
-            } catch (IOException ignored) {
-                // read to the end already
-            }
+            in.close();
         }
     }
 }
