@@ -10,15 +10,16 @@ import io.tagsync.input.ImageUpdate;
 /**
  * All the rows of one image folded into one update, equal to applying them one after the other: a later set
  * of a key wins over an earlier set or remove of it, a later add of a tag over an earlier remove, and the
- * other way round. Not thread-safe.
+ * other way round. It may take over the collections of the first update it is given (see {@link #apply}):
+ * give it updates whose collections nothing else changes. Not thread-safe.
  */
 public final class MergedUpdate {
 
     private final String imageId;
-    private final Map<String, Object> metadata = new LinkedHashMap<>();
-    private final Set<String> removeMetadata = new LinkedHashSet<>();
-    private final Set<String> addTags = new LinkedHashSet<>();
-    private final Set<String> removeTags = new LinkedHashSet<>();
+    private Map<String, Object> metadata = new LinkedHashMap<>();
+    private Set<String> removeMetadata = new LinkedHashSet<>();
+    private Set<String> addTags = new LinkedHashSet<>();
+    private Set<String> removeTags = new LinkedHashSet<>();
     private final StringBuilder rows = new StringBuilder();
     private long firstRow;
     private long lastRow;
@@ -32,6 +33,17 @@ public final class MergedUpdate {
      * it (its row number, or {@code file:row} in a directory of files).
      */
     public void apply(ImageUpdate update, long ordinal, String rowRef) {
+        if (rows.isEmpty() && isOwned(update)) {
+            // the first row is the merge so far: take its collections rather than copy them
+            metadata = update.metadata();
+            removeMetadata = update.removeMetadata();
+            addTags = update.addTags();
+            removeTags = update.removeTags();
+            firstRow = ordinal;
+            lastRow = ordinal;
+            rows.append(rowRef);
+            return;
+        }
         for (String key : update.removeMetadata()) {
             metadata.remove(key);
             removeMetadata.add(key);
@@ -56,6 +68,12 @@ public final class MergedUpdate {
         }
         rows.append(rowRef);
         lastRow = ordinal;
+    }
+
+    /** Collections a merge may take over and change: the mutable, ordered ones that decoding makes. */
+    private static boolean isOwned(ImageUpdate update) {
+        return update.metadata() instanceof LinkedHashMap && update.removeMetadata() instanceof LinkedHashSet
+                && update.addTags() instanceof LinkedHashSet && update.removeTags() instanceof LinkedHashSet;
     }
 
     public String imageId() {

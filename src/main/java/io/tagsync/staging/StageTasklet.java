@@ -45,7 +45,6 @@ public class StageTasklet implements Tasklet {
 
     private static final Logger log = LoggerFactory.getLogger(StageTasklet.class);
     private static final int REJECT_FLUSH = 1000;
-    private static final int REQUEST_FLUSH = 16;
 
     private static final int STOP_CHECK = 1 << 16;
 
@@ -63,7 +62,8 @@ public class StageTasklet implements Tasklet {
     }
 
     @Override
-    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws JobInterruptedException {
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext)
+            throws JobInterruptedException, InterruptedException {
         StepExecution step = contribution.getStepExecution();
         RunParameters run = RunParameters.of(step);
         long instanceId = run.instanceId();
@@ -77,8 +77,8 @@ public class StageTasklet implements Tasklet {
         long rows = 0;
         long rejected = 0;
         long images;
-        int[] seq = {0};
-        long[] changes = new long[4];
+        int requests;
+        long[] changes;
         try (UpdateMerger merger = new UpdateMerger(staging.spillDirOrTemp(), staging.bufferRows());
              UpdateReader reader = UpdateReaders.open(files, settings)) {
             List<InputRow.Rejected> rejects = new ArrayList<>();
@@ -104,29 +104,21 @@ public class StageTasklet implements Tasklet {
                 store.insertRejects(instanceId, rejects);
             }
 
-            List<MergedUpdate> batch = new ArrayList<>(REQUEST_SIZE);
-            List<StagedRequest> staged = new ArrayList<>(REQUEST_FLUSH);
-            images = merger.finish(update -> {
-                changes[0] += update.metadata().size();
-                changes[1] += update.removeMetadata().size();
-                changes[2] += update.addTags().size();
-                changes[3] += update.removeTags().size();
-                batch.add(update);
-                if (batch.size() == REQUEST_SIZE) {
-                    staged.add(RequestPayloads.stage(++seq[0], batch));
-                    batch.clear();
-                    if (staged.size() == REQUEST_FLUSH) {
-                        store.insertRequests(instanceId, staged);
-                        staged.clear();
+            long readDone = System.nanoTime();
+            try (RequestWriter writer = new RequestWriter(store, instanceId, REQUEST_SIZE)) {
+                images = merger.finish(update -> {
+                    try {
+                        writer.add(update);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("staging interrupted", e);
                     }
-                }
-            });
-            if (!batch.isEmpty()) {
-                staged.add(RequestPayloads.stage(++seq[0], batch));
+                });
+                requests = writer.finish();
+                changes = writer.changes();
             }
-            if (!staged.isEmpty()) {
-                store.insertRequests(instanceId, staged);
-            }
+            log.info("Read {} rows in {} s, merged and stored them in {} s", rows,
+                    String.format("%.2f", (readDone - started) / 1e9), String.format("%.2f", (System.nanoTime() - readDone) / 1e9));
             if (merger.spills() > 0) {
                 log.info("Merged repeated image IDs through {} sorted runs on disk", merger.spills());
             }
@@ -136,15 +128,15 @@ public class StageTasklet implements Tasklet {
         context.putLong(ROWS_READ, rows);
         context.putLong(ROWS_REJECTED, rejected);
         context.putLong(IMAGES, images);
-        context.putLong(REQUESTS, seq[0]);
+        context.putLong(REQUESTS, requests);
         context.putString(FINGERPRINT, fingerprint.toString());
         context.putLong(KEYS_SET, changes[0]);
         context.putLong(KEYS_REMOVED, changes[1]);
         context.putLong(TAGS_ADDED, changes[2]);
         context.putLong(TAGS_REMOVED, changes[3]);
-        contribution.incrementWriteCount(seq[0]);
+        contribution.incrementWriteCount(requests);
         double seconds = (System.nanoTime() - started) / 1e9;
-        log.info("Staged {} rows ({} rejected) as {} requests for {} images in {} s ({} rows/s)", rows, rejected, seq[0],
+        log.info("Staged {} rows ({} rejected) as {} requests for {} images in {} s ({} rows/s)", rows, rejected, requests,
                 images, String.format("%.2f", seconds), Math.round(rows / Math.max(seconds, 1e-9)));
         return RepeatStatus.FINISHED;
     }

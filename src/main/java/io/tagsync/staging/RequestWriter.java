@@ -1,0 +1,105 @@
+package io.tagsync.staging;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.tagsync.store.RequestStore;
+import io.tagsync.submission.Threads;
+
+/**
+ * Groups merged updates into requests of {@code size} and stores them as {@code PENDING}, numbered from 1.
+ * Serializing and compressing request bodies, and storing them, happen on a thread of their own while the
+ * caller goes on merging; at most a few requests wait between the two. Not thread-safe: one caller.
+ */
+final class RequestWriter implements AutoCloseable {
+
+    private static final int STORE_EVERY = 16;
+    private static final List<MergedUpdate> END = List.of();
+
+    private final RequestStore store;
+    private final long instanceId;
+    private final int size;
+    private final BlockingQueue<List<MergedUpdate>> batches = new ArrayBlockingQueue<>(4);
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(Threads.named("stage-writer"));
+    private final Future<Integer> written;
+    private List<MergedUpdate> batch;
+    private final long[] changes = new long[4];
+
+    RequestWriter(RequestStore store, long instanceId, int size) {
+        this.store = store;
+        this.instanceId = instanceId;
+        this.size = size;
+        this.batch = new ArrayList<>(size);
+        this.written = worker.submit(this::drain);
+    }
+
+    void add(MergedUpdate update) throws InterruptedException {
+        changes[0] += update.metadata().size();
+        changes[1] += update.removeMetadata().size();
+        changes[2] += update.addTags().size();
+        changes[3] += update.removeTags().size();
+        batch.add(update);
+        if (batch.size() == size) {
+            hand(batch);
+            batch = new ArrayList<>(size);
+        }
+    }
+
+    /** Keys set, keys removed, tags added, tags removed, over all updates added. */
+    long[] changes() {
+        return changes.clone();
+    }
+
+    /** Stores what is left and waits for the writer; returns the number of requests stored. */
+    int finish() throws InterruptedException {
+        if (!batch.isEmpty()) {
+            hand(batch);
+            batch = new ArrayList<>();
+        }
+        hand(END);
+        try {
+            return written.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void hand(List<MergedUpdate> full) throws InterruptedException {
+        while (!batches.offer(full, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (written.isDone()) {
+                finish(); // the writer failed: rethrow its failure
+            }
+        }
+    }
+
+    private int drain() throws InterruptedException {
+        int seq = 0;
+        List<StagedRequest> staged = new ArrayList<>(STORE_EVERY);
+        while (true) {
+            List<MergedUpdate> next = batches.take();
+            if (next == END) {
+                break;
+            }
+            staged.add(RequestPayloads.stage(++seq, next));
+            if (staged.size() == STORE_EVERY) {
+                store.insertRequests(instanceId, staged);
+                staged.clear();
+            }
+        }
+        if (!staged.isEmpty()) {
+            store.insertRequests(instanceId, staged);
+        }
+        return seq;
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}
