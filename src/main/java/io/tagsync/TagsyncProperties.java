@@ -19,7 +19,12 @@ public record TagsyncProperties(
         @DefaultValue Await await,
         @DefaultValue Input input,
         @DefaultValue Staging staging,
+        @DefaultValue Metrics metrics,
         @DefaultValue("reports") Path reportDir) {
+
+    /** Where to push a run's metrics at its end; none by default. */
+    public record Metrics(URI pushgatewayUrl) {
+    }
 
     public enum AuthMode { QUERY, BEARER }
 

@@ -10,6 +10,7 @@ import io.tagsync.input.InputException;
 import io.tagsync.input.InputFingerprint;
 import io.tagsync.input.UpdateReaders;
 import io.tagsync.job.GracefulShutdown;
+import io.tagsync.metrics.Pushgateway;
 import io.tagsync.job.RunLock;
 import io.tagsync.staging.StageTasklet;
 import io.tagsync.submission.RejectLimit;
@@ -46,9 +47,11 @@ public class RunCommand {
     private final ApiClientFactory clients;
     private final DataSource dataSource;
     private final GracefulShutdown gracefulShutdown;
+    private final Pushgateway pushgateway;
 
     public RunCommand(JobOperator jobOperator, JobRepository jobRepository, Job tagsyncJob, ApiClientFactory clients,
-            DataSource dataSource, GracefulShutdown gracefulShutdown) {
+            DataSource dataSource, GracefulShutdown gracefulShutdown, Pushgateway pushgateway) {
+        this.pushgateway = pushgateway;
         this.dataSource = dataSource;
         this.gracefulShutdown = gracefulShutdown;
         this.jobOperator = jobOperator;
@@ -122,6 +125,7 @@ public class RunCommand {
             gracefulShutdown.release();
         }
         int code = exitCode(execution);
+        pushgateway.push(options.workspace(), options.runKey(), code);
         if (execution.getStatus() != BatchStatus.COMPLETED) {
             System.err.println("tagsync: run " + execution.getJobInstance().getInstanceId() + " " + execution.getStatus()
                     .toString().toLowerCase() + ": " + failureMessage(execution));

@@ -24,7 +24,9 @@ public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator 
               tagsync run --input=PATH --workspace=WS [--run-key=KEY] [--api-url=URL]
                           [--concurrency=N] [--report-dir=DIR] [--max-rejects=N|N%] [--dry-run]
               tagsync sandbox [--port=N] [--workspace=WS] [--api-key=K]
-              tagsync status                                recent runs
+              tagsync status [--json] [--workspace=WS] [--limit=N]     recent runs
+              tagsync status --run=ID [--json]              one run's executions, requests and reports
+              tagsync status --unfinished [--workspace=WS]  runs that did not complete: input TAB run key
             The API key comes from ROBOFLOW_API_KEY. Any setting can be given as --tagsync.x.y=value.""";
 
     private final RunCommand runCommand;
@@ -50,7 +52,7 @@ public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator 
                 case "run" -> runCommand.run(RunOptions.from(args, properties));
                 case "demo" -> demoCommand.run(Path.of(
                         RunOptions.option(args, "sample-data") == null ? "sample-data" : RunOptions.option(args, "sample-data")));
-                case "status" -> statusCommand.print(System.out, 20);
+                case "status" -> status(args);
                 default -> {
                     System.err.println(command.isEmpty() ? USAGE : "tagsync: unknown command '" + command + "'\n" + USAGE);
                     yield ExitCodes.FAILED;
@@ -60,6 +62,20 @@ public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator 
             System.err.println("tagsync: " + e.getMessage() + "\n" + USAGE);
             exitCode = ExitCodes.FAILED;
         }
+    }
+
+    private int status(ApplicationArguments args) throws Exception {
+        boolean json = args.containsOption("json");
+        String run = RunOptions.option(args, "run");
+        if (run != null) {
+            return statusCommand.printRun(System.out, Long.parseLong(run), json);
+        }
+        String workspace = RunOptions.option(args, "workspace");
+        if (args.containsOption("unfinished")) {
+            return statusCommand.printUnfinished(System.out, workspace);
+        }
+        String limit = RunOptions.option(args, "limit");
+        return statusCommand.printRuns(System.out, limit == null ? 20 : Integer.parseInt(limit), workspace, json);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.tagsync.job;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.tagsync.TagsyncProperties;
+import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.api.ApiClientFactory;
 import io.tagsync.polling.AwaitTasklet;
 import io.tagsync.reporting.ReportTasklet;
@@ -29,8 +31,9 @@ public class TagsyncJobConfiguration {
 
     @Bean
     Job tagsyncJob(JobRepository jobRepository, Step stageStep, Step submitStep, Step awaitStep, Step reportStep,
-            GracefulShutdown gracefulShutdown) {
+            GracefulShutdown gracefulShutdown, ObservationRegistry observations) {
         return new JobBuilder(JOB_NAME, jobRepository)
+                .observationRegistry(observations)
                 .listener(gracefulShutdown)
                 .start(stageStep)
                 .next(submitStep)
@@ -41,35 +44,42 @@ public class TagsyncJobConfiguration {
 
     @Bean
     Step stageStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
-            TagsyncProperties properties, StopSignal stopSignal) {
+            TagsyncProperties properties, StopSignal stopSignal, TagsyncMetrics metrics, ObservationRegistry observations) {
         return new StepBuilder("stage", jobRepository)
-                .tasklet(new StageTasklet(store, properties.input(), properties.staging(), stopSignal), transactionManager)
+                .observationRegistry(observations)
+                .tasklet(new StageTasklet(store, properties.input(), properties.staging(), stopSignal, metrics),
+                        transactionManager)
                 .build();
     }
 
     @Bean
     Step submitStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
             ApiClientFactory clients, RequestSender sender, StopSignal stopSignal, RunReports reports,
-            TagsyncProperties properties) {
+            TagsyncProperties properties, TagsyncMetrics metrics, ObservationRegistry observations) {
         return new StepBuilder("submit", jobRepository)
-                .tasklet(new SubmitTasklet(store, clients, sender, stopSignal, jobRepository, reports, properties.await()),
-                        transactionManager)
+                .observationRegistry(observations)
+                .tasklet(new SubmitTasklet(store, clients, sender, stopSignal, jobRepository, reports, properties.await(),
+                        metrics), transactionManager)
                 .build();
     }
 
     @Bean
     Step awaitStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
-            ApiClientFactory clients, RequestSender sender, StopSignal stopSignal, TagsyncProperties properties) {
+            ApiClientFactory clients, RequestSender sender, StopSignal stopSignal, TagsyncProperties properties,
+            TagsyncMetrics metrics, ObservationRegistry observations) {
         return new StepBuilder("await", jobRepository)
-                .tasklet(new AwaitTasklet(store, clients, sender, stopSignal, properties.await()), transactionManager)
+                .observationRegistry(observations)
+                .tasklet(new AwaitTasklet(store, clients, sender, stopSignal, properties.await(), metrics),
+                        transactionManager)
                 .build();
     }
 
     @Bean
     Step reportStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
-            RunReports reports) {
+            RunReports reports, TagsyncMetrics metrics, ObservationRegistry observations) {
         return new StepBuilder("report", jobRepository)
-                .tasklet(new ReportTasklet(store, jobRepository, reports), transactionManager)
+                .observationRegistry(observations)
+                .tasklet(new ReportTasklet(store, jobRepository, reports, metrics), transactionManager)
                 .allowStartIfComplete(true)
                 .build();
     }

@@ -7,6 +7,7 @@ import io.tagsync.api.ApiClientFactory;
 import io.tagsync.api.RoboflowClient;
 import io.tagsync.job.RunParameters;
 import io.tagsync.job.StopSignal;
+import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.reporting.ProgressLog;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
@@ -33,9 +34,11 @@ public class AwaitTasklet implements Tasklet {
     private final RequestSender sender;
     private final StopSignal stopSignal;
     private final TagsyncProperties.Await settings;
+    private final TagsyncMetrics metrics;
 
     public AwaitTasklet(RequestStore store, ApiClientFactory clients, RequestSender sender, StopSignal stopSignal,
-            TagsyncProperties.Await settings) {
+            TagsyncProperties.Await settings, TagsyncMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.clients = clients;
         this.sender = sender;
@@ -60,13 +63,15 @@ public class AwaitTasklet implements Tasklet {
         ProgressLog progress = new ProgressLog(log, "Tasks finished", open.size() + pending.size());
         boolean done;
         try (TaskPoller poller = new TaskPoller(run, client, store, sender, stopSignal, settings,
-                settings.pollersFor(run.concurrency()))) {
+                settings.pollersFor(run.concurrency()), metrics)) {
             open.forEach(poller::track);
             for (long requestId : pending) {
                 sender.send(client, run.instanceId(), requestId, poller::track);
             }
             done = poller.awaitAll((finished, left) -> progress.set(finished));
             log.info("{} tasks finished after {} status requests", poller.finished(), poller.statusCalls());
+        } finally {
+            metrics.requestsSent(0, client.retries());
         }
         if (!done) {
             contribution.getStepExecution().setTerminateOnly();

@@ -21,6 +21,7 @@ import io.tagsync.api.RoboflowClient;
 import io.tagsync.api.TaskStatus;
 import io.tagsync.job.RunParameters;
 import io.tagsync.job.StopSignal;
+import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.staging.RequestPayloads;
 import io.tagsync.store.FailedItem;
 import io.tagsync.store.RequestStatus;
@@ -60,8 +61,11 @@ public final class TaskPoller implements AutoCloseable {
     private final ExecutorService pool;
     private volatile boolean closing;
 
+    private final TagsyncMetrics metrics;
+
     public TaskPoller(RunParameters run, RoboflowClient client, RequestStore store, RequestSender sender,
-            StopSignal stopSignal, TagsyncProperties.Await settings, int pollers) {
+            StopSignal stopSignal, TagsyncProperties.Await settings, int pollers, TagsyncMetrics metrics) {
+        this.metrics = metrics;
         this.run = run;
         this.client = client;
         this.store = store;
@@ -209,8 +213,10 @@ public final class TaskPoller implements AutoCloseable {
             List<TaskStatus.FailedItem> failed = result == null ? List.of() : result.failedItems();
             store.finish(run.instanceId(), poll.requestId, RequestStatus.COMPLETED,
                     result == null ? 0 : result.succeeded(), null, failedItems(poll, failed));
+            metrics.taskCompleted();
             return true;
         }
+        metrics.taskFailed();
         retryOrSplit(poll, status.errorText());
         return false;
     }

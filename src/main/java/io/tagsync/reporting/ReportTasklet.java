@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.tagsync.job.RunParameters;
+import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.staging.StageTasklet;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
@@ -39,8 +40,10 @@ public class ReportTasklet implements Tasklet {
     private final RequestStore store;
     private final JobRepository jobRepository;
     private final RunReports reports;
+    private final TagsyncMetrics metrics;
 
-    public ReportTasklet(RequestStore store, JobRepository jobRepository, RunReports reports) {
+    public ReportTasklet(RequestStore store, JobRepository jobRepository, RunReports reports, TagsyncMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.jobRepository = jobRepository;
         this.reports = reports;
@@ -58,7 +61,8 @@ public class ReportTasklet implements Tasklet {
         long rejected = staged.getLong(StageTasklet.ROWS_REJECTED, 0L);
         RunCounts counts = store.counts(run.instanceId());
 
-        reports.writeRejects(dir, run.instanceId());
+        Map<String, Long> reasons = new java.util.HashMap<>();
+        reports.writeRejects(dir, run.instanceId(), reasons);
         reports.writeFailedItems(dir, run.instanceId());
         Map<String, Long> byStatus = new LinkedHashMap<>();
         for (RequestStatus status : RequestStatus.values()) {
@@ -72,8 +76,9 @@ public class ReportTasklet implements Tasklet {
                 new RunSummary.Requests(counts.requests(), byStatus),
                 new RunSummary.Changes(staged.getLong(StageTasklet.KEYS_SET, 0L), staged.getLong(StageTasklet.KEYS_REMOVED, 0L),
                         staged.getLong(StageTasklet.TAGS_ADDED, 0L), staged.getLong(StageTasklet.TAGS_REMOVED, 0L)),
-                run.dryRun(), dir.toString(), clean ? 0 : 4);
+                run.dryRun(), metrics.snapshot(), dir.toString(), clean ? 0 : 4);
         JSON.writeValue(dir.resolve("summary.json").toFile(), summary);
+        reports.writeHtml(dir, summary, reasons);
         Files.writeString(dir.resolve("summary.txt"), humanSummary(summary), StandardCharsets.UTF_8);
         System.out.print(humanSummary(summary));
         System.out.flush();
@@ -113,7 +118,17 @@ public class ReportTasklet implements Tasklet {
             }
         });
         text.append('\n');
-        text.append("  reports    ").append(summary.reportDir()).append('\n');
+        text.append("  reports    ").append(summary.reportDir()).append(" (summary.json, report.html, rejects.csv, failed-items.csv)\n");
+        Map<String, Double> metrics = summary.metrics();
+        text.append("  metrics    ");
+        String[][] shown = {{"tagsync.rows.staged", "rows staged"}, {"tagsync.requests.sent", "requests sent"},
+                {"tagsync.http.retries", "HTTP retries"}, {"tagsync.tasks.completed", "tasks completed"},
+                {"tagsync.tasks.failed", "task failures"}};
+        for (int i = 0; i < shown.length; i++) {
+            text.append(i == 0 ? "" : ", ").append(Math.round(metrics.getOrDefault(shown[i][0], 0.0))).append(' ')
+                    .append(shown[i][1]);
+        }
+        text.append(" (this process)\n");
         text.append("  result     ").append(summary.dryRun()
                 ? (summary.rows().rejected() == 0 ? "every row valid" : "some rows rejected: see rejects.csv")
                 : summary.allApplied() ? "every row applied"

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 
 import io.tagsync.TagsyncProperties;
 import io.tagsync.job.RunParameters;
+import io.tagsync.store.FailedItem;
 import io.tagsync.store.RequestStore;
+import java.util.List;
+import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.springframework.stereotype.Component;
@@ -37,13 +40,39 @@ public class RunReports {
     }
 
     public Path writeRejects(Path dir, long instanceId) throws IOException {
+        return writeRejects(dir, instanceId, new java.util.HashMap<>());
+    }
+
+    /** Writes rejects.csv, counting the rows of each kind of reason (values in quotes left out). */
+    Path writeRejects(Path dir, long instanceId, Map<String, Long> reasons) throws IOException {
         Path file = dir.resolve("rejects.csv");
         try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
              CSVPrinter csv = new CSVPrinter(writer, CSVFormat.RFC4180.builder()
                      .setHeader("row", "line", "imageId", "reason", "file").get())) {
-            store.forEachReject(instanceId, row -> print(csv, row.row(), row.line(), row.imageId(), row.reason(),
-                    row.source()));
+            store.forEachReject(instanceId, row -> {
+                print(csv, row.row(), row.line(), row.imageId(), row.reason(), row.source());
+                reasons.merge(row.reason().replaceAll("'[^']*'", "'…'"), 1L, Long::sum);
+            });
         }
+        return file;
+    }
+
+    /** Writes report.html (see {@link HtmlReport}). */
+    Path writeHtml(Path dir, RunSummary summary, Map<String, Long> reasons) throws IOException {
+        List<HtmlReport.Timing> timings = new java.util.ArrayList<>();
+        store.forEachTiming(summary.jobInstanceId(), (submitted, finished) -> timings.add(new HtmlReport.Timing(submitted, finished)));
+        List<FailedItem> failed = new java.util.ArrayList<>();
+        store.forEachFailedItem(summary.jobInstanceId(), item -> {
+            if (failed.size() < 200) {
+                failed.add(item);
+            }
+        });
+        Map<String, Long> top = new java.util.LinkedHashMap<>();
+        reasons.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
+                .forEach(entry -> top.put(entry.getKey(), entry.getValue()));
+        Path file = dir.resolve("report.html");
+        Files.writeString(file, HtmlReport.render(summary, timings, top, failed, summary.images().failed()),
+                StandardCharsets.UTF_8);
         return file;
     }
 

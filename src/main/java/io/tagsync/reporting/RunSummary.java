@@ -14,6 +14,7 @@ public record RunSummary(
         Requests requests,
         Changes changes,
         boolean dryRun,
+        Map<String, Double> metrics,
         String reportDir,
         int exitCode) {
 

@@ -50,7 +50,6 @@ final class ApiValidation {
             }
         }
         int changes = 0;
-        Set<String> setKeys = new HashSet<>();
         JsonNode metadata = update.get("metadata");
         if (metadata != null) {
             if (!metadata.isObject()) {
@@ -61,7 +60,6 @@ final class ApiValidation {
                 if (!(value.isString() || value.isNumber() || value.isBoolean())) {
                     return "metadata value of '" + entry.getKey() + "' must be a string, number or boolean";
                 }
-                setKeys.add(entry.getKey());
             }
             changes += metadata.size();
         }
@@ -84,8 +82,8 @@ final class ApiValidation {
         if (changes == 0) {
             return "an update needs at least one of metadata, removeMetadata, addTags, removeTags";
         }
-        for (String key : setKeys) {
-            if (removedKeys.contains(key)) {
+        for (String key : removedKeys) {
+            if (metadata != null && metadata.has(key)) {
                 return "metadata key '" + key + "' is both set and removed";
             }
         }

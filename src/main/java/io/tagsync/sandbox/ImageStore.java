@@ -99,11 +99,24 @@ public final class ImageStore {
         if (value.isBoolean()) {
             return value.booleanValue();
         }
+        if (value.canConvertToLong() && value.isIntegralNumber()) {
+            return value.longValue();
+        }
         return normalize(value.numberValue());
     }
 
     /** Whole numbers as {@link Long}, others as {@link Double}, so that 3 and 3.0 compare equal. */
     public static Object normalize(Number number) {
+        if (number instanceof Long || number instanceof Integer || number instanceof Short || number instanceof Byte) {
+            return number.longValue();
+        }
+        if (number instanceof Double || number instanceof Float) {
+            double value = number.doubleValue();
+            if (value == Math.rint(value) && Math.abs(value) < 9.0e15) {
+                return (long) value;
+            }
+            return value;
+        }
         BigDecimal decimal = new BigDecimal(number.toString());
         try {
             return decimal.longValueExact();

@@ -11,6 +11,7 @@ import io.tagsync.input.UpdateReader;
 import io.tagsync.input.UpdateReaders;
 import io.tagsync.job.RunParameters;
 import io.tagsync.job.StopSignal;
+import io.tagsync.metrics.TagsyncMetrics;
 import org.springframework.batch.core.job.JobInterruptedException;
 import io.tagsync.store.RequestStore;
 import org.slf4j.Logger;
@@ -52,9 +53,11 @@ public class StageTasklet implements Tasklet {
     private final TagsyncProperties.Input settings;
     private final TagsyncProperties.Staging staging;
     private final StopSignal stopSignal;
+    private final TagsyncMetrics metrics;
 
     public StageTasklet(RequestStore store, TagsyncProperties.Input settings, TagsyncProperties.Staging staging,
-            StopSignal stopSignal) {
+            StopSignal stopSignal, TagsyncMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.settings = settings;
         this.staging = staging;
@@ -124,6 +127,7 @@ public class StageTasklet implements Tasklet {
             }
         }
 
+        metrics.staged(rows, rejected);
         ExecutionContext context = step.getExecutionContext();
         context.putLong(ROWS_READ, rows);
         context.putLong(ROWS_REJECTED, rejected);

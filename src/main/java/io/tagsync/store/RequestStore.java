@@ -164,6 +164,13 @@ public class RequestStore {
         });
     }
 
+    /** For each request that was not split: when it was acknowledged and when its task ended. */
+    public void forEachTiming(long instanceId, java.util.function.BiConsumer<Instant, Instant> action) {
+        jdbc.query("SELECT submitted_at, finished_at FROM batch_request WHERE job_instance_id = ? AND status <> 'SPLIT'",
+                (RowCallbackHandler) rs -> action.accept(rs.getTimestamp(1) == null ? null : rs.getTimestamp(1).toInstant(),
+                        rs.getTimestamp(2) == null ? null : rs.getTimestamp(2).toInstant()), instanceId);
+    }
+
     /** Bytes this run keeps in {@code batch_request}: request bodies and image rows. */
     public long storedBytes(long instanceId) {
         Long bytes = jdbc.queryForObject(

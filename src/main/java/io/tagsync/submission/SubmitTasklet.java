@@ -13,6 +13,7 @@ import io.tagsync.api.ApiException;
 import io.tagsync.api.RoboflowClient;
 import io.tagsync.job.RunParameters;
 import io.tagsync.job.StopSignal;
+import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.polling.TaskPoller;
 import io.tagsync.reporting.ProgressLog;
 import io.tagsync.reporting.RunReports;
@@ -50,9 +51,12 @@ public class SubmitTasklet implements Tasklet {
     private final JobRepository jobRepository;
     private final RunReports reports;
     private final TagsyncProperties.Await awaitSettings;
+    private final TagsyncMetrics metrics;
 
     public SubmitTasklet(RequestStore store, ApiClientFactory clients, RequestSender sender, StopSignal stopSignal,
-            JobRepository jobRepository, RunReports reports, TagsyncProperties.Await awaitSettings) {
+            JobRepository jobRepository, RunReports reports, TagsyncProperties.Await awaitSettings,
+            TagsyncMetrics metrics) {
+        this.metrics = metrics;
         this.awaitSettings = awaitSettings;
         this.store = store;
         this.clients = clients;
@@ -83,7 +87,7 @@ public class SubmitTasklet implements Tasklet {
         AtomicReference<RuntimeException> fatal = new AtomicReference<>();
         // Tasks are followed while the rest is sent, so that the await step finds little left to do.
         try (TaskPoller poller = new TaskPoller(run, client, store, sender, stopSignal, awaitSettings,
-                awaitSettings.pollersFor(run.concurrency()))) {
+                awaitSettings.pollersFor(run.concurrency()), metrics)) {
             ExecutorService pool = Executors.newFixedThreadPool(concurrency, Threads.named("submit"));
             try {
                 for (long requestId : pending) {
@@ -110,6 +114,7 @@ public class SubmitTasklet implements Tasklet {
                 fatal.compareAndSet(null, poller.failure());
             }
             contribution.incrementWriteCount(progress.done());
+            metrics.requestsSent(progress.done(), client.retries());
             log.info("Submitted {} of {} requests with {} HTTP calls ({} retries); {} tasks already final", progress.done(),
                     pending.size(), client.calls(), client.retries(), poller.finished());
         }
