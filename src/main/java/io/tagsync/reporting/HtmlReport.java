@@ -29,7 +29,7 @@ final class HtmlReport {
         html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>tagsync run ")
                 .append(summary.jobInstanceId()).append("</title><style>")
                 .append("body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:60rem}")
-                .append("table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;padding:.25rem .6rem;")
+                .append("table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}td,th{border:1px solid #ccc;padding:.25rem .6rem;")
                 .append("text-align:left}td.n{text-align:right}h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}")
                 .append(".ok{color:#17693a}.bad{color:#a3231f}svg text{font-size:11px;fill:#444}")
                 .append("</style></head><body>");
@@ -107,7 +107,7 @@ final class HtmlReport {
         svg.append("<text x=\"").append(left - 6).append("\" y=\"16\" text-anchor=\"end\">").append(total).append("</text>");
         svg.append("<text x=\"").append(left - 6).append("\" y=\"").append(bottom).append("\" text-anchor=\"end\">0</text>");
         svg.append("<text x=\"").append(WIDTH - 10).append("\" y=\"").append(bottom + 18).append("\" text-anchor=\"end\">")
-                .append(String.format("%.1f s", span / 1000)).append("</text>");
+                .append(String.format(java.util.Locale.ROOT, "%.1f s", span / 1000)).append("</text>");
         svg.append("<text x=\"").append(left).append("\" y=\"").append(bottom + 18).append("\">0 s</text>");
         svg.append(line(submitted, start, span, total, left, bottom, "#2563eb"));
         svg.append(line(finished, start, span, total, left, bottom, "#16a34a"));
@@ -134,11 +134,15 @@ final class HtmlReport {
         return "<polyline fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"2\" points=\"" + points + "\"/>";
     }
 
+    /** A step: along at the previous count to this time, then up to this count. */
     private static void appendPoint(StringBuilder points, Instant time, int count, Instant start, double span, int total,
             int left, int bottom, int plotWidth, int plotHeight) {
         double x = left + (time.toEpochMilli() - start.toEpochMilli()) / span * plotWidth;
+        String last = points.substring(points.lastIndexOf(" ") + 1);
+        double previousY = Double.parseDouble(last.substring(last.indexOf(',') + 1));
         double y = bottom - count / (double) Math.max(1, total) * plotHeight;
-        points.append(' ').append(String.format("%.1f,%.1f", x, y));
+        points.append(' ').append(String.format(java.util.Locale.ROOT, "%.1f,%.1f", x, previousY)).append(' ')
+                .append(String.format(java.util.Locale.ROOT, "%.1f,%.1f", x, y));
     }
 
     static String escape(String text) {

@@ -19,6 +19,7 @@ public final class ProgressLog {
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong lastLogged = new AtomicLong(System.nanoTime());
 
+    /** {@code total} of -1 when it is not known (no percentage, no ETA). */
     public ProgressLog(Logger log, String what, long total) {
         this.log = log;
         this.what = what;
@@ -49,6 +50,10 @@ public final class ProgressLog {
         double seconds = (now - started) / 1e9;
         double rate = count / Math.max(seconds, 1e-9);
         long etaSeconds = rate > 0 ? Math.round((total - count) / rate) : -1;
+        if (total < 0) {
+            log.info("{}: {}, {}/s", what, count, String.format("%.0f", rate));
+            return;
+        }
         log.info("{}: {}/{} ({}%), {}/s, ETA {}", what, count, total, total == 0 ? 100 : count * 100 / total,
                 String.format("%.1f", rate), etaSeconds < 0 ? "unknown" : etaSeconds + " s");
     }

@@ -12,6 +12,7 @@ import io.tagsync.input.UpdateReaders;
 import io.tagsync.job.RunParameters;
 import io.tagsync.job.StopSignal;
 import io.tagsync.metrics.TagsyncMetrics;
+import io.tagsync.reporting.ProgressLog;
 import org.springframework.batch.core.job.JobInterruptedException;
 import io.tagsync.store.RequestStore;
 import org.slf4j.Logger;
@@ -85,11 +86,15 @@ public class StageTasklet implements Tasklet {
         try (UpdateMerger merger = new UpdateMerger(staging.spillDirOrTemp(), staging.bufferRows());
              UpdateReader reader = UpdateReaders.open(files, settings)) {
             List<InputRow.Rejected> rejects = new ArrayList<>();
+            ProgressLog progress = new ProgressLog(log, "Rows read", -1);
             for (InputRow row = reader.next(); row != null; row = reader.next()) {
                 rows++;
-                if ((rows & (STOP_CHECK - 1)) == 0 && stopSignal.isStopRequested()) {
-                    step.setTerminateOnly();
-                    throw new JobInterruptedException("staging stopped at row " + rows + "; it starts over on restart");
+                if ((rows & (STOP_CHECK - 1)) == 0) {
+                    progress.set(rows);
+                    if (stopSignal.isStopRequested()) {
+                        step.setTerminateOnly();
+                        throw new JobInterruptedException("staging stopped at row " + rows + "; it starts over on restart");
+                    }
                 }
                 if (row instanceof InputRow.Valid valid) {
                     merger.add(valid.update(), rows,
