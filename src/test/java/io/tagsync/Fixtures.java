@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.tagsync.TagsyncProperties.Input;
+import io.tagsync.input.ImageUpdate;
+import io.tagsync.input.InputRow;
+import io.tagsync.input.UpdateReader;
 
 /** Small named fixtures under src/test/resources/fixtures. */
 public final class Fixtures {
@@ -23,5 +26,27 @@ public final class Fixtures {
 
     public static Input defaultInput() {
         return new Input("|", Map.of(), List.of());
+    }
+
+    /** img-001 ... img-010: the images basic.csv and basic.jsonl name (img-missing aside). */
+    public static final List<String> BASIC_IMAGES = java.util.stream.IntStream.rangeClosed(1, 10)
+            .mapToObj(i -> String.format("img-%03d", i)).toList();
+
+    /** An update with fresh, mutable collections in the given order. */
+    public static ImageUpdate update(String id, Map<String, Object> set, List<String> remove, List<String> add,
+            List<String> untag) {
+        return new ImageUpdate(id, new java.util.LinkedHashMap<>(set), new java.util.LinkedHashSet<>(remove),
+                new java.util.LinkedHashSet<>(add), new java.util.LinkedHashSet<>(untag));
+    }
+
+    /** Every row of a reader, in order. */
+    public static List<InputRow> readAll(UpdateReader reader) {
+        List<InputRow> rows = new java.util.ArrayList<>();
+        try (reader) {
+            for (InputRow row = reader.next(); row != null; row = reader.next()) {
+                rows.add(row);
+            }
+        }
+        return rows;
     }
 }

@@ -8,11 +8,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
+import io.tagsync.Fixtures;
 import io.tagsync.TagsyncProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,13 +23,7 @@ class CsvUpdateReaderTest {
     Path dir;
 
     private static List<InputRow> readAll(Path file, TagsyncProperties.Input settings) {
-        List<InputRow> rows = new ArrayList<>();
-        try (UpdateReader reader = new CsvUpdateReader(file, settings)) {
-            for (InputRow row = reader.next(); row != null; row = reader.next()) {
-                rows.add(row);
-            }
-        }
-        return rows;
+        return Fixtures.readAll(new CsvUpdateReader(file, settings));
     }
 
     @Test

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
@@ -21,13 +20,7 @@ class JsonLinesUpdateReaderTest {
     Path dir;
 
     private static List<InputRow> readAll(Path file) {
-        List<InputRow> rows = new ArrayList<>();
-        try (UpdateReader reader = new JsonLinesUpdateReader(file)) {
-            for (InputRow row = reader.next(); row != null; row = reader.next()) {
-                rows.add(row);
-            }
-        }
-        return rows;
+        return io.tagsync.Fixtures.readAll(new JsonLinesUpdateReader(file));
     }
 
     @Test

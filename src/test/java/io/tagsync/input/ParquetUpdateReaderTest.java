@@ -8,11 +8,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import io.tagsync.ParquetFiles;
+import io.tagsync.Fixtures;
 import io.tagsync.TagsyncProperties;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -30,13 +30,7 @@ class ParquetUpdateReaderTest {
     Path dir;
 
     private static List<InputRow> readAll(Path file, TagsyncProperties.Input settings) {
-        List<InputRow> rows = new ArrayList<>();
-        try (UpdateReader reader = new ParquetUpdateReader(file, settings)) {
-            for (InputRow row = reader.next(); row != null; row = reader.next()) {
-                rows.add(row);
-            }
-        }
-        return rows;
+        return Fixtures.readAll(new ParquetUpdateReader(file, settings));
     }
 
     @ParameterizedTest

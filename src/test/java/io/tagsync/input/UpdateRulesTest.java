@@ -1,9 +1,10 @@
 package io.tagsync.input;
 
+import static io.tagsync.Fixtures.update;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -11,11 +12,6 @@ import org.junit.jupiter.api.Test;
 
 class UpdateRulesTest {
 
-    private static ImageUpdate update(String id, Map<String, Object> set, List<String> remove, List<String> add,
-            List<String> untag) {
-        return new ImageUpdate(id, new LinkedHashMap<>(set), new LinkedHashSet<>(remove), new LinkedHashSet<>(add),
-                new LinkedHashSet<>(untag));
-    }
 
     @Test
     void acceptsAnyOneKindOfChange() {

@@ -1,5 +1,6 @@
 package io.tagsync.job;
 
+import static io.tagsync.Fixtures.BASIC_IMAGES;
 import static io.tagsync.Fixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
@@ -26,7 +26,7 @@ class ApiKeyLeakTest extends JobTestSupport {
 
     @Test
     void theKeyAppearsNowhere(CapturedOutput output) throws IOException {
-        store.seed(IntStream.rangeClosed(1, 10).mapToObj(i -> String.format("img-%03d", i)).toList());
+        store.seed(BASIC_IMAGES);
         assertThat(run(fixture("basic.csv"), "leak-ok")).isEqualTo(ExitCodes.PARTIAL);
 
         sandbox.settings().apiKey("the-sandbox-wants-another-key");

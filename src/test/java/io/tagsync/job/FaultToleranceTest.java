@@ -1,5 +1,6 @@
 package io.tagsync.job;
 
+import static io.tagsync.Fixtures.BASIC_IMAGES;
 import static io.tagsync.Fixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.IntStream;
 
 import io.tagsync.cli.ExitCodes;
 import io.tagsync.cli.RunOptions;
@@ -80,7 +80,7 @@ class FaultToleranceTest extends JobTestSupport {
 
     @Test
     void tooManyRejectsFailBeforeSendingAndAHigherLimitGoesOn(CapturedOutput output) throws IOException {
-        store.seed(IntStream.rangeClosed(1, 10).mapToObj(i -> String.format("img-%03d", i)).toList());
+        store.seed(BASIC_IMAGES);
         Path input = fixture("basic.csv");
 
         int strict = runCommand.run(new RunOptions(input, WORKSPACE, "limit", sandbox.url(), 4, reportDir("limit"), "10%"));

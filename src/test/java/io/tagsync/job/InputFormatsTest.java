@@ -1,5 +1,6 @@
 package io.tagsync.job;
 
+import static io.tagsync.Fixtures.BASIC_IMAGES;
 import static io.tagsync.Fixtures.fixture;
 import static io.tagsync.ParquetFiles.change;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.IntStream;
 import java.util.zip.GZIPOutputStream;
 
 import io.tagsync.ParquetFiles;
@@ -21,9 +21,6 @@ import org.junit.jupiter.api.Test;
 
 /** Each input format, end to end against the sandbox, to the exact final image state. */
 class InputFormatsTest extends JobTestSupport {
-
-    private static final List<String> BASIC_IMAGES = IntStream.rangeClosed(1, 10)
-            .mapToObj(i -> String.format("img-%03d", i)).toList();
 
     @Test
     void jsonLines() throws IOException {

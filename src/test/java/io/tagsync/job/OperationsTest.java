@@ -1,5 +1,6 @@
 package io.tagsync.job;
 
+import static io.tagsync.Fixtures.BASIC_IMAGES;
 import static io.tagsync.Fixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.stream.IntStream;
 
 import com.sun.net.httpserver.HttpServer;
 import io.tagsync.cli.ExitCodes;
@@ -50,7 +50,7 @@ class OperationsTest extends JobTestSupport {
 
     @Test
     void statusListsFinishedFailedAndRunningRunsAndShowsOne() throws Exception {
-        store.seed(IntStream.rangeClosed(1, 10).mapToObj(i -> String.format("img-%03d", i)).toList());
+        store.seed(BASIC_IMAGES);
         assertThat(run(fixture("basic.csv"), "st-finished")).isEqualTo(ExitCodes.PARTIAL);
         sandbox.settings().outage(true);
         assertThat(run(fixture("basic.csv"), "st-failed")).isEqualTo(ExitCodes.FAILED);
@@ -79,7 +79,7 @@ class OperationsTest extends JobTestSupport {
 
     @Test
     void reportHtmlIsSelfContainedWithTheChartRejectReasonsAndFailedImages() throws IOException {
-        store.seed(IntStream.rangeClosed(1, 10).mapToObj(i -> String.format("img-%03d", i)).toList());
+        store.seed(BASIC_IMAGES);
         assertThat(run(fixture("basic.csv"), "html")).isEqualTo(ExitCodes.PARTIAL);
 
         String html = Files.readString(reportDir("html").resolve("report.html"));
@@ -91,7 +91,7 @@ class OperationsTest extends JobTestSupport {
 
     @Test
     void metricsArePushedAtTheEndOfARunAndPrintedInTheSummary() throws IOException {
-        store.seed(IntStream.rangeClosed(1, 10).mapToObj(i -> String.format("img-%03d", i)).toList());
+        store.seed(BASIC_IMAGES);
         PUSHED.clear();
 
         assertThat(run(fixture("basic.csv"), "metrics")).isEqualTo(ExitCodes.PARTIAL);

@@ -1,5 +1,6 @@
 package io.tagsync.job;
 
+import static io.tagsync.Fixtures.BASIC_IMAGES;
 import static io.tagsync.Fixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,16 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 import io.tagsync.cli.ExitCodes;
 import io.tagsync.sandbox.ImageStore;
 import org.junit.jupiter.api.Test;
 
 class TagsyncJobTest extends JobTestSupport {
-
-    private static final List<String> BASIC_IMAGES = IntStream.rangeClosed(1, 10)
-            .mapToObj(i -> String.format("img-%03d", i)).toList();
 
     @Test
     void appliesTheValidRowsInFileOrderAndReportsTheRest() throws IOException {

@@ -1,5 +1,7 @@
 package io.tagsync.staging;
 
+import static io.tagsync.Fixtures.update;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
@@ -70,11 +72,6 @@ class UpdateMergerTest {
                 + " -" + update.removeTags() + " rows " + update.rows() + " " + update.firstRow() + ".." + update.lastRow();
     }
 
-    private static ImageUpdate update(String id, Map<String, Object> set, List<String> remove, List<String> add,
-            List<String> untag) {
-        return new ImageUpdate(id, new LinkedHashMap<>(set), new LinkedHashSet<>(remove), new LinkedHashSet<>(add),
-                new LinkedHashSet<>(untag));
-    }
 
     @Test
     void laterSetWinsOverEarlierRemoveAndEarlierSet() {
