@@ -8,11 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.tagsync.TagsyncProperties;
+import io.tagsync.submission.Threads;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -55,9 +57,12 @@ public final class RoboflowClient {
     }
 
     public static RoboflowClient create(TagsyncProperties.Api settings, String apiKey, URI baseUrl, String workspace) {
+        // Pooled threads write request bodies and complete responses; without an executor of its own, a
+        // request body would start a new thread per request.
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
+                .executor(Executors.newCachedThreadPool(Threads.named("http")))
                 .build();
         JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(http);
         factory.setReadTimeout(settings.readTimeout());

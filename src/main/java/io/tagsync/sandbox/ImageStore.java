@@ -1,8 +1,8 @@
 package io.tagsync.sandbox;
 
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
@@ -18,7 +18,10 @@ import tools.jackson.databind.JsonNode;
  */
 public final class ImageStore {
 
+    private static final int SHARED_LIMIT = 100_000;
+
     private final Map<String, ImageState> images = new ConcurrentHashMap<>();
+    private final Map<String, String> sharedStrings = new ConcurrentHashMap<>();
 
     public void seed(Collection<String> imageIds) {
         for (String id : imageIds) {
@@ -39,21 +42,21 @@ public final class ImageStore {
         synchronized (state) {
             JsonNode remove = update.get("removeMetadata");
             if (remove != null) {
-                remove.forEach(key -> state.metadata.remove(key.stringValue()));
+                remove.forEach(key -> state.removeMetadata(key.stringValue()));
             }
             JsonNode metadata = update.get("metadata");
             if (metadata != null) {
                 for (Map.Entry<String, JsonNode> entry : metadata.properties()) {
-                    state.metadata.put(entry.getKey(), plain(entry.getValue()));
+                    state.putMetadata(shared(entry.getKey()), shared(plain(entry.getValue())));
                 }
             }
             JsonNode removeTags = update.get("removeTags");
             if (removeTags != null) {
-                removeTags.forEach(tag -> state.tags.remove(tag.stringValue()));
+                removeTags.forEach(tag -> state.removeTag(tag.stringValue()));
             }
             JsonNode addTags = update.get("addTags");
             if (addTags != null) {
-                addTags.forEach(tag -> state.tags.add(tag.stringValue()));
+                addTags.forEach(tag -> state.addTag(shared(tag.stringValue())));
             }
             state.updates++;
         }
@@ -67,7 +70,12 @@ public final class ImageStore {
             return Optional.empty();
         }
         synchronized (state) {
-            return Optional.of(new Image(imageId, new TreeMap<>(state.metadata), new TreeSet<>(state.tags), state.updates));
+            Map<String, Object> metadata = new TreeMap<>();
+            for (int i = 0; i < state.metadataSize; i++) {
+                metadata.put((String) state.metadata[2 * i], state.metadata[2 * i + 1]);
+            }
+            SortedSet<String> tags = new TreeSet<>(Arrays.asList(state.tags).subList(0, state.tagCount));
+            return Optional.of(new Image(imageId, metadata, tags, state.updates));
         }
     }
 
@@ -125,9 +133,83 @@ public final class ImageStore {
         }
     }
 
+    /**
+     * One copy of each metadata key, tag and short string value that many images share, so that a store of
+     * millions of images stays small; values stop being shared once {@value #SHARED_LIMIT} are held.
+     */
+    private <T> T shared(T value) {
+        if (!(value instanceof String text) || text.length() > 32) {
+            return value;
+        }
+        @SuppressWarnings("unchecked")
+        T known = (T) sharedStrings.get(text);
+        if (known != null) {
+            return known;
+        }
+        if (sharedStrings.size() < SHARED_LIMIT) {
+            sharedStrings.putIfAbsent(text, text);
+        }
+        return value;
+    }
+
+    /** Metadata as key-value pairs in one array and tags as a sorted array: a few dozen bytes an image. */
     private static final class ImageState {
-        final Map<String, Object> metadata = new LinkedHashMap<>();
-        final SortedSet<String> tags = new TreeSet<>();
+        private static final Object[] NO_METADATA = {};
+        private static final String[] NO_TAGS = {};
+
+        Object[] metadata = NO_METADATA;
+        int metadataSize;
+        String[] tags = NO_TAGS;
+        int tagCount;
         int updates;
+
+        void putMetadata(String key, Object value) {
+            for (int i = 0; i < metadataSize; i++) {
+                if (metadata[2 * i].equals(key)) {
+                    metadata[2 * i + 1] = value;
+                    return;
+                }
+            }
+            if (2 * metadataSize == metadata.length) {
+                metadata = Arrays.copyOf(metadata, Math.max(4, metadata.length * 2));
+            }
+            metadata[2 * metadataSize] = key;
+            metadata[2 * metadataSize + 1] = value;
+            metadataSize++;
+        }
+
+        void removeMetadata(String key) {
+            for (int i = 0; i < metadataSize; i++) {
+                if (metadata[2 * i].equals(key)) {
+                    System.arraycopy(metadata, 2 * i + 2, metadata, 2 * i, 2 * (metadataSize - i - 1));
+                    metadataSize--;
+                    metadata[2 * metadataSize] = null;
+                    metadata[2 * metadataSize + 1] = null;
+                    return;
+                }
+            }
+        }
+
+        void addTag(String tag) {
+            int at = Arrays.binarySearch(tags, 0, tagCount, tag);
+            if (at >= 0) {
+                return;
+            }
+            int insert = -at - 1;
+            if (tagCount == tags.length) {
+                tags = Arrays.copyOf(tags, Math.max(2, tags.length * 2));
+            }
+            System.arraycopy(tags, insert, tags, insert + 1, tagCount - insert);
+            tags[insert] = tag;
+            tagCount++;
+        }
+
+        void removeTag(String tag) {
+            int at = Arrays.binarySearch(tags, 0, tagCount, tag);
+            if (at >= 0) {
+                System.arraycopy(tags, at + 1, tags, at, tagCount - at - 1);
+                tags[--tagCount] = null;
+            }
+        }
     }
 }

@@ -10,7 +10,8 @@ import tools.jackson.databind.JsonNode;
 final class SandboxTask {
 
     private final String taskId;
-    private final JsonNode updates;
+    private final int total;
+    private volatile JsonNode updates;
     private final long createdNanos;
     private final long durationNanos;
     private volatile Map<String, Object> finalView;
@@ -20,10 +21,12 @@ final class SandboxTask {
     SandboxTask(String taskId, JsonNode updates, long createdNanos, long durationNanos) {
         this.taskId = taskId;
         this.updates = updates;
+        this.total = updates.size();
         this.createdNanos = createdNanos;
         this.durationNanos = Math.max(1, durationNanos);
     }
 
+    /** The task's updates until it is final; a final task lets them go, so that the sandbox's memory stays small. */
     JsonNode updates() {
         return updates;
     }
@@ -44,15 +47,16 @@ final class SandboxTask {
 
     void complete(List<Map<String, String>> failedItems) {
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("totalProcessed", updates.size());
-        result.put("succeeded", updates.size() - failedItems.size());
+        result.put("totalProcessed", total);
+        result.put("succeeded", total - failedItems.size());
         result.put("failed", failedItems.size());
         result.put("failedItems", failedItems);
         Map<String, Object> view = base("completed");
-        view.put("progress", Map.of("current", updates.size(), "total", updates.size()));
+        view.put("progress", Map.of("current", total, "total", total));
         view.put("result", result);
         finalAtNanos = System.nanoTime();
         finalView = view;
+        updates = null;
     }
 
     void fail(String error) {
@@ -61,6 +65,7 @@ final class SandboxTask {
         view.put("error", error);
         finalAtNanos = System.nanoTime();
         finalView = view;
+        updates = null;
     }
 
     Map<String, Object> view(long nowNanos) {
@@ -78,7 +83,6 @@ final class SandboxTask {
             return view;
         }
         Map<String, Object> view = base("running");
-        long total = updates.size();
         long current = Math.min(total - 1, Math.max(0, total * elapsed / durationNanos));
         view.put("progress", Map.of("current", current, "total", total));
         return view;
