@@ -57,6 +57,7 @@ public final class SandboxServer implements AutoCloseable {
     private final AtomicLong statusCalls = new AtomicLong();
     private final AtomicLong singleUpdates = new AtomicLong();
     private final AtomicLong faultsInjected = new AtomicLong();
+    private final AtomicLong batchWorkNanos = new AtomicLong();
     private volatile SandboxTask lastTask;
     private final java.util.Queue<JsonNode> acceptedBodies = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile long firstCallNanos;
@@ -115,17 +116,20 @@ public final class SandboxServer implements AutoCloseable {
         return new Stats(apiCalls.get(), acceptedBatches.get(), statusCalls.get(), singleUpdates.get(),
                 faultsInjected.get(), tasks.values().stream().filter(task -> !task.isFinal()).count(),
                 seen == 0 ? 0 : seenSum / seen / 1_000_000, seenMax / 1_000_000,
-                last == null ? 0 : last.durationNanos() / 1_000_000, firstCallNanos);
+                last == null ? 0 : last.durationNanos() / 1_000_000, firstCallNanos,
+                batchWorkNanos.get() / Math.max(1, acceptedBatches.get()) / 1000);
     }
 
     /**
      * What the sandbox has served. {@code openTasks} are tasks not yet final; {@code meanSeenLateMillis} and
      * {@code maxSeenLateMillis} tell how long final tasks waited for a client to see them;
      * {@code lastTaskMillis} is the duration of the last task accepted; {@code firstCallNanos} the
-     * {@link System#nanoTime()} of the first API call (0 before it).
+     * {@link System#nanoTime()} of the first API call (0 before it); {@code meanBatchWorkMicros} the sandbox's own
+     * time per accepted batch (reading, parsing and validating the body, answering, and applying the task).
      */
     public record Stats(long apiCalls, long acceptedBatches, long statusCalls, long singleUpdates, long faultsInjected,
-            long openTasks, long meanSeenLateMillis, long maxSeenLateMillis, long lastTaskMillis, long firstCallNanos) {
+            long openTasks, long meanSeenLateMillis, long maxSeenLateMillis, long lastTaskMillis, long firstCallNanos,
+            long meanBatchWorkMicros) {
     }
 
     @Override
@@ -238,6 +242,7 @@ public final class SandboxServer implements AutoCloseable {
     }
 
     private void batchUpdate(HttpExchange exchange) throws IOException {
+        long started = System.nanoTime();
         JsonNode body = readJson(exchange);
         String problem = body == null ? "body is not valid JSON" : ApiValidation.batchProblem(body, settings.refusedTags);
         if (problem != null) {
@@ -260,6 +265,7 @@ public final class SandboxServer implements AutoCloseable {
         clock.schedule(() -> finish(task, fails), duration, TimeUnit.MILLISECONDS);
         String url = "/" + settings.workspace + "/asynctasks/" + taskId;
         respond(exchange, 202, Map.of("taskId", taskId, "url", url));
+        batchWorkNanos.addAndGet(System.nanoTime() - started);
     }
 
     private static boolean holdsAny(JsonNode updates, java.util.Set<String> imageIds) {
@@ -275,6 +281,15 @@ public final class SandboxServer implements AutoCloseable {
     }
 
     private void finish(SandboxTask task, boolean fails) {
+        long started = System.nanoTime();
+        try {
+            finishNow(task, fails);
+        } finally {
+            batchWorkNanos.addAndGet(System.nanoTime() - started);
+        }
+    }
+
+    private void finishNow(SandboxTask task, boolean fails) {
         if (fails) {
             task.fail("Task failed: worker lost");
             return;
