@@ -4,6 +4,7 @@ import static io.tagsync.Fixtures.BASIC_IMAGES;
 import static io.tagsync.Fixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,12 +12,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.ConcurrentLinkedQueue;
+
+import javax.imageio.ImageIO;
 
 import com.sun.net.httpserver.HttpServer;
 import io.tagsync.cli.ExitCodes;
 import io.tagsync.cli.StatusCommand;
-import io.tagsync.metrics.Pushgateway;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
@@ -102,7 +106,42 @@ class OperationsTest extends JobTestSupport {
                 .contains("tagsync_tasks_completed_total").contains("spring_batch_step_seconds{step=\"submit\"}")
                 .contains("tagsync_exit_code 4").doesNotContain(SECRET);
         assertThat(Files.readString(reportDir("metrics").resolve("summary.txt"))).contains("metrics").contains("rows staged");
-        assertThat(Pushgateway.class).isNotNull();
+    }
+
+    /** The documented check, scripts/check-report-html.sh: the page rendered by headless Chromium shows both lines. */
+    @Test
+    void reportHtmlRendersInHeadlessChromiumWithBothLinesOfTheChart() throws Exception {
+        boolean chromium = Files.isExecutable(Path.of("/usr/bin/chromium"));
+        if (!chromium && !"true".equalsIgnoreCase(System.getenv("CI"))) {
+            Assumptions.abort("Chromium is not installed (apt-get install chromium): report.html is not rendered");
+        }
+        assertThat(chromium).as("/usr/bin/chromium (CI installs it)").isTrue();
+        store.seed(BASIC_IMAGES);
+        assertThat(run(fixture("basic.csv"), "png")).isEqualTo(ExitCodes.PARTIAL);
+
+        Process check = new ProcessBuilder("bash", "scripts/check-report-html.sh", reportDir("png").toString())
+                .redirectErrorStream(true).start();
+        String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(check.waitFor()).as(said).isZero();
+
+        BufferedImage shot = ImageIO.read(reportDir("png").resolve("report.png").toFile());
+        assertThat(pixelsNear(shot, 0x2563eb)).as("pixels of the requests-submitted line").isGreaterThan(100);
+        assertThat(pixelsNear(shot, 0x16a34a)).as("pixels of the tasks-completed line").isGreaterThan(100);
+    }
+
+    private static int pixelsNear(BufferedImage image, int rgb) {
+        int count = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int pixel = image.getRGB(x, y);
+                int distance = Math.abs(((pixel >> 16) & 0xff) - ((rgb >> 16) & 0xff))
+                        + Math.abs(((pixel >> 8) & 0xff) - ((rgb >> 8) & 0xff)) + Math.abs((pixel & 0xff) - (rgb & 0xff));
+                if (distance < 40) {
+                    count++;
+                }
+            }
+        }
+        return count;
     }
 
     private static String capture(ThrowingPrinter printer) throws Exception {
