@@ -19,18 +19,22 @@ import io.tagsync.input.ImageUpdate;
  * inputs of any size: an external merge sort. Rows are buffered up to {@code bufferRows}, sorted by image ID
  * (a stable sort, so each image's rows keep their input order) and spilled to a run file; at the end the runs
  * are merged and each image's rows folded as they meet. Memory holds one buffer, whatever the input's size;
- * an input that fits in one buffer never touches the disk. Updates come out in image-ID order. Not
- * thread-safe.
+ * an input that fits in one buffer never touches the disk. Runs are merged in tiers of at most
+ * {@value #FAN_IN} (when a tier fills up, its runs become one run of the next), so the files open at once,
+ * and their read buffers, stay bounded too. Updates come out in image-ID order. Not thread-safe.
  */
 public final class UpdateMerger implements AutoCloseable {
 
     private static final Comparator<Pending> BY_IMAGE = Comparator.comparing(Pending::imageId);
     private static final Comparator<Pending> BY_IMAGE_THEN_ROW = BY_IMAGE.thenComparingLong(Pending::ordinal);
+    static final int FAN_IN = 64;
 
     private final int bufferRows;
     private final Path spillParent;
     private final List<Pending> buffer;
-    private final List<Path> runs = new ArrayList<>();
+    /** Run files by tier: a run of tier {@code t + 1} merges {@value #FAN_IN} runs of tier {@code t}. */
+    private final List<List<Path>> tiers = new ArrayList<>();
+    private int runsWritten;
     private final RowCodec codec = new RowCodec();
     private Path spillDir;
     private long images;
@@ -51,7 +55,7 @@ public final class UpdateMerger implements AutoCloseable {
 
     /** Emits one merged update per image, in image-ID order; returns how many. */
     public long finish(Consumer<MergedUpdate> sink) {
-        if (runs.isEmpty()) {
+        if (runsWritten == 0) {
             buffer.sort(BY_IMAGE);
             MergedUpdate current = null;
             for (Pending row : buffer) {
@@ -64,6 +68,15 @@ public final class UpdateMerger implements AutoCloseable {
         if (!buffer.isEmpty()) {
             spill();
         }
+        List<Path> runs = tiers.stream().flatMap(List::stream).toList();
+        MergedUpdate[] current = new MergedUpdate[1];
+        merge(runs, row -> current[0] = fold(current[0], row, sink));
+        emit(current[0], sink);
+        return images;
+    }
+
+    /** Reads the runs together and hands their rows on in image-ID order, each image's rows in input order. */
+    private static void merge(List<Path> runs, Consumer<Pending> next) {
         PriorityQueue<RunReader> heads = new PriorityQueue<>(Comparator.comparing(RunReader::head, BY_IMAGE_THEN_ROW));
         List<RunReader> readers = new ArrayList<>();
         try {
@@ -74,26 +87,23 @@ public final class UpdateMerger implements AutoCloseable {
                     heads.add(reader);
                 }
             }
-            MergedUpdate current = null;
             while (!heads.isEmpty()) {
                 RunReader reader = heads.poll();
-                current = fold(current, reader.head(), sink);
+                next.accept(reader.head());
                 if (reader.advance()) {
                     heads.add(reader);
                 }
             }
-            emit(current, sink);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read a staging spill file", e);
         } finally {
             readers.forEach(RunReader::close);
         }
-        return images;
     }
 
-    /** Run files written so far. */
+    /** Run files written so far, tiers' merges included. */
     public int spills() {
-        return runs.size();
+        return runsWritten;
     }
 
     private MergedUpdate fold(MergedUpdate current, Pending row, Consumer<MergedUpdate> sink) {
@@ -115,36 +125,78 @@ public final class UpdateMerger implements AutoCloseable {
 
     private void spill() {
         buffer.sort(BY_IMAGE);
+        Path run = newRun();
+        try (SpillOutput out = new SpillOutput(Files.newOutputStream(run))) {
+            for (Pending row : buffer) {
+                write(out, row);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a staging spill file under " + spillParent, e);
+        }
+        buffer.clear();
+        addRun(0, run);
+    }
+
+    private void addRun(int tier, Path run) {
+        while (tiers.size() <= tier) {
+            tiers.add(new ArrayList<>());
+        }
+        List<Path> runs = tiers.get(tier);
+        runs.add(run);
+        if (runs.size() < FAN_IN) {
+            return;
+        }
+        Path merged = newRun();
+        try (SpillOutput out = new SpillOutput(Files.newOutputStream(merged))) {
+            merge(runs, row -> {
+                try {
+                    write(out, row);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            throw new UncheckedIOException("cannot write a staging spill file under " + spillParent,
+                    e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e);
+        }
+        deleteAll(runs);
+        runs.clear();
+        addRun(tier + 1, merged);
+    }
+
+    private Path newRun() {
         try {
             if (spillDir == null) {
                 Files.createDirectories(spillParent);
                 spillDir = Files.createTempDirectory(spillParent, "tagsync-stage-");
             }
-            Path run = spillDir.resolve("run-" + runs.size() + ".bin");
-            try (SpillOutput out = new SpillOutput(Files.newOutputStream(run))) {
-                for (Pending row : buffer) {
-                    write(out, row);
-                }
-            }
-            runs.add(run);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a staging spill file under " + spillParent, e);
         }
-        buffer.clear();
+        return spillDir.resolve("run-" + runsWritten++ + ".bin");
+    }
+
+    private static void deleteAll(List<Path> runs) {
+        for (Path run : runs) {
+            try {
+                Files.deleteIfExists(run);
+            } catch (IOException ignored) {
+                // a temporary file; the OS cleans its temp folder
+            }
+        }
     }
 
     @Override
     public void close() {
         buffer.clear();
+        tiers.forEach(UpdateMerger::deleteAll);
+        tiers.clear();
         try {
-            for (Path run : runs) {
-                Files.deleteIfExists(run);
-            }
             if (spillDir != null) {
                 Files.deleteIfExists(spillDir);
             }
         } catch (IOException ignored) {
-            // temporary files; the OS cleans its temp folder
+            // a temporary folder; the OS cleans its temp folder
         }
     }
 
