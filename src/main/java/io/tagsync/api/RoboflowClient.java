@@ -45,12 +45,15 @@ public final class RoboflowClient {
     private final String workspace;
     private final TagsyncProperties.Api settings;
     private final String apiKey;
+    private final String authority;
     private final RateGate gate = new RateGate();
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
 
-    private RoboflowClient(RoboflowApi api, String workspace, TagsyncProperties.Api settings, String apiKey) {
+    private RoboflowClient(RoboflowApi api, String workspace, TagsyncProperties.Api settings, String apiKey,
+            URI baseUrl) {
         this.api = api;
+        this.authority = baseUrl.getAuthority();
         this.workspace = workspace;
         this.settings = settings;
         this.apiKey = apiKey;
@@ -73,7 +76,7 @@ public final class RoboflowClient {
                 .build();
         RoboflowApi api = HttpServiceProxyFactory.builderFor(RestClientAdapter.create(restClient)).build()
                 .createClient(RoboflowApi.class);
-        return new RoboflowClient(api, workspace, settings, apiKey);
+        return new RoboflowClient(api, workspace, settings, apiKey, baseUrl);
     }
 
     public TaskRef submitBatch(byte[] body) {
@@ -157,10 +160,28 @@ public final class RoboflowClient {
             return new ApiException(kind, status, message, retryAfter, serverReason(body));
         }
         Throwable cause = e instanceof ResourceAccessException && e.getCause() != null ? e.getCause() : e;
-        String reason = cause instanceof IOException || cause instanceof ResourceAccessException
-                ? cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + redact(cause.getMessage()))
-                : "unreadable answer (" + cause.getClass().getSimpleName() + ")";
+        String reason;
+        if (causedBy(cause, java.net.ConnectException.class)) {
+            reason = "cannot connect to " + authority + " (connection refused or unreachable)";
+        } else if (causedBy(cause, java.net.http.HttpTimeoutException.class)) {
+            Duration timeout = settings.readTimeout();
+            reason = "no answer from " + authority + " within "
+                    + (timeout.toMillis() < 1000 ? timeout.toMillis() + " ms" : timeout.toSeconds() + " s");
+        } else if (cause instanceof IOException || cause instanceof ResourceAccessException) {
+            reason = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + redact(cause.getMessage()));
+        } else {
+            reason = "unreadable answer (" + cause.getClass().getSimpleName() + ")";
+        }
         return new ApiException(ApiException.Kind.TRANSIENT, 0, what + " failed: " + reason, null);
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The {@code error} or {@code message} of a JSON error body, else the body itself. */

@@ -159,6 +159,25 @@ class RoboflowClientTest {
     }
 
     @Test
+    void anUnreachableServerAndASilentOneAreNamedInTheMessage() throws IOException {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        TagsyncProperties.Api settings = new TagsyncProperties.Api(URI.create("https://unused"), KEY, null,
+                AuthMode.QUERY, Duration.ofSeconds(2), Duration.ofMillis(200), 1, Duration.ofMillis(5), Duration.ofMillis(20));
+        RoboflowClient unreachable = RoboflowClient.create(settings, KEY, URI.create("http://127.0.0.1:" + closedPort), "ws");
+        assertThatThrownBy(() -> unreachable.taskStatus("t"))
+                .hasMessage("GET /ws/asynctasks/t failed: cannot connect to 127.0.0.1:" + closedPort
+                        + " (connection refused or unreachable)");
+
+        RoboflowClient impatient = client(AuthMode.QUERY, KEY, "ws", Duration.ofMillis(200), 1);
+        sandbox.settings().slowShare(1.0, 1_000);
+        assertThatThrownBy(() -> impatient.taskStatus("t"))
+                .hasMessage("GET /ws/asynctasks/t failed: no answer from " + sandbox.url().getAuthority() + " within 200 ms");
+    }
+
+    @Test
     void droppedConnectionsAndSlowAnswersAreRetried() {
         RoboflowClient client = client(AuthMode.QUERY, KEY, "ws", Duration.ofMillis(300), 10);
         sandbox.settings().dropShare(0.3).slowShare(0.1, 1_000);
