@@ -63,18 +63,23 @@ final class RequestWriter implements AutoCloseable {
             batch = new ArrayList<>();
         }
         hand(END);
-        try {
-            return written.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
-        }
+        return written();
     }
 
     private void hand(List<MergedUpdate> full) throws InterruptedException {
         while (!batches.offer(full, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
             if (written.isDone()) {
-                finish(); // the writer failed: rethrow its failure
+                written(); // the writer failed: its failure is thrown here
+                throw new IllegalStateException("the request writer ended before all requests were handed to it");
             }
+        }
+    }
+
+    private int written() throws InterruptedException {
+        try {
+            return written.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
         }
     }
 

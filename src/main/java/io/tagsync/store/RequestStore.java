@@ -39,17 +39,30 @@ public class RequestStore {
 
     /** Stores staged requests in a transaction of their own, whatever transaction the caller is in. */
     public void insertRequests(long instanceId, List<StagedRequest> requests) {
-        ownTransaction.executeWithoutResult(tx -> jdbc.batchUpdate("""
-                INSERT INTO batch_request (job_instance_id, seq, first_row, last_row, update_count, payload, image_rows, status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')""", requests, requests.size(), (ps, request) -> {
-            ps.setLong(1, instanceId);
-            ps.setInt(2, request.seq());
-            ps.setLong(3, request.firstRow());
-            ps.setLong(4, request.lastRow());
-            ps.setInt(5, request.updateCount());
-            ps.setBytes(6, request.payload());
-            ps.setBytes(7, request.imageRows());
-        }));
+        ownTransaction.executeWithoutResult(tx -> {
+            jdbc.batchUpdate("""
+                    INSERT INTO batch_request (job_instance_id, seq, first_row, last_row, update_count, status)
+                    VALUES (?, ?, ?, ?, ?, 'PENDING')""", requests, requests.size(), (ps, request) -> {
+                ps.setLong(1, instanceId);
+                ps.setInt(2, request.seq());
+                ps.setLong(3, request.firstRow());
+                ps.setLong(4, request.lastRow());
+                ps.setInt(5, request.updateCount());
+            });
+            insertBodies(instanceId, requests);
+        });
+    }
+
+    private void insertBodies(long instanceId, List<StagedRequest> requests) {
+        jdbc.batchUpdate("""
+                INSERT INTO request_body (request_id, payload, image_rows)
+                SELECT id, ?, ? FROM batch_request WHERE job_instance_id = ? AND seq = ?""", requests, requests.size(),
+                (ps, request) -> {
+                    ps.setBytes(1, request.payload());
+                    ps.setBytes(2, request.imageRows());
+                    ps.setLong(3, instanceId);
+                    ps.setInt(4, request.seq());
+                });
     }
 
     /** Stores rejected rows in a transaction of their own. */
@@ -70,6 +83,8 @@ public class RequestStore {
     public void clearStaged(long instanceId) {
         ownTransaction.executeWithoutResult(tx -> {
             jdbc.update("DELETE FROM failed_item WHERE job_instance_id = ?", instanceId);
+            jdbc.update("DELETE FROM request_body WHERE request_id IN (SELECT id FROM batch_request WHERE job_instance_id = ?)",
+                    instanceId);
             jdbc.update("DELETE FROM batch_request WHERE job_instance_id = ?", instanceId);
             jdbc.update("DELETE FROM rejected_row WHERE job_instance_id = ?", instanceId);
         });
@@ -81,11 +96,11 @@ public class RequestStore {
     }
 
     public byte[] payload(long requestId) {
-        return jdbc.queryForObject("SELECT payload FROM batch_request WHERE id = ?", byte[].class, requestId);
+        return jdbc.queryForObject("SELECT payload FROM request_body WHERE request_id = ?", byte[].class, requestId);
     }
 
     public byte[] imageRows(long requestId) {
-        return jdbc.queryForObject("SELECT image_rows FROM batch_request WHERE id = ?", byte[].class, requestId);
+        return jdbc.queryForObject("SELECT image_rows FROM request_body WHERE request_id = ?", byte[].class, requestId);
     }
 
     public void markSubmitted(long requestId, String taskId, String taskUrl) {
@@ -112,16 +127,22 @@ public class RequestStore {
             Integer maxSeq = jdbc.queryForObject("SELECT MAX(seq) FROM batch_request WHERE job_instance_id = ?",
                     Integer.class, instanceId);
             int seq = maxSeq == null ? 0 : maxSeq;
-            List<Long> ids = new java.util.ArrayList<>();
+            List<StagedRequest> numbered = new java.util.ArrayList<>();
             for (StagedRequest part : parts) {
-                jdbc.update("""
-                        INSERT INTO batch_request (job_instance_id, seq, first_row, last_row, update_count, payload,
-                                                   image_rows, status, parent_id)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?)""", instanceId, ++seq, part.firstRow(), part.lastRow(),
-                        part.updateCount(), part.payload(), part.imageRows(), parentId);
-                ids.add(jdbc.queryForObject("SELECT id FROM batch_request WHERE job_instance_id = ? AND seq = ?",
-                        Long.class, instanceId, seq));
+                numbered.add(new StagedRequest(++seq, part.firstRow(), part.lastRow(), part.updateCount(), part.payload(),
+                        part.imageRows()));
             }
+            List<Long> ids = new java.util.ArrayList<>();
+            for (StagedRequest part : numbered) {
+                jdbc.update("""
+                        INSERT INTO batch_request (job_instance_id, seq, first_row, last_row, update_count, status, parent_id)
+                        VALUES (?, ?, ?, ?, ?, 'PENDING', ?)""", instanceId, part.seq(), part.firstRow(), part.lastRow(),
+                        part.updateCount(), parentId);
+                ids.add(jdbc.queryForObject("SELECT id FROM batch_request WHERE job_instance_id = ? AND seq = ?",
+                        Long.class, instanceId, part.seq()));
+            }
+            insertBodies(instanceId, numbered);
+            jdbc.update("DELETE FROM request_body WHERE request_id = ?", parentId);
             jdbc.update("UPDATE batch_request SET status = 'SPLIT', error = ?, finished_at = ? WHERE id = ?",
                     clip(reason, TEXT_LIMIT), Timestamp.from(Instant.now()), parentId);
             return ids;
@@ -154,13 +175,15 @@ public class RequestStore {
                 ps.setString(5, item.taskId());
                 ps.setString(6, clip(item.error(), TEXT_LIMIT));
             });
-            // A completed request is never sent again: its body goes, keeping the repository small.
             jdbc.update("""
-                    UPDATE batch_request SET status = ?, succeeded = ?, failed = ?, error = ?, finished_at = ?,
-                           payload = CASE WHEN ? THEN ? ELSE payload END
+                    UPDATE batch_request SET status = ?, succeeded = ?, failed = ?, error = ?, finished_at = ?
                     WHERE id = ?""",
                     status.name(), succeeded, items.size(), error == null ? null : clip(error, TEXT_LIMIT),
-                    Timestamp.from(Instant.now()), status == RequestStatus.COMPLETED, new byte[0], requestId);
+                    Timestamp.from(Instant.now()), requestId);
+            // A completed request is never sent again: its body goes, keeping the repository small.
+            if (status == RequestStatus.COMPLETED) {
+                jdbc.update("DELETE FROM request_body WHERE request_id = ?", requestId);
+            }
         });
     }
 
@@ -171,11 +194,12 @@ public class RequestStore {
                         rs.getTimestamp(2) == null ? null : rs.getTimestamp(2).toInstant()), instanceId);
     }
 
-    /** Bytes this run keeps in {@code batch_request}: request bodies and image rows. */
+    /** Bytes this run keeps in {@code request_body}: the bodies and image rows of requests not completed. */
     public long storedBytes(long instanceId) {
-        Long bytes = jdbc.queryForObject(
-                "SELECT COALESCE(SUM(OCTET_LENGTH(payload) + OCTET_LENGTH(image_rows)), 0) FROM batch_request "
-                        + "WHERE job_instance_id = ?", Long.class, instanceId);
+        Long bytes = jdbc.queryForObject("""
+                SELECT COALESCE(SUM(OCTET_LENGTH(b.payload) + OCTET_LENGTH(b.image_rows)), 0)
+                FROM request_body b JOIN batch_request r ON r.id = b.request_id WHERE r.job_instance_id = ?""",
+                Long.class, instanceId);
         return bytes == null ? 0 : bytes;
     }
 

@@ -37,6 +37,9 @@ class DryRunTest extends JobTestSupport {
         assertThat(real).isEqualTo(ExitCodes.OK);
         assertThat(sandbox.stats().acceptedBatches()).isEqualTo(3);
         assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
+        assertThat(jdbc.queryForObject("""
+                SELECT COUNT(*) FROM request_body b JOIN batch_request r ON r.id = b.request_id
+                WHERE r.status = 'COMPLETED'""", Long.class)).as("bodies of completed requests").isZero();
         JsonMapper json = JsonMapper.builder().build();
         long dryInstance = jdbc.queryForObject("""
                 SELECT e.JOB_INSTANCE_ID FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_EXECUTION_PARAMS p
@@ -60,7 +63,8 @@ class DryRunTest extends JobTestSupport {
     }
 
     private List<String> bodies(long instance) {
-        return jdbc.queryForList("SELECT payload FROM batch_request WHERE job_instance_id = ? ORDER BY seq", byte[].class,
-                instance).stream().map(bytes -> new String(RequestPayloads.body(bytes))).toList();
+        return jdbc.queryForList("""
+                SELECT b.payload FROM request_body b JOIN batch_request r ON r.id = b.request_id
+                WHERE r.job_instance_id = ? ORDER BY r.seq""", byte[].class, instance).stream().map(bytes -> new String(RequestPayloads.body(bytes))).toList();
     }
 }

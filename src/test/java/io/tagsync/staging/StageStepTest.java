@@ -41,7 +41,9 @@ class StageStepTest extends JobTestSupport {
         long instance = execution.getJobInstance().getInstanceId();
 
         List<Map<String, Object>> requests = jdbc.queryForList(
-                "SELECT seq, first_row, last_row, update_count, status, payload, image_rows FROM batch_request WHERE job_instance_id = ?",
+                """
+                SELECT r.seq, r.first_row, r.last_row, r.update_count, r.status, b.payload, b.image_rows
+                FROM batch_request r JOIN request_body b ON b.request_id = r.id WHERE r.job_instance_id = ?""",
                 instance);
         assertThat(requests).hasSize(1);
         Map<String, Object> request = requests.get(0);
