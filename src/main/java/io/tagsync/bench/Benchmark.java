@@ -63,6 +63,10 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
+        if (args.length == 1 && args[0].startsWith("--parse-once=")) {
+            parseOnce(Path.of(args[0].substring("--parse-once=".length())));
+            return;
+        }
         boolean quick = Arrays.asList(args).contains("--quick");
         new Benchmark(quick, Path.of("").toAbsolutePath()).run();
     }
@@ -83,18 +87,24 @@ public final class Benchmark {
         figures.put("rows", rows1m);
         figures.put("csvBytes", Files.size(csv));
 
-        // 0. raw parse
+        // 0. raw parse: in this JVM once warm, and in a fresh JVM in one pass, as a run reads its input
         double rawCsv = median(() -> rows1m / seconds(() -> parseCsv(csv)));
         double rawParquet = median(() -> rows1m / seconds(() -> parseParquet(parquet)));
-        section("0 raw parse", "CSV %s rows: %s rows/s; Parquet: %s rows/s", count(rows1m), rate(rawCsv), rate(rawParquet));
+        double freshCsv = median(() -> rows1m / parseInFreshJvm(csv));
+        double freshParquet = median(() -> rows1m / parseInFreshJvm(parquet));
+        section("0 raw parse", "CSV %s rows: %s rows/s warm, %s rows/s in a fresh JVM; Parquet: %s warm, %s fresh",
+                count(rows1m), rate(rawCsv), rate(freshCsv), rate(rawParquet), rate(freshParquet));
         figures.put("rawCsvRowsPerSecond", rawCsv);
         figures.put("rawParquetRowsPerSecond", rawParquet);
+        figures.put("rawCsvFreshJvmRowsPerSecond", freshCsv);
+        figures.put("rawParquetFreshJvmRowsPerSecond", freshParquet);
 
         // 1. read-only: staging and serializing, nothing sent (a dry run); the stage step's own time
         double readCsv = median(() -> rows1m / job(csv, true, 8, SandboxSettings::new).stageSeconds);
         double readParquet = median(() -> rows1m / job(parquet, true, 8, SandboxSettings::new).stageSeconds);
-        section("1 read-only", "CSV %s rows/s (%.2f × raw); Parquet %s rows/s (%.2f × raw)", rate(readCsv),
-                readCsv / rawCsv, rate(readParquet), readParquet / rawParquet);
+        section("1 read-only", "CSV %s rows/s (%.2f × raw warm, %.2f × raw fresh); Parquet %s rows/s (%.2f × warm, "
+                + "%.2f × fresh)", rate(readCsv), readCsv / rawCsv, readCsv / freshCsv, rate(readParquet),
+                readParquet / rawParquet, readParquet / freshParquet);
         figures.put("readOnlyCsvRowsPerSecond", readCsv);
         figures.put("readOnlyParquetRowsPerSecond", readParquet);
 
@@ -280,6 +290,32 @@ public final class Benchmark {
             // the process ended between two looks
         }
         return 0;
+    }
+
+    /** Seconds a fresh JVM, sized like a run's, takes to parse the file once (start-up not counted). */
+    private double parseInFreshJvm(Path file) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m"));
+        command.addAll(launcher());
+        command.addAll(List.of("bench", "--parse-once=" + file));
+        Path errors = work.resolve("parse-once.err");
+        Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (process.waitFor() != 0 || !output.strip().matches("[\\d.]+")) {
+            throw new IllegalStateException("the parse of " + file + " in a fresh JVM failed: " + output + "; see " + errors);
+        }
+        return Double.parseDouble(output.strip());
+    }
+
+    private static void parseOnce(Path file) throws Exception {
+        boolean parquet = file.getFileName().toString().endsWith(".parquet");
+        System.out.println(seconds(() -> {
+            if (parquet) {
+                parseParquet(file);
+            } else {
+                parseCsv(file);
+            }
+        }));
     }
 
     private static void parseCsv(Path file) throws IOException {
