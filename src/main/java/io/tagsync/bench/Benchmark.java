@@ -115,7 +115,9 @@ public final class Benchmark {
             e2eCsvRuns.add(run);
             return rows1m / run.jobSeconds;
         });
-        long dbGrowth = e2eCsvRuns.get(0).keptBytes;
+        long keptBytes = e2eCsvRuns.get(0).keptBytes;
+        long repositoryBytes = e2eCsvRuns.get(0).repositoryBytes;
+        long repositoryPeak = e2eCsvRuns.get(0).repositoryPeakBytes;
         double e2eParquet = median(() -> rows1m / job(parquet, false, 8,
                 () -> new SandboxSettings().taskMillis(50, 200)).jobSeconds);
         section("2 end-to-end", "CSV %s rows/s (%.2f × read-only); Parquet %s rows/s (%.2f × read-only)", rate(e2eCsv),
@@ -166,14 +168,18 @@ public final class Benchmark {
         JobRun small = e2eCsvRuns.get(0);
         JobRun large = job(csv10, false, 8, () -> new SandboxSettings().taskMillis(50, 200));
         Files.delete(csv10);
-        section("5 memory", "peak RSS %s rows: %d MB; %s rows: %d MB (%.2f ×); requests kept in the repository "
-                + "%.2f MB per %s rows (%.3f × the input's %.1f MB)", count(rows1m), small.peakRssKb / 1024, count(rows10m),
-                large.peakRssKb / 1024, large.peakRssKb / (double) small.peakRssKb, dbGrowth / 1e6, count(rows1m),
-                dbGrowth / (double) Files.size(csv), Files.size(csv) / 1e6);
+        section("5 memory", "peak RSS %s rows: %d MB; %s rows: %d MB (%.2f ×)", count(rows1m), small.peakRssKb / 1024,
+                count(rows10m), large.peakRssKb / 1024, large.peakRssKb / (double) small.peakRssKb);
+        section("", "repository (an H2 file of its own) for a %s-row run: %.1f MB after it (%.2f × the input's %.1f MB; "
+                + "request bodies left %.2f MB), %.1f MB at most during it (%.2f ×)", count(rows1m), repositoryBytes / 1e6,
+                repositoryBytes / (double) Files.size(csv), Files.size(csv) / 1e6, keptBytes / 1e6,
+                repositoryPeak / 1e6, repositoryPeak / (double) Files.size(csv));
+        figures.put("repositoryPeakFileBytes", repositoryPeak);
         figures.put("peakRssKbSmall", small.peakRssKb);
         figures.put("peakRssKbLarge", large.peakRssKb);
         figures.put("largeRows", rows10m);
-        figures.put("repositoryBytesPerRun", dbGrowth);
+        figures.put("repositoryFileBytes", repositoryBytes);
+        figures.put("requestBodyBytesKept", keptBytes);
 
         section("6 start-up", "launch to first request %.2f s (median)", startup);
         figures.put("startupSeconds", startup);
@@ -211,7 +217,7 @@ public final class Benchmark {
     }
 
     private record JobRun(double jobSeconds, double stageSeconds, double startupSeconds, long peakRssKb,
-            long keptBytes, SandboxServer.Stats stats) {
+            long keptBytes, long repositoryBytes, long repositoryPeakBytes, SandboxServer.Stats stats) {
     }
 
     private JobRun job(Path input, boolean dryRun, int concurrency, java.util.function.Supplier<SandboxSettings> settings)
@@ -235,7 +241,7 @@ public final class Benchmark {
             command.addAll(List.of("run", "--input=" + input, "--workspace=bench", "--run-key=" + runKey,
                     "--api-url=" + sandbox.url(), "--concurrency=" + concurrency,
                     "--report-dir=" + work.resolve("reports").resolve(runKey),
-                    "--spring.datasource.url=jdbc:h2:file:" + work.resolve("data").resolve("bench")
+                    "--spring.datasource.url=jdbc:h2:file:" + work.resolve("data").resolve(runKey)
                             + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0",
                     "--tagsync.staging.spill-dir=" + work.resolve("spill")));
             if (dryRun) {
@@ -248,8 +254,11 @@ public final class Benchmark {
             Process process = builder.start();
             long peak = 0;
             Path status = Path.of("/proc", String.valueOf(process.pid()), "status");
+            Path repository = work.resolve("data").resolve(runKey + ".mv.db");
+            long repositoryPeak = 0;
             while (process.isAlive()) {
                 peak = Math.max(peak, highWaterMarkKb(status));
+                repositoryPeak = Math.max(repositoryPeak, Files.exists(repository) ? sizeOrZero(repository) : 0);
                 Thread.sleep(20);
             }
             int exit = process.waitFor();
@@ -266,8 +275,11 @@ public final class Benchmark {
             keep.accept(store);
             double startup = stats.firstCallNanos() == 0 ? 0 : (stats.firstCallNanos() - launched) / 1e9;
             Matcher kept = KEPT.matcher(output);
+            long repositoryBytes = Files.size(repository);
+            Files.delete(repository);
             return new JobRun(Double.parseDouble(ended.group(2)), Double.parseDouble(staged.group(2)), startup, peak,
-                    kept.find() ? Long.parseLong(kept.group(1)) : 0, stats);
+                    kept.find() ? Long.parseLong(kept.group(1)) : 0, repositoryBytes,
+                    Math.max(repositoryPeak, repositoryBytes), stats);
         }
     }
 
@@ -277,6 +289,14 @@ public final class Benchmark {
             return List.of("-jar", classPath);
         }
         return List.of("-cp", classPath, "io.tagsync.TagsyncApplication");
+    }
+
+    private static long sizeOrZero(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException gone) {
+            return 0;
+        }
     }
 
     private static long highWaterMarkKb(Path status) {
