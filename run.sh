@@ -25,4 +25,8 @@ if [ "${1:-}" = "bench" ]; then
   # the benchmark's sandbox holds every image of its largest runs in memory
   exec java -Xmx12g -Dsun.net.httpserver.nodelay=true ${JAVA_OPTS:-} -jar "$jar" "$@"
 fi
-exec java -Dsun.net.httpserver.nodelay=true ${JAVA_OPTS:-} -jar "$jar" "$@" "${extra[@]}"
+heap=(-Xmx512m)               # staging's memory does not grow with the input; JAVA_OPTS=-Xmx... overrides
+if [ "${1:-}" = "sandbox" ]; then
+  heap=()                     # the sandbox keeps every image it is sent in memory
+fi
+exec java "${heap[@]}" -Dsun.net.httpserver.nodelay=true ${JAVA_OPTS:-} -jar "$jar" "$@" "${extra[@]}"
