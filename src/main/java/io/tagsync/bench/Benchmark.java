@@ -258,7 +258,7 @@ public final class Benchmark {
             long repositoryPeak = 0;
             while (process.isAlive()) {
                 peak = Math.max(peak, highWaterMarkKb(status));
-                repositoryPeak = Math.max(repositoryPeak, Files.exists(repository) ? sizeOrZero(repository) : 0);
+                repositoryPeak = Math.max(repositoryPeak, sizeOrZero(repository));
                 Thread.sleep(20);
             }
             int exit = process.waitFor();

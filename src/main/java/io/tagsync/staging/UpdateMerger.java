@@ -131,7 +131,7 @@ public final class UpdateMerger implements AutoCloseable {
                 write(out, row);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a staging spill file under " + spillParent, e);
+            throw writeFailure(e);
         }
         buffer.clear();
         addRun(0, run);
@@ -152,16 +152,19 @@ public final class UpdateMerger implements AutoCloseable {
                 try {
                     write(out, row);
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    throw writeFailure(e);
                 }
             });
-        } catch (IOException | UncheckedIOException e) {
-            throw new UncheckedIOException("cannot write a staging spill file under " + spillParent,
-                    e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e);
+        } catch (IOException e) {
+            throw writeFailure(e);
         }
         deleteAll(runs);
         runs.clear();
         addRun(tier + 1, merged);
+    }
+
+    private UncheckedIOException writeFailure(IOException e) {
+        return new UncheckedIOException("cannot write a staging spill file under " + spillParent, e);
     }
 
     private Path newRun() {
@@ -171,7 +174,7 @@ public final class UpdateMerger implements AutoCloseable {
                 spillDir = Files.createTempDirectory(spillParent, "tagsync-stage-");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a staging spill file under " + spillParent, e);
+            throw writeFailure(e);
         }
         return spillDir.resolve("run-" + runsWritten++ + ".bin");
     }

@@ -83,9 +83,7 @@ public class RequestStore {
     public void clearStaged(long instanceId) {
         ownTransaction.executeWithoutResult(tx -> {
             jdbc.update("DELETE FROM failed_item WHERE job_instance_id = ?", instanceId);
-            jdbc.update("DELETE FROM request_body WHERE request_id IN (SELECT id FROM batch_request WHERE job_instance_id = ?)",
-                    instanceId);
-            jdbc.update("DELETE FROM batch_request WHERE job_instance_id = ?", instanceId);
+            jdbc.update("DELETE FROM batch_request WHERE job_instance_id = ?", instanceId); // bodies cascade
             jdbc.update("DELETE FROM rejected_row WHERE job_instance_id = ?", instanceId);
         });
     }
