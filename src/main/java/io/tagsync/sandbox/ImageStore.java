@@ -10,7 +10,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
-import tools.jackson.databind.JsonNode;
 
 /**
  * The sandbox workspace's images and their metadata and tags. Updates to one image are applied atomically.
@@ -20,7 +19,7 @@ public final class ImageStore {
 
     private static final int SHARED_LIMIT = 100_000;
 
-    private final Map<String, ImageState> images = new ConcurrentHashMap<>();
+    private final Map<String, ImageState> images = new ConcurrentHashMap<>(1 << 16);
     private final Map<String, String> sharedStrings = new ConcurrentHashMap<>();
 
     public void seed(Collection<String> imageIds) {
@@ -34,29 +33,24 @@ public final class ImageStore {
     }
 
     /** Applies one validated update; false when the image does not exist and the store is not open. */
-    boolean apply(JsonNode update, String imageId, boolean create) {
+    boolean apply(SandboxUpdate update, String imageId, boolean create) {
         ImageState state = create ? images.computeIfAbsent(imageId, ignored -> new ImageState()) : images.get(imageId);
         if (state == null) {
             return false;
         }
         synchronized (state) {
-            JsonNode remove = update.get("removeMetadata");
-            if (remove != null) {
-                remove.forEach(key -> state.removeMetadata(key.stringValue()));
+            for (String key : update.removeMetadata()) {
+                state.removeMetadata(key);
             }
-            JsonNode metadata = update.get("metadata");
-            if (metadata != null) {
-                for (Map.Entry<String, JsonNode> entry : metadata.properties()) {
-                    state.putMetadata(shared(entry.getKey()), shared(plain(entry.getValue())));
-                }
+            Object[] metadata = update.metadata();
+            for (int i = 0; i < metadata.length; i += 2) {
+                state.putMetadata(shared((String) metadata[i]), shared(metadata[i + 1]));
             }
-            JsonNode removeTags = update.get("removeTags");
-            if (removeTags != null) {
-                removeTags.forEach(tag -> state.removeTag(tag.stringValue()));
+            for (String tag : update.removeTags()) {
+                state.removeTag(tag);
             }
-            JsonNode addTags = update.get("addTags");
-            if (addTags != null) {
-                addTags.forEach(tag -> state.addTag(shared(tag.stringValue())));
+            for (String tag : update.addTags()) {
+                state.addTag(shared(tag));
             }
             state.updates++;
         }
@@ -97,20 +91,6 @@ public final class ImageStore {
      * {@link Double}; {@code updates} counts the updates applied to it.
      */
     public record Image(String imageId, Map<String, Object> metadata, SortedSet<String> tags, int updates) {
-    }
-
-    /** A JSON scalar as the plain Java value an {@link Image} holds. */
-    static Object plain(JsonNode value) {
-        if (value.isString()) {
-            return value.stringValue();
-        }
-        if (value.isBoolean()) {
-            return value.booleanValue();
-        }
-        if (value.canConvertToLong() && value.isIntegralNumber()) {
-            return value.longValue();
-        }
-        return normalize(value.numberValue());
     }
 
     /** Whole numbers as {@link Long}, others as {@link Double}, so that 3 and 3.0 compare equal. */

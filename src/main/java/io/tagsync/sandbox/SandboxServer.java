@@ -23,7 +23,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -243,10 +242,10 @@ public final class SandboxServer implements AutoCloseable {
 
     private void batchUpdate(HttpExchange exchange) throws IOException {
         long started = cpuNanos();
-        JsonNode body = readJson(exchange);
-        String problem = body == null ? "body is not valid JSON" : ApiValidation.batchProblem(body, settings.refusedTags);
-        if (problem != null) {
-            respond(exchange, 400, Map.of("error", problem));
+        byte[] body = readBody(exchange);
+        UpdateParser.Result parsed = UpdateParser.batch(body, settings.refusedTags);
+        if (parsed.problem() != null) {
+            respond(exchange, 400, Map.of("error", parsed.problem()));
             return;
         }
         String taskId = UUID.randomUUID().toString();
@@ -254,12 +253,12 @@ public final class SandboxServer implements AutoCloseable {
         long duration = min + ThreadLocalRandom.current().nextLong(settings.taskMaxMillis - min + 1);
         boolean fails = settings.failNextTasks.getAndUpdate(n -> Math.max(0, n - 1)) > 0
                 || (settings.taskFailureShare > 0 && ThreadLocalRandom.current().nextDouble() < settings.taskFailureShare)
-                || holdsAny(body.get("updates"), settings.failTasksWith);
-        SandboxTask task = new SandboxTask(taskId, body.get("updates"), System.nanoTime(), duration * 1_000_000L);
+                || holdsAny(parsed.updates(), settings.failTasksWith);
+        SandboxTask task = new SandboxTask(taskId, parsed.updates(), System.nanoTime(), duration * 1_000_000L);
         tasks.put(taskId, task);
         lastTask = task;
         if (settings.keepBodies) {
-            acceptedBodies.add(body);
+            acceptedBodies.add(JSON.readTree(body));
         }
         acceptedBatches.incrementAndGet();
         clock.schedule(() -> finish(task, fails), duration, TimeUnit.MILLISECONDS);
@@ -268,12 +267,12 @@ public final class SandboxServer implements AutoCloseable {
         batchWorkNanos.addAndGet(cpuNanos() - started);
     }
 
-    private static boolean holdsAny(JsonNode updates, java.util.Set<String> imageIds) {
+    private static boolean holdsAny(List<SandboxUpdate> updates, java.util.Set<String> imageIds) {
         if (imageIds.isEmpty()) {
             return false;
         }
-        for (JsonNode update : updates) {
-            if (imageIds.contains(update.get("imageId").stringValue())) {
+        for (SandboxUpdate update : updates) {
+            if (imageIds.contains(update.imageId())) {
                 return true;
             }
         }
@@ -295,8 +294,8 @@ public final class SandboxServer implements AutoCloseable {
             return;
         }
         List<Map<String, String>> failedItems = new ArrayList<>();
-        for (JsonNode update : task.updates()) {
-            String imageId = update.get("imageId").stringValue();
+        for (SandboxUpdate update : task.updates()) {
+            String imageId = update.imageId();
             if (!store.apply(update, imageId, settings.openStore)) {
                 failedItems.add(Map.of("imageId", imageId, "error", "Image not found"));
             }
@@ -305,14 +304,13 @@ public final class SandboxServer implements AutoCloseable {
     }
 
     private void singleUpdate(HttpExchange exchange, String imageId) throws IOException {
-        JsonNode body = readJson(exchange);
-        String problem = body == null ? "body is not valid JSON" : ApiValidation.updateProblem(body, false, settings.refusedTags);
-        if (problem != null) {
-            respond(exchange, 400, Map.of("error", problem));
+        UpdateParser.Result parsed = UpdateParser.single(readBody(exchange), settings.refusedTags);
+        if (parsed.problem() != null) {
+            respond(exchange, 400, Map.of("error", parsed.problem()));
             return;
         }
         singleUpdates.incrementAndGet();
-        if (!store.apply(body, imageId, settings.openStore)) {
+        if (!store.apply(parsed.updates().get(0), imageId, settings.openStore)) {
             respond(exchange, 404, Map.of("error", "Image not found"));
             return;
         }
@@ -362,12 +360,9 @@ public final class SandboxServer implements AutoCloseable {
         return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
-    private static JsonNode readJson(HttpExchange exchange) throws IOException {
+    private static byte[] readBody(HttpExchange exchange) throws IOException {
         try (InputStream in = exchange.getRequestBody()) {
-            byte[] bytes = in.readAllBytes();
-            return JSON.readTree(bytes);
-        } catch (JacksonException e) {
-            return null;
+            return in.readAllBytes();
         }
     }
 

@@ -4,21 +4,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import tools.jackson.databind.JsonNode;
 
 /** One asynchronous batch task of the sandbox: created, then running with progress, then final. Thread-safe. */
 final class SandboxTask {
 
     private final String taskId;
     private final int total;
-    private volatile JsonNode updates;
+    private volatile List<SandboxUpdate> updates;
     private final long createdNanos;
     private final long durationNanos;
     private volatile Map<String, Object> finalView;
     private volatile long finalAtNanos;
     private volatile long seenAtNanos;
 
-    SandboxTask(String taskId, JsonNode updates, long createdNanos, long durationNanos) {
+    SandboxTask(String taskId, List<SandboxUpdate> updates, long createdNanos, long durationNanos) {
         this.taskId = taskId;
         this.updates = updates;
         this.total = updates.size();
@@ -27,7 +26,7 @@ final class SandboxTask {
     }
 
     /** The task's updates until it is final; a final task lets them go, so that the sandbox's memory stays small. */
-    JsonNode updates() {
+    List<SandboxUpdate> updates() {
         return updates;
     }
 
