@@ -236,7 +236,8 @@ public final class TaskPoller implements AutoCloseable {
             return List.of();
         }
         Map<String, String> rows = new HashMap<>();
-        for (RequestPayloads.ImageRows image : RequestPayloads.imageRows(store.imageRows(poll.requestId))) {
+        for (RequestPayloads.ImageRows image : RequestPayloads.imageRows(store.payload(poll.requestId),
+                store.imageRows(poll.requestId))) {
             rows.put(image.imageId(), image.rows());
         }
         List<FailedItem> items = new ArrayList<>(failed.size());

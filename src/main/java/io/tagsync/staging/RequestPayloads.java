@@ -15,6 +15,8 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,6 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
 public final class RequestPayloads {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** First line of stored rows that name no images (the body does). */
+    private static final String ROWS_ONLY_LINE = "#rows";
+    private static final String ROWS_ONLY = ROWS_ONLY_LINE + "\n";
 
     private RequestPayloads() {
     }
@@ -43,11 +48,11 @@ public final class RequestPayloads {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        StringBuilder refs = new StringBuilder(updates.size() * 24);
+        StringBuilder refs = new StringBuilder(updates.size() * 8).append(ROWS_ONLY);
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
         for (MergedUpdate update : updates) {
-            refs.append(update.imageId()).append('\t').append(update.rows()).append('\n');
+            refs.append(update.rows()).append('\n');
             first = Math.min(first, update.firstRow());
             last = Math.max(last, update.lastRow());
         }
@@ -112,18 +117,69 @@ public final class RequestPayloads {
         return gunzip(storedPayload);
     }
 
-    /** The image of each update, in request order, with the input rows folded into it. */
-    public static List<ImageRows> imageRows(byte[] storedImageRows) {
+    /**
+     * The image of each update, in request order, with the input rows folded into it. The stored rows hold one
+     * line of rows per update, after a {@value #ROWS_ONLY_LINE} line, and the images come from the body; rows
+     * stored by earlier versions (no such line) hold {@code imageId<TAB>rows} lines, and are read as such.
+     */
+    public static List<ImageRows> imageRows(byte[] storedPayload, byte[] storedImageRows) {
         String text = new String(gunzip(storedImageRows), StandardCharsets.UTF_8);
         List<ImageRows> result = new ArrayList<>();
-        int start = 0;
-        while (start < text.length()) {
-            int tab = text.indexOf('\t', start);
-            int end = text.indexOf('\n', tab);
-            result.add(new ImageRows(text.substring(start, tab), text.substring(tab + 1, end)));
-            start = end + 1;
+        if (!text.startsWith(ROWS_ONLY)) {
+            for (String line : lines(text, 0)) {
+                int tab = line.indexOf('\t');
+                result.add(new ImageRows(line.substring(0, tab), line.substring(tab + 1)));
+            }
+            return result;
+        }
+        List<String> rows = lines(text, ROWS_ONLY.length());
+        List<String> imageIds = imageIds(body(storedPayload));
+        if (imageIds.size() != rows.size()) {
+            throw new IllegalStateException("a stored request holds " + imageIds.size() + " updates but rows for "
+                    + rows.size());
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            result.add(new ImageRows(imageIds.get(i), rows.get(i)));
         }
         return result;
+    }
+
+    private static List<String> lines(String text, int start) {
+        List<String> lines = new ArrayList<>();
+        while (start < text.length()) {
+            int end = text.indexOf('\n', start);
+            lines.add(text.substring(start, end));
+            start = end + 1;
+        }
+        return lines;
+    }
+
+    /** The imageId of each update of a request body, in order. */
+    private static List<String> imageIds(byte[] body) {
+        List<String> imageIds = new ArrayList<>();
+        try (JsonParser json = JSON.createParser(body)) {
+            json.nextToken();
+            while (json.nextToken() == JsonToken.PROPERTY_NAME) {
+                boolean updates = json.currentName().equals("updates");
+                if (json.nextToken() != JsonToken.START_ARRAY || !updates) {
+                    json.skipChildren();
+                    continue;
+                }
+                while (json.nextToken() == JsonToken.START_OBJECT) {
+                    String imageId = null;
+                    while (json.nextToken() == JsonToken.PROPERTY_NAME) {
+                        String field = json.currentName();
+                        json.nextToken();
+                        if (field.equals("imageId")) {
+                            imageId = json.getString();
+                        }
+                        json.skipChildren();
+                    }
+                    imageIds.add(imageId);
+                }
+            }
+        }
+        return imageIds;
     }
 
     public record ImageRows(String imageId, String rows) {
@@ -135,7 +191,7 @@ public final class RequestPayloads {
      */
     public static List<StagedRequest> halves(byte[] storedPayload, byte[] storedImageRows, long firstRow, long lastRow) {
         JsonNode updates = JSON.readTree(body(storedPayload)).get("updates");
-        List<ImageRows> rows = imageRows(storedImageRows);
+        List<ImageRows> rows = imageRows(storedPayload, storedImageRows);
         int middle = (updates.size() + 1) / 2;
         return List.of(part(updates, rows, 0, middle, firstRow, lastRow),
                 part(updates, rows, middle, updates.size(), firstRow, lastRow));
@@ -144,14 +200,14 @@ public final class RequestPayloads {
     private static StagedRequest part(JsonNode updates, List<ImageRows> rows, int from, int to, long firstRow,
             long lastRow) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        StringBuilder refs = new StringBuilder();
+        StringBuilder refs = new StringBuilder(ROWS_ONLY);
         try (OutputStream gzip = new GZIPOutputStream(body); JsonGenerator json = JSON.createGenerator(gzip)) {
             json.writeStartObject();
             json.writeName("updates");
             json.writeStartArray();
             for (int i = from; i < to; i++) {
                 json.writeTree(updates.get(i));
-                refs.append(rows.get(i).imageId()).append('\t').append(rows.get(i).rows()).append('\n');
+                refs.append(rows.get(i).rows()).append('\n');
             }
             json.writeEndArray();
             json.writeEndObject();

@@ -89,8 +89,9 @@ public class RequestSender {
     }
 
     private void sendSingle(RoboflowClient client, long instanceId, StoredRequest request) {
-        RequestPayloads.SingleUpdate update = RequestPayloads.single(store.payload(request.id()));
-        String rows = RequestPayloads.imageRows(store.imageRows(request.id())).get(0).rows();
+        byte[] payload = store.payload(request.id());
+        RequestPayloads.SingleUpdate update = RequestPayloads.single(payload);
+        String rows = RequestPayloads.imageRows(payload, store.imageRows(request.id())).get(0).rows();
         try {
             client.updateSingle(update.imageId(), update.body());
             store.finish(instanceId, request.id(), RequestStatus.COMPLETED, 1, null, List.of());

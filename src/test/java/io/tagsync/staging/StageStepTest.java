@@ -60,7 +60,8 @@ class StageStepTest extends JobTestSupport {
                   {"imageId":"img-003","metadata":{"camera":"dock\\nthree"},"addTags":["forklift","pallet"]},
                   {"imageId":"img-missing","metadata":{"camera":"north-02"},"addTags":["person"]}
                 ]}"""));
-        assertThat(RequestPayloads.imageRows((byte[]) request.get("IMAGE_ROWS"))).containsExactly(
+        assertThat(RequestPayloads.imageRows((byte[]) request.get("PAYLOAD"), (byte[]) request.get("IMAGE_ROWS")))
+                .containsExactly(
                 new RequestPayloads.ImageRows("img-001", "1,9"),
                 new RequestPayloads.ImageRows("img-002", "2,14"),
                 new RequestPayloads.ImageRows("img-003", "3,10,16"),
