@@ -283,12 +283,21 @@ public final class Benchmark {
         }
     }
 
+    /** How to start tagsync as this JVM was started, its class-data archive (run.sh's) included. */
     private static List<String> launcher() {
+        List<String> command = new ArrayList<>();
+        for (String argument : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (argument.startsWith("-XX:SharedArchiveFile=") || argument.startsWith("-Xlog:cds")) {
+                command.add(argument);
+            }
+        }
         String classPath = System.getProperty("java.class.path");
         if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)) {
-            return List.of("-jar", classPath);
+            command.addAll(List.of("-jar", classPath));
+        } else {
+            command.addAll(List.of("-cp", classPath, "io.tagsync.TagsyncApplication"));
         }
-        return List.of("-cp", classPath, "io.tagsync.TagsyncApplication");
+        return command;
     }
 
     private static long sizeOrZero(Path file) {
