@@ -53,7 +53,7 @@ if [ "${1:-}" = "bench" ]; then
   # the benchmark's sandbox holds every image of its largest runs in memory
   exec java -Xmx12g -Dsun.net.httpserver.nodelay=true ${JAVA_OPTS:-} "${launch[@]}" "$@"
 fi
-heap=(-Xmx512m)               # staging's memory does not grow with the input; JAVA_OPTS=-Xmx... overrides
+heap=(-Xmx256m)               # staging's memory does not grow with the input; as the benchmark's runs; JAVA_OPTS=-Xmx... overrides
 if [ "${1:-}" = "sandbox" ]; then
   heap=()                     # the sandbox keeps every image it is sent in memory
 fi
