@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -128,10 +126,10 @@ public final class CsvUpdateReader implements UpdateReader {
 
     private InputRow toRow(CSVRecord record, long line) {
         String imageId = null;
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        Set<String> removeMetadata = new LinkedHashSet<>();
-        Set<String> addTags = new LinkedHashSet<>();
-        Set<String> removeTags = new LinkedHashSet<>();
+        Map<String, Object> metadata = new SmallMap<>();
+        Set<String> removeMetadata = new SmallSet<>();
+        Set<String> addTags = new SmallSet<>();
+        Set<String> removeTags = new SmallSet<>();
         for (int i = 0; i < columns.length; i++) {
             CsvColumn column = columns[i];
             String cell = record.get(i);

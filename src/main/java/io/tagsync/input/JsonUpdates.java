@@ -1,7 +1,5 @@
 package io.tagsync.input;
 
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -47,7 +45,7 @@ final class JsonUpdates {
         if (imageId != null && !imageId.isNull() && !imageId.isString()) {
             throw new RowProblem("imageId must be a string");
         }
-        Map<String, Object> metadata = new LinkedHashMap<>();
+        Map<String, Object> metadata = new SmallMap<>();
         JsonNode object = node.get("metadata");
         if (object != null && !object.isNull()) {
             mergeMetadata(object, metadata);
@@ -88,7 +86,7 @@ final class JsonUpdates {
     }
 
     private static Set<String> strings(JsonNode node, String field) throws RowProblem {
-        Set<String> values = new LinkedHashSet<>();
+        Set<String> values = new SmallSet<>();
         if (node == null || node.isNull()) {
             return values;
         }

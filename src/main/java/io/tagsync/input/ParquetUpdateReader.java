@@ -5,8 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -202,10 +200,10 @@ public final class ParquetUpdateReader implements UpdateReader {
         }
         row++;
         String imageId = null;
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        Set<String> removeMetadata = new LinkedHashSet<>();
-        Set<String> addTags = new LinkedHashSet<>();
-        Set<String> removeTags = new LinkedHashSet<>();
+        Map<String, Object> metadata = new SmallMap<>();
+        Set<String> removeMetadata = new SmallSet<>();
+        Set<String> addTags = new SmallSet<>();
+        Set<String> removeTags = new SmallSet<>();
         try {
             for (Column column : columns) {
                 Object value = record.get(column.name());

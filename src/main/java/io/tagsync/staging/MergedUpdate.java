@@ -1,11 +1,11 @@
 package io.tagsync.staging;
 
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
 import io.tagsync.input.ImageUpdate;
+import io.tagsync.input.SmallMap;
+import io.tagsync.input.SmallSet;
 
 /**
  * All the rows of one image folded into one update, equal to applying them one after the other: a later set
@@ -16,10 +16,10 @@ import io.tagsync.input.ImageUpdate;
 public final class MergedUpdate {
 
     private final String imageId;
-    private Map<String, Object> metadata = new LinkedHashMap<>();
-    private Set<String> removeMetadata = new LinkedHashSet<>();
-    private Set<String> addTags = new LinkedHashSet<>();
-    private Set<String> removeTags = new LinkedHashSet<>();
+    private Map<String, Object> metadata = new SmallMap<>();
+    private Set<String> removeMetadata = new SmallSet<>();
+    private Set<String> addTags = new SmallSet<>();
+    private Set<String> removeTags = new SmallSet<>();
     private final StringBuilder rows = new StringBuilder();
     private long firstRow;
     private long lastRow;
@@ -72,8 +72,8 @@ public final class MergedUpdate {
 
     /** Collections a merge may take over and change: the mutable, ordered ones that decoding makes. */
     private static boolean isOwned(ImageUpdate update) {
-        return update.metadata() instanceof LinkedHashMap && update.removeMetadata() instanceof LinkedHashSet
-                && update.addTags() instanceof LinkedHashSet && update.removeTags() instanceof LinkedHashSet;
+        return update.metadata() instanceof SmallMap && update.removeMetadata() instanceof SmallSet
+                && update.addTags() instanceof SmallSet && update.removeTags() instanceof SmallSet;
     }
 
     public String imageId() {

@@ -4,12 +4,12 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
 import io.tagsync.input.ImageUpdate;
+import io.tagsync.input.SmallMap;
+import io.tagsync.input.SmallSet;
 
 /**
  * A row's update and row reference as compact bytes, so that the merge buffer holds one small array per row
@@ -55,7 +55,7 @@ final class RowCodec {
         Reader in = new Reader(bytes);
         String rowRef = in.string();
         int size = in.integer();
-        Map<String, Object> metadata = new LinkedHashMap<>(Math.max(4, size * 2));
+        Map<String, Object> metadata = new SmallMap<>();
         for (int i = 0; i < size; i++) {
             String key = in.string();
             byte type = bytes[in.position++];
@@ -147,7 +147,7 @@ final class RowCodec {
 
         Set<String> strings() {
             int size = integer();
-            Set<String> values = new LinkedHashSet<>(Math.max(4, size * 2));
+            Set<String> values = new SmallSet<>();
             for (int i = 0; i < size; i++) {
                 values.add(string());
             }
