@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * An insertion-ordered map for the handful of metadata keys one row holds: keys and values side by side in
@@ -119,33 +120,58 @@ public final class SmallMap<K, V> extends AbstractMap<K, V> {
         if (large != null) {
             return large.entrySet();
         }
-        return new AbstractSet<>() {
-            @Override
-            public Iterator<Map.Entry<K, V>> iterator() {
-                return new Iterator<>() {
-                    private int next;
+        return new View<>(at -> new SimpleImmutableEntry<>(key(at), value(at)));
+    }
 
-                    @Override
-                    public boolean hasNext() {
-                        return next < size;
+    @Override
+    public Set<K> keySet() {
+        if (large != null) {
+            return large.keySet();
+        }
+        return new View<>(this::key);
+    }
+
+    @SuppressWarnings("unchecked")
+    private K key(int at) {
+        return (K) pairs[2 * at];
+    }
+
+    @SuppressWarnings("unchecked")
+    private V value(int at) {
+        return (V) pairs[2 * at + 1];
+    }
+
+    /** The entries or the keys, in order, as a read-only set. */
+    private final class View<T> extends AbstractSet<T> {
+        private final IntFunction<T> element;
+
+        View(IntFunction<T> element) {
+            this.element = element;
+        }
+
+        @Override
+        public Iterator<T> iterator() {
+            return new Iterator<>() {
+                private int next;
+
+                @Override
+                public boolean hasNext() {
+                    return next < size;
+                }
+
+                @Override
+                public T next() {
+                    if (next >= size) {
+                        throw new NoSuchElementException();
                     }
+                    return element.apply(next++);
+                }
+            };
+        }
 
-                    @Override
-                    @SuppressWarnings("unchecked")
-                    public Map.Entry<K, V> next() {
-                        if (next >= size) {
-                            throw new NoSuchElementException();
-                        }
-                        int at = next++;
-                        return new SimpleImmutableEntry<>((K) pairs[2 * at], (V) pairs[2 * at + 1]);
-                    }
-                };
-            }
-
-            @Override
-            public int size() {
-                return size;
-            }
-        };
+        @Override
+        public int size() {
+            return size;
+        }
     }
 }
