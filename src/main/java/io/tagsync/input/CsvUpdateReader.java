@@ -213,6 +213,11 @@ public final class CsvUpdateReader implements UpdateReader {
     }
 
     private void split(String cell, Set<String> into) {
+        split(cell, separator, into);
+    }
+
+    /** Adds the items of a {@code separator}-joined list, stripped, leaving out empty ones. */
+    static void split(String cell, String separator, Set<String> into) {
         if (cell.isEmpty()) {
             return;
         }

@@ -44,6 +44,8 @@ public final class ParquetUpdateReader implements UpdateReader {
     private final List<Column> columns = new ArrayList<>();
     private final ParquetReader<GenericRecord> reader;
     private long row;
+    private Schema positionsSchema;
+    private int[] positions;
 
     public ParquetUpdateReader(Path file, TagsyncProperties.Input settings) {
         this.file = file;
@@ -205,8 +207,10 @@ public final class ParquetUpdateReader implements UpdateReader {
         Set<String> addTags = new SmallSet<>();
         Set<String> removeTags = new SmallSet<>();
         try {
-            for (Column column : columns) {
-                Object value = record.get(column.name());
+            int[] positions = positions(record.getSchema());
+            for (int i = 0; i < columns.size(); i++) {
+                Column column = columns.get(i);
+                Object value = positions[i] < 0 ? null : record.get(positions[i]);
                 if (value == null) {
                     continue;
                 }
@@ -262,6 +266,19 @@ public final class ParquetUpdateReader implements UpdateReader {
                 .orElseGet(() -> new InputRow.Valid(source, row, row, update));
     }
 
+    /** Where each column is in records of {@code schema}: looked up once per file, not once per row. */
+    private int[] positions(Schema schema) {
+        if (schema != positionsSchema) {
+            positions = new int[columns.size()];
+            for (int i = 0; i < columns.size(); i++) {
+                Schema.Field field = schema.getField(columns.get(i).name());
+                positions[i] = field == null ? -1 : field.pos();
+            }
+            positionsSchema = schema;
+        }
+        return positions;
+    }
+
     private static void put(Map<String, Object> metadata, String key, Object value) throws JsonUpdates.RowProblem {
         if (metadata.put(key, value) != null) {
             throw new JsonUpdates.RowProblem("metadata key '" + key + "' is set twice");
@@ -287,16 +304,15 @@ public final class ParquetUpdateReader implements UpdateReader {
 
     private void strings(Object value, Set<String> into) {
         if (value instanceof CharSequence text) {
-            for (String item : text.toString().split(java.util.regex.Pattern.quote(separator))) {
-                if (!item.isBlank()) {
-                    into.add(item.strip());
-                }
-            }
+            CsvUpdateReader.split(text.toString(), separator, into);
             return;
         }
         for (Object item : (Iterable<?>) value) {
-            if (item != null && !item.toString().isBlank()) {
-                into.add(item.toString().strip());
+            if (item != null) {
+                String text = item.toString().strip();
+                if (!text.isEmpty()) {
+                    into.add(text);
+                }
             }
         }
     }
