@@ -123,25 +123,28 @@ public final class RequestPayloads {
      * stored by earlier versions (no such line) hold {@code imageId<TAB>rows} lines, and are read as such.
      */
     public static List<ImageRows> imageRows(byte[] storedPayload, byte[] storedImageRows) {
-        String text = new String(gunzip(storedImageRows), StandardCharsets.UTF_8);
-        List<ImageRows> result = new ArrayList<>();
-        if (!text.startsWith(ROWS_ONLY)) {
-            for (String line : lines(text, 0)) {
-                int tab = line.indexOf('\t');
-                result.add(new ImageRows(line.substring(0, tab), line.substring(tab + 1)));
-            }
-            return result;
-        }
-        List<String> rows = lines(text, ROWS_ONLY.length());
+        List<String> rows = rows(storedImageRows);
         List<String> imageIds = imageIds(body(storedPayload));
         if (imageIds.size() != rows.size()) {
             throw new IllegalStateException("a stored request holds " + imageIds.size() + " updates but rows for "
                     + rows.size());
         }
+        List<ImageRows> result = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             result.add(new ImageRows(imageIds.get(i), rows.get(i)));
         }
         return result;
+    }
+
+    /** The input rows of each update, in request order, from rows stored in either form. */
+    private static List<String> rows(byte[] storedImageRows) {
+        String text = new String(gunzip(storedImageRows), StandardCharsets.UTF_8);
+        if (text.startsWith(ROWS_ONLY)) {
+            return lines(text, ROWS_ONLY.length());
+        }
+        List<String> rows = lines(text, 0);
+        rows.replaceAll(line -> line.substring(line.indexOf('\t') + 1));
+        return rows;
     }
 
     private static List<String> lines(String text, int start) {
@@ -191,13 +194,13 @@ public final class RequestPayloads {
      */
     public static List<StagedRequest> halves(byte[] storedPayload, byte[] storedImageRows, long firstRow, long lastRow) {
         JsonNode updates = JSON.readTree(body(storedPayload)).get("updates");
-        List<ImageRows> rows = imageRows(storedPayload, storedImageRows);
+        List<String> rows = rows(storedImageRows);
         int middle = (updates.size() + 1) / 2;
         return List.of(part(updates, rows, 0, middle, firstRow, lastRow),
                 part(updates, rows, middle, updates.size(), firstRow, lastRow));
     }
 
-    private static StagedRequest part(JsonNode updates, List<ImageRows> rows, int from, int to, long firstRow,
+    private static StagedRequest part(JsonNode updates, List<String> rows, int from, int to, long firstRow,
             long lastRow) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         StringBuilder refs = new StringBuilder(ROWS_ONLY);
@@ -207,7 +210,7 @@ public final class RequestPayloads {
             json.writeStartArray();
             for (int i = from; i < to; i++) {
                 json.writeTree(updates.get(i));
-                refs.append(rows.get(i).rows()).append('\n');
+                refs.append(rows.get(i)).append('\n');
             }
             json.writeEndArray();
             json.writeEndObject();

@@ -31,7 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
         "tagsync.api.key=" + JobTestSupport.SECRET,
         "tagsync.api.initial-backoff=10ms",
         "tagsync.api.max-backoff=40ms",
-        "tagsync.api.max-attempts=3",
+        // the fault mix injects a transient fault into 7% of calls: with 3 attempts, 1 run in about 100 failed on
+        // three in a row (0.07^3 a call); with 6 that is about 1 in 10 million calls
+        "tagsync.api.max-attempts=6",
         "tagsync.api.read-timeout=5s",
         "tagsync.await.first-poll=50ms",
         "tagsync.await.max-poll-interval=200ms",
