@@ -12,14 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class TagsyncApplication {
 
-    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
-
     public static void main(String[] args) throws Exception {
-        // On two cores the common pool has one thread, and CompletableFuture then starts a thread for every
-        // asynchronous step (the HTTP client takes one per response); two threads keep it pooled.
-        if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
-            System.setProperty(COMMON_POOL_PARALLELISM, "2");
-        }
         if (args.length > 0 && args[0].equals("sandbox")) {
             SandboxCommand.main(Arrays.copyOfRange(args, 1, args.length));
             return;

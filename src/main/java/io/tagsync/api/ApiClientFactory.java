@@ -19,14 +19,17 @@ import org.springframework.stereotype.Component;
 public class ApiClientFactory {
 
     private final TagsyncProperties.Api settings;
+    private final TagsyncProperties.Await await;
     private volatile String keyOverride;
 
     public ApiClientFactory(TagsyncProperties properties) {
         this.settings = properties.api();
+        this.await = properties.await();
     }
 
     public RoboflowClient create(RunParameters run) {
-        return RoboflowClient.create(settings, apiKey(), run.apiUrl(), run.workspace());
+        int calls = run.concurrency() + await.pollersFor(run.concurrency());
+        return RoboflowClient.create(settings, apiKey(), run.apiUrl(), run.workspace(), calls);
     }
 
     /** For the demo, which talks to a sandbox of its own. */

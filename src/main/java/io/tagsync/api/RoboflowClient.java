@@ -3,18 +3,24 @@ package io.tagsync.api;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.tagsync.TagsyncProperties;
-import io.tagsync.submission.Threads;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,7 +28,7 @@ import io.tagsync.TagsyncProperties.AuthMode;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.http.client.support.HttpRequestWrapper;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
@@ -59,15 +65,29 @@ public final class RoboflowClient {
         this.apiKey = apiKey;
     }
 
-    public static RoboflowClient create(TagsyncProperties.Api settings, String apiKey, URI baseUrl, String workspace) {
-        // Pooled threads write request bodies and complete responses; without an executor of its own, a
-        // request body would start a new thread per request.
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.connectTimeout())
-                .executor(Executors.newCachedThreadPool(Threads.named("http")))
+    /** A client for at most {@code connections} calls at once (submissions and status requests together). */
+    public static RoboflowClient create(TagsyncProperties.Api settings, String apiKey, URI baseUrl, String workspace,
+            int connections) {
+        ConnectionConfig connection = ConnectionConfig.custom()
+                .setConnectTimeout(Timeout.of(settings.connectTimeout()))
+                .setSocketTimeout(Timeout.of(settings.readTimeout()))
+                // a kept-alive connection the server may have closed is checked before it is used again
+                .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                 .build();
-        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(http);
+        PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(Math.max(2, connections))
+                .setMaxConnPerRoute(Math.max(2, connections))
+                .setDefaultConnectionConfig(connection)
+                .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
+                .build();
+        // Retries are this class's: the library's own would hide calls from its counts and its backoff.
+        CloseableHttpClient http = HttpClients.custom()
+                .setConnectionManager(pool)
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .build();
+        HttpComponentsClientHttpRequestFactory factory = new HttpComponentsClientHttpRequestFactory(http);
         factory.setReadTimeout(settings.readTimeout());
         RestClient restClient = RestClient.builder()
                 .baseUrl(baseUrl.toString())
@@ -163,16 +183,20 @@ public final class RoboflowClient {
         String reason;
         if (causedBy(cause, java.net.ConnectException.class)) {
             reason = "cannot connect to " + authority + " (connection refused or unreachable)";
-        } else if (causedBy(cause, java.net.http.HttpTimeoutException.class)) {
-            Duration timeout = settings.readTimeout();
-            reason = "no answer from " + authority + " within "
-                    + (timeout.toMillis() < 1000 ? timeout.toMillis() + " ms" : timeout.toSeconds() + " s");
+        } else if (causedBy(cause, ConnectTimeoutException.class)) {
+            reason = "cannot connect to " + authority + " within " + readable(settings.connectTimeout());
+        } else if (causedBy(cause, java.net.SocketTimeoutException.class)) {
+            reason = "no answer from " + authority + " within " + readable(settings.readTimeout());
         } else if (cause instanceof IOException || cause instanceof ResourceAccessException) {
             reason = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + redact(cause.getMessage()));
         } else {
             reason = "unreadable answer (" + cause.getClass().getSimpleName() + ")";
         }
         return new ApiException(ApiException.Kind.TRANSIENT, 0, what + " failed: " + reason, null);
+    }
+
+    private static String readable(Duration timeout) {
+        return timeout.toMillis() < 1000 ? timeout.toMillis() + " ms" : timeout.toSeconds() + " s";
     }
 
     private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {

@@ -46,7 +46,7 @@ class RoboflowClientTest {
     private RoboflowClient client(AuthMode auth, String key, String workspace, Duration readTimeout, int attempts) {
         TagsyncProperties.Api settings = new TagsyncProperties.Api(URI.create("https://unused"), key, null, auth,
                 Duration.ofSeconds(2), readTimeout, attempts, Duration.ofMillis(5), Duration.ofMillis(20));
-        return RoboflowClient.create(settings, key, sandbox.url(), workspace);
+        return RoboflowClient.create(settings, key, sandbox.url(), workspace, 8);
     }
 
     private static byte[] json(String text) {
@@ -166,7 +166,7 @@ class RoboflowClientTest {
         }
         TagsyncProperties.Api settings = new TagsyncProperties.Api(URI.create("https://unused"), KEY, null,
                 AuthMode.QUERY, Duration.ofSeconds(2), Duration.ofMillis(200), 1, Duration.ofMillis(5), Duration.ofMillis(20));
-        RoboflowClient unreachable = RoboflowClient.create(settings, KEY, URI.create("http://127.0.0.1:" + closedPort), "ws");
+        RoboflowClient unreachable = RoboflowClient.create(settings, KEY, URI.create("http://127.0.0.1:" + closedPort), "ws", 8);
         assertThatThrownBy(() -> unreachable.taskStatus("t"))
                 .hasMessage("GET /ws/asynctasks/t failed: cannot connect to 127.0.0.1:" + closedPort
                         + " (connection refused or unreachable)");
