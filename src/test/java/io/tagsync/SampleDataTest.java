@@ -14,8 +14,7 @@ import io.tagsync.input.InputRow;
 import io.tagsync.input.UpdateReader;
 import io.tagsync.input.UpdateReaders;
 import io.tagsync.sandbox.ImageStore;
-import io.tagsync.staging.MergedUpdate;
-import io.tagsync.staging.RequestPayloads;
+import io.tagsync.staging.StagedUpdate;
 import io.tagsync.staging.UpdateMerger;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -24,7 +23,6 @@ import org.apache.avro.generic.GenericRecordBuilder;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -72,7 +70,8 @@ class SampleDataTest {
         return text.toString();
     }
 
-    private static String describe(MergedUpdate update) {
+    private static String describe(StagedUpdate staged) {
+        ImageUpdate update = staged.update();
         Map<String, Object> metadata = new java.util.TreeMap<>();
         update.metadata().forEach((key, value) ->
                 metadata.put(key, value instanceof Number number ? ImageStore.normalize(number) : value));
@@ -90,12 +89,18 @@ class SampleDataTest {
         JsonMapper json = JsonMapper.builder().build();
         StringBuilder lines = new StringBuilder();
         for (ImageUpdate update : rows) {
-            java.io.StringWriter line = new java.io.StringWriter();
-            try (JsonGenerator generator = json.createGenerator(line)) {
-                RequestPayloads.writeUpdate(generator, update.imageId(), update.metadata(), update.removeMetadata(),
-                        update.addTags(), update.removeTags());
+            Map<String, Object> line = new java.util.LinkedHashMap<>();
+            line.put("imageId", update.imageId());
+            if (!update.metadata().isEmpty()) {
+                line.put("metadata", update.metadata());
             }
-            lines.append(line).append('\n');
+            for (Map.Entry<String, java.util.Set<String>> list : List.of(Map.entry("removeMetadata", update.removeMetadata()),
+                    Map.entry("addTags", update.addTags()), Map.entry("removeTags", update.removeTags()))) {
+                if (!list.getValue().isEmpty()) {
+                    line.put(list.getKey(), list.getValue());
+                }
+            }
+            lines.append(json.writeValueAsString(line)).append('\n');
         }
         Files.writeString(SAMPLES.resolve("changes.jsonl"), lines);
         Schema metadataSchema = SCHEMA.getField("metadata").schema();

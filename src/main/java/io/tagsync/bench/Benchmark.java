@@ -34,14 +34,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code ./run.sh bench [--quick]}: generates its inputs, starts the sandbox in this process, runs the job in
- * child processes as a user would (its own JVM, {@code -Xmx256m}, H2 in a file), and prints a table of
+ * child processes as a user would (its own JVM with run.sh's options, H2 in a file), and prints a table of
  * figures, also written as JSON under {@code bench/results/}. {@code --quick} runs small sizes in about a
  * minute, to keep the benchmark working; the full run takes several minutes.
  */
 public final class Benchmark {
 
     /** The heap run.sh gives a run: the benchmark measures runs as users get them. */
-    private static final String RUN_HEAP = "-Xmx256m";
+    /** The JVM options run.sh gives a run. */
+    private static final List<String> RUN_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC");
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private static final Pattern STAGED = Pattern.compile("Staged (\\d+) rows .* in ([\\d.]+) s");
     private static final Pattern KEPT = Pattern.compile("keeps (\\d+) bytes of requests");
@@ -237,8 +238,8 @@ public final class Benchmark {
             String runKey = "bench-" + (++runCounter);
             Path log = work.resolve(runKey + ".log");
             List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), RUN_HEAP,
-                    "-Dsun.net.httpserver.nodelay=true"));
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dsun.net.httpserver.nodelay=true"));
+            command.addAll(RUN_JVM);
             command.addAll(launcher());
             command.addAll(List.of("run", "--input=" + input, "--workspace=bench", "--run-key=" + runKey,
                     "--api-url=" + sandbox.url(), "--concurrency=" + concurrency,
@@ -325,8 +326,8 @@ public final class Benchmark {
 
     /** Seconds a fresh JVM, sized like a run's, takes to parse the file once (start-up not counted). */
     private double parseInFreshJvm(Path file) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                RUN_HEAP));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(RUN_JVM);
         command.addAll(launcher());
         command.addAll(List.of("bench", "--parse-once=" + file));
         Path errors = work.resolve("parse-once.err");

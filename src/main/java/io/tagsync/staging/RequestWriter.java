@@ -13,22 +13,22 @@ import io.tagsync.store.RequestStore;
 import io.tagsync.submission.Threads;
 
 /**
- * Groups merged updates into requests of {@code size} and stores them as {@code PENDING}, numbered from 1.
- * Serializing and compressing request bodies, and storing them, happen on a thread of their own while the
+ * Groups staged updates into requests of {@code size} and stores them as {@code PENDING}, numbered from 1.
+ * Joining and compressing request bodies, and storing them, happen on a thread of their own while the
  * caller goes on merging; at most a few requests wait between the two. Not thread-safe: one caller.
  */
 final class RequestWriter implements AutoCloseable {
 
     private static final int STORE_EVERY = 16;
-    private static final List<MergedUpdate> END = List.of();
+    private static final List<StagedUpdate> END = List.of();
 
     private final RequestStore store;
     private final long instanceId;
     private final int size;
-    private final BlockingQueue<List<MergedUpdate>> batches = new ArrayBlockingQueue<>(4);
+    private final BlockingQueue<List<StagedUpdate>> batches = new ArrayBlockingQueue<>(4);
     private final ExecutorService worker = Executors.newSingleThreadExecutor(Threads.named("stage-writer"));
     private final Future<Integer> written;
-    private List<MergedUpdate> batch;
+    private List<StagedUpdate> batch;
     private final long[] changes = new long[4];
 
     RequestWriter(RequestStore store, long instanceId, int size) {
@@ -39,11 +39,11 @@ final class RequestWriter implements AutoCloseable {
         this.written = worker.submit(this::drain);
     }
 
-    void add(MergedUpdate update) throws InterruptedException {
-        changes[0] += update.metadata().size();
-        changes[1] += update.removeMetadata().size();
-        changes[2] += update.addTags().size();
-        changes[3] += update.removeTags().size();
+    void add(StagedUpdate update) throws InterruptedException {
+        changes[0] += update.keysSet();
+        changes[1] += update.keysRemoved();
+        changes[2] += update.tagsAdded();
+        changes[3] += update.tagsRemoved();
         batch.add(update);
         if (batch.size() == size) {
             hand(batch);
@@ -66,7 +66,7 @@ final class RequestWriter implements AutoCloseable {
         return written();
     }
 
-    private void hand(List<MergedUpdate> full) throws InterruptedException {
+    private void hand(List<StagedUpdate> full) throws InterruptedException {
         while (!batches.offer(full, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
             if (written.isDone()) {
                 written(); // the writer failed: its failure is thrown here
@@ -87,7 +87,7 @@ final class RequestWriter implements AutoCloseable {
         int seq = 0;
         List<StagedRequest> staged = new ArrayList<>(STORE_EVERY);
         while (true) {
-            List<MergedUpdate> next = batches.take();
+            List<StagedUpdate> next = batches.take();
             if (next == END) {
                 break;
             }

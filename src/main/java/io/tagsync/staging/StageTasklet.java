@@ -7,6 +7,7 @@ import java.util.List;
 import io.tagsync.TagsyncProperties;
 import io.tagsync.input.InputFingerprint;
 import io.tagsync.input.InputRow;
+import io.tagsync.input.ReadAheadReader;
 import io.tagsync.input.UpdateReader;
 import io.tagsync.input.UpdateReaders;
 import io.tagsync.job.RunParameters;
@@ -84,7 +85,7 @@ public class StageTasklet implements Tasklet {
         int requests;
         long[] changes;
         try (UpdateMerger merger = new UpdateMerger(staging.spillDirOrTemp(), staging.bufferRows());
-             UpdateReader reader = UpdateReaders.open(files, settings)) {
+             UpdateReader reader = new ReadAheadReader(UpdateReaders.open(files, settings), "stage-reader")) {
             List<InputRow.Rejected> rejects = new ArrayList<>();
             ProgressLog progress = new ProgressLog(log, "Rows read", -1);
             for (InputRow row = reader.next(); row != null; row = reader.next()) {

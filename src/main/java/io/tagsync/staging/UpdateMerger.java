@@ -35,7 +35,7 @@ public final class UpdateMerger implements AutoCloseable {
     /** Run files by tier: a run of tier {@code t + 1} merges {@value #FAN_IN} runs of tier {@code t}. */
     private final List<List<Path>> tiers = new ArrayList<>();
     private int runsWritten;
-    private final RowCodec codec = new RowCodec();
+    private final UpdateJson json = new UpdateJson();
     private Path spillDir;
     private long images;
 
@@ -47,31 +47,26 @@ public final class UpdateMerger implements AutoCloseable {
 
     /** A row, in input order: {@code ordinal} is its place in the input, {@code rowRef} how reports name it. */
     public void add(ImageUpdate update, long ordinal, String rowRef) {
-        buffer.add(new Pending(update.imageId(), ordinal, codec.encode(update, rowRef)));
+        buffer.add(new Pending(update.imageId(), ordinal, json.row(update, rowRef)));
         if (buffer.size() >= bufferRows) {
             spill();
         }
     }
 
-    /** Emits one merged update per image, in image-ID order; returns how many. */
-    public long finish(Consumer<MergedUpdate> sink) {
+    /** Emits one update per image, in image-ID order; returns how many. */
+    public long finish(Consumer<StagedUpdate> sink) {
+        Folder folder = new Folder(sink);
         if (runsWritten == 0) {
             buffer.sort(BY_IMAGE);
-            MergedUpdate current = null;
-            for (Pending row : buffer) {
-                current = fold(current, row, sink);
-            }
+            buffer.forEach(folder);
             buffer.clear();
-            emit(current, sink);
-            return images;
+        } else {
+            if (!buffer.isEmpty()) {
+                spill();
+            }
+            merge(tiers.stream().flatMap(List::stream).toList(), folder);
         }
-        if (!buffer.isEmpty()) {
-            spill();
-        }
-        List<Path> runs = tiers.stream().flatMap(List::stream).toList();
-        MergedUpdate[] current = new MergedUpdate[1];
-        merge(runs, row -> current[0] = fold(current[0], row, sink));
-        emit(current[0], sink);
+        folder.emit();
         return images;
     }
 
@@ -106,20 +101,46 @@ public final class UpdateMerger implements AutoCloseable {
         return runsWritten;
     }
 
-    private MergedUpdate fold(MergedUpdate current, Pending row, Consumer<MergedUpdate> sink) {
-        if (current == null || !current.imageId().equals(row.imageId())) {
-            emit(current, sink);
-            current = new MergedUpdate(row.imageId());
-        }
-        RowCodec.Decoded decoded = RowCodec.decode(row.imageId(), row.encoded());
-        current.apply(decoded.update(), row.ordinal(), decoded.rowRef());
-        return current;
-    }
+    /**
+     * Takes the rows in image-ID order and emits each image's update: the row itself when the image has one
+     * row, else its rows read back and folded.
+     */
+    private final class Folder implements Consumer<Pending> {
+        private final Consumer<StagedUpdate> sink;
+        private Pending first;
+        private MergedUpdate merged;
 
-    private void emit(MergedUpdate update, Consumer<MergedUpdate> sink) {
-        if (update != null) {
+        Folder(Consumer<StagedUpdate> sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void accept(Pending row) {
+            if (first != null && first.imageId().equals(row.imageId())) {
+                if (merged == null) {
+                    merged = new MergedUpdate(first.imageId());
+                    fold(first);
+                }
+                fold(row);
+                return;
+            }
+            emit();
+            first = row;
+        }
+
+        private void fold(Pending row) {
+            merged.apply(UpdateJson.update(row.encoded()), row.ordinal(), UpdateJson.rowRef(row.encoded()));
+        }
+
+        void emit() {
+            if (first == null) {
+                return;
+            }
             images++;
-            sink.accept(update);
+            sink.accept(merged == null ? UpdateJson.single(first.imageId(), first.ordinal(), first.encoded())
+                    : json.merged(merged));
+            first = null;
+            merged = null;
         }
     }
 
@@ -203,7 +224,7 @@ public final class UpdateMerger implements AutoCloseable {
         }
     }
 
-    /** A buffered row: the sort key, and the rest as {@link RowCodec} bytes. */
+    /** A buffered row: the sort key, and the rest as {@link UpdateJson#row} bytes. */
     private record Pending(String imageId, long ordinal, byte[] encoded) {
     }
 

@@ -29,7 +29,8 @@ class RequestPayloadsTest {
             }
             updates.add(update);
         }
-        StagedRequest staged = RequestPayloads.stage(1, updates);
+        UpdateJson json = new UpdateJson();
+        StagedRequest staged = RequestPayloads.stage(1, updates.stream().map(json::merged).toList());
 
         List<RequestPayloads.ImageRows> rows = RequestPayloads.imageRows(staged.payload(), staged.imageRows());
         assertThat(rows).containsExactly(new RequestPayloads.ImageRows("img-1", "1"),
@@ -57,10 +58,10 @@ class RequestPayloadsTest {
                 .containsExactly(new RequestPayloads.ImageRows("b", "2"));
     }
 
-    private static MergedUpdate merged(String imageId, long row) {
+    private static StagedUpdate merged(String imageId, long row) {
         MergedUpdate update = new MergedUpdate(imageId);
         update.apply(update(imageId, row), row, Long.toString(row));
-        return update;
+        return new UpdateJson().merged(update);
     }
 
     private static ImageUpdate update(String imageId, long value) {

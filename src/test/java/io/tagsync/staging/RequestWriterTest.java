@@ -34,7 +34,7 @@ class RequestWriterTest {
                         MergedUpdate merged = new MergedUpdate("img-" + i);
                         merged.apply(update("img-" + i, Map.of("k", "v"), List.of(), List.of(), List.of()), i + 1,
                                 String.valueOf(i + 1));
-                        writer.add(merged);
+                        writer.add(new UpdateJson().merged(merged));
                     }
                     writer.finish();
                 }).isInstanceOf(org.springframework.jdbc.BadSqlGrammarException.class)
@@ -57,7 +57,7 @@ class RequestWriterTest {
             for (int i = 0; i < 7; i++) {
                 MergedUpdate merged = new MergedUpdate("img-" + i);
                 merged.apply(update("img-" + i, Map.of(), List.of(), List.of("t"), List.of()), i + 1, String.valueOf(i + 1));
-                writer.add(merged);
+                writer.add(new UpdateJson().merged(merged));
             }
             assertThat(writer.finish()).isEqualTo(3);
         }

@@ -25,8 +25,8 @@ class UpdateMergerTest {
         return new UpdateMerger(spillDir, bufferRows);
     }
 
-    private static MergedUpdate only(UpdateMerger merger) {
-        List<MergedUpdate> out = new java.util.ArrayList<>();
+    private static StagedUpdate only(UpdateMerger merger) {
+        List<StagedUpdate> out = new java.util.ArrayList<>();
         merger.finish(out::add);
         assertThat(out).hasSize(1);
         return out.get(0);
@@ -73,9 +73,10 @@ class UpdateMergerTest {
         }
     }
 
-    private static String describe(MergedUpdate update) {
-        return update.imageId() + " " + update.metadata() + " -" + update.removeMetadata() + " +" + update.addTags()
-                + " -" + update.removeTags() + " rows " + update.rows() + " " + update.firstRow() + ".." + update.lastRow();
+    private static String describe(StagedUpdate update) {
+        return update.imageId() + " " + update.json() + " rows " + update.rows() + " " + update.firstRow() + ".."
+                + update.lastRow() + " counts " + update.keysSet() + "/" + update.keysRemoved() + "/"
+                + update.tagsAdded() + "/" + update.tagsRemoved();
     }
 
 
@@ -86,12 +87,14 @@ class UpdateMergerTest {
         merger.add(update("a", Map.of(), List.of("k"), List.of(), List.of()), 2, "2");
         merger.add(update("a", Map.of("k", "3"), List.of(), List.of(), List.of()), 3, "3");
 
-        MergedUpdate merged = only(merger);
+        StagedUpdate staged = only(merger);
+        ImageUpdate merged = staged.update();
         assertThat(merged.metadata()).containsExactly(Map.entry("k", "3"));
         assertThat(merged.removeMetadata()).isEmpty();
-        assertThat(merged.rows()).isEqualTo("1,2,3");
-        assertThat(merged.firstRow()).isEqualTo(1);
-        assertThat(merged.lastRow()).isEqualTo(3);
+        assertThat(staged.rows()).isEqualTo("1,2,3");
+        assertThat(staged.firstRow()).isEqualTo(1);
+        assertThat(staged.lastRow()).isEqualTo(3);
+        assertThat(staged.keysSet()).isEqualTo(1);
     }
 
     @Test
@@ -100,7 +103,7 @@ class UpdateMergerTest {
         merger.add(update("a", Map.of("k", "1", "j", 2L), List.of(), List.of(), List.of()), 1, "1");
         merger.add(update("a", Map.of(), List.of("k"), List.of(), List.of()), 2, "2");
 
-        MergedUpdate merged = only(merger);
+        ImageUpdate merged = only(merger).update();
         assertThat(merged.metadata()).containsExactly(Map.entry("j", 2L));
         assertThat(merged.removeMetadata()).containsExactly("k");
     }
@@ -112,7 +115,7 @@ class UpdateMergerTest {
         merger.add(update("a", Map.of(), List.of(), List.of(), List.of("x", "z")), 2, "2");
         merger.add(update("a", Map.of(), List.of(), List.of("z"), List.of()), 3, "3");
 
-        MergedUpdate merged = only(merger);
+        ImageUpdate merged = only(merger).update();
         assertThat(merged.addTags()).containsExactlyInAnyOrder("y", "z");
         assertThat(merged.removeTags()).containsExactly("x");
     }
@@ -123,9 +126,9 @@ class UpdateMergerTest {
         for (String id : List.of("c", "a", "c", "b", "a")) {
             merger.add(update(id, Map.of(), List.of(), List.of("t"), List.of()), 1, "1");
         }
-        List<MergedUpdate> out = new java.util.ArrayList<>();
+        List<StagedUpdate> out = new java.util.ArrayList<>();
         assertThat(merger.finish(out::add)).isEqualTo(3);
-        assertThat(out).extracting(MergedUpdate::imageId).containsExactly("a", "b", "c");
+        assertThat(out).extracting(StagedUpdate::imageId).containsExactly("a", "b", "c");
     }
 
     @Test
@@ -135,11 +138,40 @@ class UpdateMergerTest {
         merger.add(update("a", Map.of(), List.of("k"), List.of(), List.of("t")), 2, "2");
         merger.add(update("a", Map.of("k", 2L), List.of(), List.of("t"), List.of()), 3, "3");
 
-        MergedUpdate merged = only(merger);
+        ImageUpdate merged = only(merger).update();
         Set<String> both = new LinkedHashSet<>(merged.metadata().keySet());
         both.retainAll(merged.removeMetadata());
         assertThat(both).isEmpty();
         assertThat(merged.addTags()).containsExactly("t");
         assertThat(merged.removeTags()).isEmpty();
+    }
+
+    @Test
+    void anImageWithOneRowIsSentAsItsRowWasWrittenAndAFoldedOneKeepsEveryValueExactly() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("text", "quote \" slash \\ tab \t é 画像");
+        values.put("long", Long.MIN_VALUE);
+        values.put("big", new java.math.BigInteger("123456789012345678901234567890"));
+        values.put("decimal", new java.math.BigDecimal("0.12345678901234567890123"));
+        values.put("double", 1.0e-7);
+        values.put("flag", true);
+        UpdateMerger merger = merger(1000);
+        merger.add(update("one", values, List.of("gone"), List.of("x"), List.of()), 1, "1");
+        merger.add(update("two", values, List.of(), List.of(), List.of()), 2, "parts/a.csv:2");
+        merger.add(update("two", Map.of(), List.of(), List.of("y"), List.of()), 3, "parts/b.csv:7");
+        List<StagedUpdate> out = new java.util.ArrayList<>();
+        merger.finish(out::add);
+
+        String written = "\"metadata\":{\"text\":\"quote \\\" slash \\\\ tab \\t é 画像\",\"long\":-9223372036854775808,"
+                + "\"big\":123456789012345678901234567890,\"decimal\":0.12345678901234567890123,\"double\":1.0E-7,"
+                + "\"flag\":true}";
+        assertThat(out.get(0).json()).isEqualTo("{\"imageId\":\"one\"," + written
+                + ",\"removeMetadata\":[\"gone\"],\"addTags\":[\"x\"]}");
+        assertThat(out.get(1).json()).isEqualTo("{\"imageId\":\"two\"," + written + ",\"addTags\":[\"y\"]}");
+        assertThat(out.get(1).rows()).isEqualTo("parts/a.csv:2,parts/b.csv:7");
+        assertThat(out.get(1).update().metadata()).containsEntry("long", Long.MIN_VALUE)
+                .containsEntry("big", new java.math.BigInteger("123456789012345678901234567890"));
+        assertThat(List.of(out.get(0).keysSet(), out.get(0).keysRemoved(), out.get(0).tagsAdded(), out.get(0).tagsRemoved()))
+                .containsExactly(6, 1, 1, 0);
     }
 }
