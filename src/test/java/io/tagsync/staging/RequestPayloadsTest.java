@@ -47,12 +47,15 @@ class RequestPayloadsTest {
     }
 
     @Test
-    void readsRowsStoredWithTheirImageIdsByEarlierVersions() throws IOException {
+    void readsBodiesAndRowsStoredGzippedWithImageIdsByEarlierVersions() throws IOException {
         StagedRequest staged = RequestPayloads.stage(1, List.of(merged("a", 1), merged("b", 2)));
         byte[] earlier = gzip("a\t1,7\nb\t2\n");
 
         assertThat(RequestPayloads.imageRows(staged.payload(), earlier)).containsExactly(
                 new RequestPayloads.ImageRows("a", "1,7"), new RequestPayloads.ImageRows("b", "2"));
+        byte[] earlierBody = gzip(new String(RequestPayloads.body(staged.payload()), StandardCharsets.UTF_8));
+        assertThat(RequestPayloads.body(earlierBody)).isEqualTo(RequestPayloads.body(staged.payload()));
+        assertThat(RequestPayloads.single(earlierBody).imageId()).isEqualTo("a");
         List<StagedRequest> halves = RequestPayloads.halves(staged.payload(), earlier, 1, 7);
         assertThat(RequestPayloads.imageRows(halves.get(1).payload(), halves.get(1).imageRows()))
                 .containsExactly(new RequestPayloads.ImageRows("b", "2"));
