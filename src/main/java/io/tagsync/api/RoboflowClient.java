@@ -86,6 +86,8 @@ public final class RoboflowClient {
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
                 .disableCookieManagement()
+                // answers are a few hundred bytes of JSON: not worth a decompressing step on every call
+                .disableContentCompression()
                 .build();
         HttpComponentsClientHttpRequestFactory factory = new HttpComponentsClientHttpRequestFactory(http);
         factory.setReadTimeout(settings.readTimeout());
