@@ -111,26 +111,30 @@ public final class Benchmark {
         figures.put("readOnlyCsvRowsPerSecond", readCsv);
         figures.put("readOnlyParquetRowsPerSecond", readParquet);
 
-        // 2. end to end against the sandbox without latency; 6. start-up; 5. repository growth
+        // 2. end to end against the sandbox without latency; 6. start-up; 5. repository growth. The sandbox
+        // stands in for a server that has been up for a while: one run it serves first is not counted.
+        job(csv, false, 8, () -> new SandboxSettings().taskMillis(50, 200));
         List<JobRun> e2eCsvRuns = new ArrayList<>();
         double e2eCsv = median(() -> {
             JobRun run = job(csv, false, 8, () -> new SandboxSettings().taskMillis(50, 200));
             e2eCsvRuns.add(run);
             return rows1m / run.jobSeconds;
         });
-        long keptBytes = e2eCsvRuns.get(0).keptBytes;
-        long repositoryBytes = e2eCsvRuns.get(0).repositoryBytes;
-        long repositoryPeak = e2eCsvRuns.get(0).repositoryPeakBytes;
+        // the repository's figures: the largest of the runs
+        long keptBytes = e2eCsvRuns.stream().mapToLong(run -> run.keptBytes).max().orElseThrow();
+        long repositoryBytes = e2eCsvRuns.stream().mapToLong(run -> run.repositoryBytes).max().orElseThrow();
+        long repositoryPeak = e2eCsvRuns.stream().mapToLong(run -> run.repositoryPeakBytes).max().orElseThrow();
         double e2eParquet = median(() -> rows1m / job(parquet, false, 8,
                 () -> new SandboxSettings().taskMillis(50, 200)).jobSeconds);
         section("2 end-to-end", "CSV %s rows/s (%.2f × read-only); Parquet %s rows/s (%.2f × read-only)", rate(e2eCsv),
                 e2eCsv / readCsv, rate(e2eParquet), e2eParquet / readParquet);
-        JobRun firstE2e = e2eCsvRuns.get(0);
-        double sendingSeconds = firstE2e.jobSeconds - firstE2e.stageSeconds;
+        JobRun medianE2e = e2eCsvRuns.stream().sorted(java.util.Comparator.comparingDouble((JobRun run) -> run.jobSeconds))
+                .toList().get(e2eCsvRuns.size() / 2);
+        double sendingSeconds = medianE2e.jobSeconds - medianE2e.stageSeconds;
         section("", "CSV: staging %.1f s, sending and polling %.1f s (%.0f requests/s); the sandbox's own CPU "
-                + "time %.1f ms a request", firstE2e.stageSeconds, sendingSeconds, firstE2e.stats.acceptedBatches() / sendingSeconds,
-                firstE2e.stats.meanBatchWorkMicros() / 1000.0);
-        figures.put("sandboxCpuMillisPerRequest", firstE2e.stats.meanBatchWorkMicros() / 1000.0);
+                + "time %.1f ms a request", medianE2e.stageSeconds, sendingSeconds, medianE2e.stats.acceptedBatches() / sendingSeconds,
+                medianE2e.stats.meanBatchWorkMicros() / 1000.0);
+        figures.put("sandboxCpuMillisPerRequest", medianE2e.stats.meanBatchWorkMicros() / 1000.0);
         figures.put("endToEndCsvRowsPerSecond", e2eCsv);
         figures.put("endToEndParquetRowsPerSecond", e2eParquet);
         double startup = e2eCsvRuns.stream().mapToDouble(run -> run.startupSeconds).sorted()
@@ -168,7 +172,7 @@ public final class Benchmark {
         // 5. peak RSS at 1M and 10M rows, end to end
         Path csv10 = work.resolve("rows-10m.csv");
         BenchInputs.writeCsv(csv10, rows10m, 0);
-        JobRun small = e2eCsvRuns.get(0);
+        JobRun small = medianE2e;
         JobRun large = job(csv10, false, 8, () -> new SandboxSettings().taskMillis(50, 200));
         Files.delete(csv10);
         section("5 memory", "peak RSS %s rows: %d MB; %s rows: %d MB (%.2f ×)", count(rows1m), small.peakRssKb / 1024,
