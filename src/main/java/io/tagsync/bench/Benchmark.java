@@ -134,6 +134,10 @@ public final class Benchmark {
         section("", "CSV: staging %.1f s, sending and polling %.1f s (%.0f requests/s); the sandbox's own CPU "
                 + "time %.1f ms a request", medianE2e.stageSeconds, sendingSeconds, medianE2e.stats.acceptedBatches() / sendingSeconds,
                 medianE2e.stats.meanBatchWorkMicros() / 1000.0);
+        section("", "CSV: the job's own CPU time %.1f s, %.1f s of it the JIT compiler's threads", medianE2e.cpu.totalSeconds(),
+                medianE2e.cpu.compilerSeconds());
+        figures.put("jobCpuSeconds", medianE2e.cpu.totalSeconds());
+        figures.put("jobCompilerCpuSeconds", medianE2e.cpu.compilerSeconds());
         figures.put("sandboxCpuMillisPerRequest", medianE2e.stats.meanBatchWorkMicros() / 1000.0);
         figures.put("endToEndCsvRowsPerSecond", e2eCsv);
         figures.put("endToEndParquetRowsPerSecond", e2eParquet);
@@ -165,6 +169,8 @@ public final class Benchmark {
             figure.put("statusRequestsPerTask", run.stats.statusCalls() / (double) requests);
             figure.put("meanSeenLateMillis", run.stats.meanSeenLateMillis());
             figure.put("maxSeenLateMillis", run.stats.maxSeenLateMillis());
+            figure.put("jobCpuSeconds", run.cpu.totalSeconds());
+            figure.put("jobCompilerCpuSeconds", run.cpu.compilerSeconds());
             latency.add(figure);
         }
         figures.put("latencyBound", latency);
@@ -224,7 +230,8 @@ public final class Benchmark {
     }
 
     private record JobRun(double jobSeconds, double stageSeconds, double startupSeconds, long peakRssKb,
-            long keptBytes, long repositoryBytes, long repositoryPeakBytes, SandboxServer.Stats stats) {
+            long keptBytes, long repositoryBytes, long repositoryPeakBytes, SandboxServer.Stats stats,
+            ThreadCpu cpu) {
     }
 
     private JobRun job(Path input, boolean dryRun, int concurrency, java.util.function.Supplier<SandboxSettings> settings)
@@ -263,9 +270,13 @@ public final class Benchmark {
             Path status = Path.of("/proc", String.valueOf(process.pid()), "status");
             Path repository = work.resolve("data").resolve(runKey + ".mv.db");
             long repositoryPeak = 0;
-            while (process.isAlive()) {
+            ThreadCpu cpu = new ThreadCpu(process.pid());
+            for (int polls = 0; process.isAlive(); polls++) {
                 peak = Math.max(peak, highWaterMarkKb(status));
                 repositoryPeak = Math.max(repositoryPeak, sizeOrZero(repository));
+                if (polls % 10 == 0) {
+                    cpu.sample();
+                }
                 Thread.sleep(20);
             }
             int exit = process.waitFor();
@@ -286,7 +297,48 @@ public final class Benchmark {
             Files.delete(repository);
             return new JobRun(Double.parseDouble(ended.group(2)), Double.parseDouble(staged.group(2)), startup, peak,
                     kept.find() ? Long.parseLong(kept.group(1)) : 0, repositoryBytes,
-                    Math.max(repositoryPeak, repositoryBytes), stats);
+                    Math.max(repositoryPeak, repositoryBytes), stats, cpu);
+        }
+    }
+
+    /**
+     * A child process's CPU time per thread, read from {@code /proc} every 200 ms while it runs (a thread that
+     * starts and ends between two looks is missed): how much of it the JIT compiler's threads took.
+     */
+    private static final class ThreadCpu {
+        private final Path tasks;
+        private final Map<String, Long> byThread = new java.util.HashMap<>();
+
+        ThreadCpu(long pid) {
+            this.tasks = Path.of("/proc", String.valueOf(pid), "task");
+        }
+
+        void sample() {
+            try (var threads = Files.list(tasks)) {
+                threads.forEach(thread -> {
+                    try {
+                        String stat = Files.readString(thread.resolve("stat"));
+                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        byThread.put(thread.getFileName() + " " + name, ticks);
+                    } catch (IOException | RuntimeException gone) {
+                        // the thread ended between two looks
+                    }
+                });
+            } catch (IOException | RuntimeException gone) {
+                // the process ended
+            }
+        }
+
+        /** CPU seconds of all threads, and of the compiler threads alone (clock ticks of 10 ms). */
+        double totalSeconds() {
+            return byThread.values().stream().mapToLong(Long::longValue).sum() / 100.0;
+        }
+
+        double compilerSeconds() {
+            return byThread.entrySet().stream().filter(entry -> entry.getKey().contains("CompilerThre"))
+                    .mapToLong(Map.Entry::getValue).sum() / 100.0;
         }
     }
 
