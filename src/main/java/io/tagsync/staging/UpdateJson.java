@@ -43,20 +43,24 @@ final class UpdateJson {
 
     /** The update of an image with one row, {@code ordinal} its place in the input: the row's own bytes. */
     static StagedUpdate single(String imageId, long ordinal, byte[] row) {
-        int refLength = getInt(row, 0);
-        int at = 4 + refLength;
-        return new StagedUpdate(imageId, row, at + 16, new String(row, 4, refLength, StandardCharsets.UTF_8),
-                ordinal, ordinal, getInt(row, at), getInt(row, at + 4), getInt(row, at + 8), getInt(row, at + 12));
+        int counts = jsonOffset(row) - 16;
+        return new StagedUpdate(imageId, row, jsonOffset(row), rowRef(row), ordinal, ordinal, getInt(row, counts),
+                getInt(row, counts + 4), getInt(row, counts + 8), getInt(row, counts + 12));
     }
 
     /** The update a row holds, for folding. */
     static ImageUpdate update(byte[] row) {
-        return read(row, 4 + getInt(row, 0) + 16);
+        return read(row, jsonOffset(row));
     }
 
     /** The row reference a row holds. */
     static String rowRef(byte[] row) {
         return new String(row, 4, getInt(row, 0), StandardCharsets.UTF_8);
+    }
+
+    /** Where a row's JSON object starts: after its row reference's length and bytes, and four counts. */
+    private static int jsonOffset(byte[] row) {
+        return 4 + getInt(row, 0) + 16;
     }
 
     /** The update of an image with several rows, folded. */
