@@ -256,7 +256,7 @@ public final class Benchmark {
                     "--api-url=" + sandbox.url(), "--concurrency=" + concurrency,
                     "--report-dir=" + work.resolve("reports").resolve(runKey),
                     "--spring.datasource.url=jdbc:h2:file:" + work.resolve("data").resolve(runKey)
-                            + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;RETENTION_TIME=1000",
+                            + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;RETENTION_TIME=1000;PAGE_SIZE=4096",
                     "--tagsync.staging.spill-dir=" + work.resolve("spill")));
             if (dryRun) {
                 command.add("--dry-run");

@@ -24,6 +24,7 @@ import io.tagsync.job.StopSignal;
 import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.staging.RequestPayloads;
 import io.tagsync.store.FailedItem;
+import io.tagsync.store.Outcome;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
 import io.tagsync.store.SubmittedRequest;
@@ -37,14 +38,18 @@ import org.slf4j.LoggerFactory;
  * own schedule: first {@code first-poll} after submission, then at an interval estimated from its reported
  * progress (the time left at the rate seen so far), or doubling when it reports none, within
  * [100 ms, {@code max-poll-interval}]. A completed task records its failed items; a failed one is resubmitted
- * up to {@code max-task-attempts} times and then split (through {@link RequestSender}). Every outcome is a
- * transaction of its own, so polling can stop at any moment and a later step or run picks up the tasks still
- * {@code SUBMITTED}. Thread-safe: requests may be tracked while the pollers run.
+ * up to {@code max-task-attempts} times and then split (through {@link RequestSender}). Completed tasks are
+ * recorded in batches ({@link OutcomeBatch}: up to 100 tasks or 250 ms, at once when nothing else is being
+ * polled), and a task counts as finished only once recorded; polling can stop at any moment, and a later step
+ * or run polls again the tasks still {@code SUBMITTED}. Thread-safe: requests may be tracked while the pollers
+ * run.
  */
 public final class TaskPoller implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TaskPoller.class);
     private static final long MIN_INTERVAL = Duration.ofMillis(100).toNanos();
+    private static final int BATCH_SIZE = 100;
+    private static final long BATCH_AGE = Duration.ofMillis(250).toNanos();
 
     private final RunParameters run;
     private final RoboflowClient client;
@@ -58,6 +63,7 @@ public final class TaskPoller implements AutoCloseable {
     private final AtomicLong statusCalls = new AtomicLong();
     private final AtomicLong seenLateNanos = new AtomicLong();
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private final OutcomeBatch completed = new OutcomeBatch(BATCH_SIZE, BATCH_AGE);
     private final ExecutorService pool;
     private volatile boolean closing;
 
@@ -146,7 +152,10 @@ public final class TaskPoller implements AutoCloseable {
         return done == 0 ? 0 : seenLateNanos.get() / 1e6 / done;
     }
 
-    /** Stops polling after the polls in progress; tasks still open stay {@code SUBMITTED} for later. */
+    /**
+     * Stops polling after the polls in progress and records the completed tasks not yet recorded; tasks still
+     * open stay {@code SUBMITTED} for later.
+     */
     @Override
     public void close() {
         closing = true;
@@ -159,6 +168,11 @@ public final class TaskPoller implements AutoCloseable {
             pool.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        try {
+            recordCompleted(true);
+        } catch (RuntimeException e) {
+            log.warn("Completed tasks could not be recorded ({}); a rerun polls them again", e.getMessage());
+        }
     }
 
     private void pollLoop() {
@@ -170,24 +184,34 @@ public final class TaskPoller implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (poll == null) {
-                continue;
-            }
             try {
-                if (advance(poll)) {
-                    finished.incrementAndGet();
+                if (poll != null && !advance(poll)) {
+                    open.decrementAndGet();
                 }
-                open.decrementAndGet();
+                recordCompleted(queue.isEmpty());
             } catch (RuntimeException e) {
                 failure.compareAndSet(null, e);
             }
         }
     }
 
+    /** Records the batch of completed tasks when it is due, or now; each then counts as finished. */
+    private void recordCompleted(boolean now) {
+        List<Outcome> outcomes = completed.take(now);
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        store.finish(run.instanceId(), outcomes);
+        finished.addAndGet(outcomes.size());
+        open.addAndGet(-outcomes.size());
+        outcomes.forEach(outcome -> metrics.taskCompleted());
+    }
+
     /**
-     * Polls once; true when the request is finished. Every poll this adds (the same task later, a resubmitted
-     * or split request) is counted open before the one taken is counted done, so {@code open} reaches zero
-     * only when all is final.
+     * Polls once; true when the task completed and waits in {@link #completed} to be recorded, which then
+     * counts it done. Every poll this adds (the same task later, a resubmitted or split request) is counted
+     * open before the one taken is counted done, so {@code open} reaches zero only when all is final and
+     * recorded.
      */
     private boolean advance(Poll poll) {
         TaskStatus status;
@@ -211,9 +235,8 @@ public final class TaskPoller implements AutoCloseable {
         if (status.isCompleted()) {
             TaskStatus.Result result = status.result();
             List<TaskStatus.FailedItem> failed = result == null ? List.of() : result.failedItems();
-            store.finish(run.instanceId(), poll.requestId, RequestStatus.COMPLETED,
-                    result == null ? 0 : result.succeeded(), null, failedItems(poll, failed));
-            metrics.taskCompleted();
+            completed.add(new Outcome(poll.requestId, RequestStatus.COMPLETED, result == null ? 0 : result.succeeded(),
+                    null, failedItems(poll, failed)));
             return true;
         }
         metrics.taskFailed();

@@ -156,33 +156,58 @@ public class RequestStore {
                 instanceId);
     }
 
-    /**
-     * Records a final outcome and its failed items in one transaction; a completed request's body is dropped.
-     */
+    /** Records one final outcome and its failed items in a transaction of its own. */
     public void finish(long instanceId, long requestId, RequestStatus status, long succeeded, String error,
             List<FailedItem> items) {
+        finish(instanceId, List.of(new Outcome(requestId, status, succeeded, error, items)));
+    }
+
+    /**
+     * Records final outcomes and their failed items, all in one transaction: one commit for many tasks keeps
+     * the repository from growing a page per task. A completed request's body is dropped.
+     */
+    public void finish(long instanceId, List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        Timestamp now = Timestamp.from(Instant.now());
+        List<FailedItemRow> items = new java.util.ArrayList<>();
+        for (Outcome outcome : outcomes) {
+            outcome.items().forEach(item -> items.add(new FailedItemRow(outcome.requestId(), item)));
+        }
+        List<Outcome> completed = outcomes.stream().filter(outcome -> outcome.status() == RequestStatus.COMPLETED).toList();
         transactions.executeWithoutResult(tx -> {
-            jdbc.update("DELETE FROM failed_item WHERE request_id = ?", requestId);
+            jdbc.batchUpdate("DELETE FROM failed_item WHERE request_id = ?", outcomes, outcomes.size(),
+                    (ps, outcome) -> ps.setLong(1, outcome.requestId()));
             jdbc.batchUpdate("""
                     INSERT INTO failed_item (job_instance_id, request_id, image_id, input_rows, task_id, error)
-                    VALUES (?, ?, ?, ?, ?, ?)""", items, 500, (ps, item) -> {
+                    VALUES (?, ?, ?, ?, ?, ?)""", items, 500, (ps, row) -> {
                 ps.setLong(1, instanceId);
-                ps.setLong(2, requestId);
-                ps.setString(3, clip(item.imageId(), 500));
-                ps.setString(4, clip(item.inputRows(), TEXT_LIMIT));
-                ps.setString(5, item.taskId());
-                ps.setString(6, clip(item.error(), TEXT_LIMIT));
+                ps.setLong(2, row.requestId());
+                ps.setString(3, clip(row.item().imageId(), 500));
+                ps.setString(4, clip(row.item().inputRows(), TEXT_LIMIT));
+                ps.setString(5, row.item().taskId());
+                ps.setString(6, clip(row.item().error(), TEXT_LIMIT));
             });
-            jdbc.update("""
+            jdbc.batchUpdate("""
                     UPDATE batch_request SET status = ?, succeeded = ?, failed = ?, error = ?, finished_at = ?
-                    WHERE id = ?""",
-                    status.name(), succeeded, items.size(), error == null ? null : clip(error, TEXT_LIMIT),
-                    Timestamp.from(Instant.now()), requestId);
+                    WHERE id = ?""", outcomes, outcomes.size(), (ps, outcome) -> {
+                ps.setString(1, outcome.status().name());
+                ps.setLong(2, outcome.succeeded());
+                ps.setInt(3, outcome.items().size());
+                ps.setString(4, outcome.error() == null ? null : clip(outcome.error(), TEXT_LIMIT));
+                ps.setTimestamp(5, now);
+                ps.setLong(6, outcome.requestId());
+            });
             // A completed request is never sent again: its body goes, keeping the repository small.
-            if (status == RequestStatus.COMPLETED) {
-                jdbc.update("DELETE FROM request_body WHERE request_id = ?", requestId);
+            if (!completed.isEmpty()) {
+                jdbc.batchUpdate("DELETE FROM request_body WHERE request_id = ?", completed, completed.size(),
+                        (ps, outcome) -> ps.setLong(1, outcome.requestId()));
             }
         });
+    }
+
+    private record FailedItemRow(long requestId, FailedItem item) {
     }
 
     /** For each request that was not split: when it was acknowledged and when its task ended. */

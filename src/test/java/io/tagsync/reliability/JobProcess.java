@@ -43,7 +43,7 @@ final class JobProcess {
     }
 
     static String databaseUrl(Path workDir) {
-        return "jdbc:h2:file:" + workDir.resolve("data").resolve("tagsync") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;RETENTION_TIME=1000";
+        return "jdbc:h2:file:" + workDir.resolve("data").resolve("tagsync") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;RETENTION_TIME=1000;PAGE_SIZE=4096";
     }
 
     /** Waits until the log holds {@code text}; false if the process ended or the time ran out first. */
