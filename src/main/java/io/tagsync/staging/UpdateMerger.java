@@ -17,9 +17,10 @@ import io.tagsync.input.ImageUpdate;
 /**
  * Folds the rows of an input into one update per image, equal to applying its rows in input order, for
  * inputs of any size: an external merge sort. Rows are buffered up to {@code bufferRows}, sorted by image ID
- * (a stable sort, so each image's rows keep their input order) and spilled to a run file; at the end the runs
- * are merged and each image's rows folded as they meet. Memory holds one buffer, whatever the input's size;
- * an input that fits in one buffer never touches the disk. Runs are merged in tiers of at most
+ * (a stable sort, so each image's rows keep their input order) and spilled to a run file when the next row
+ * finds the buffer full; at the end the runs and the last buffer, which stays in memory, are merged and each
+ * image's rows folded as they meet. Memory holds one buffer, whatever the input's size; an input that fits in
+ * one buffer never touches the disk. Runs are merged in tiers of at most
  * {@value #FAN_IN} (when a tier fills up, its runs become one run of the next), so the files open at once,
  * and their read buffers, stay bounded too. Updates come out in image-ID order. Not thread-safe.
  */
@@ -47,43 +48,45 @@ public final class UpdateMerger implements AutoCloseable {
 
     /** A row, in input order: {@code ordinal} is its place in the input, {@code rowRef} how reports name it. */
     public void add(ImageUpdate update, long ordinal, String rowRef) {
-        buffer.add(new Pending(update.imageId(), ordinal, json.row(update, rowRef)));
         if (buffer.size() >= bufferRows) {
             spill();
         }
+        buffer.add(new Pending(update.imageId(), ordinal, json.row(update, rowRef)));
     }
 
     /** Emits one update per image, in image-ID order; returns how many. */
     public long finish(Consumer<StagedUpdate> sink) {
         Folder folder = new Folder(sink);
+        buffer.sort(BY_IMAGE);
         if (runsWritten == 0) {
-            buffer.sort(BY_IMAGE);
             buffer.forEach(folder);
-            buffer.clear();
         } else {
-            if (!buffer.isEmpty()) {
-                spill();
-            }
-            merge(tiers.stream().flatMap(List::stream).toList(), folder);
+            merge(tiers.stream().flatMap(List::stream).toList(), buffer, folder);
         }
+        buffer.clear();
         folder.emit();
         return images;
     }
 
-    /** Reads the runs together and hands their rows on in image-ID order, each image's rows in input order. */
-    private static void merge(List<Path> runs, Consumer<Pending> next) {
-        PriorityQueue<RunReader> heads = new PriorityQueue<>(Comparator.comparing(RunReader::head, BY_IMAGE_THEN_ROW));
-        List<RunReader> readers = new ArrayList<>();
+    /**
+     * Reads the run files and a sorted buffer together and hands their rows on in image-ID order, each image's
+     * rows in input order.
+     */
+    private static void merge(List<Path> files, List<Pending> sorted, Consumer<Pending> next) {
+        PriorityQueue<Run> heads = new PriorityQueue<>(Comparator.comparing(Run::head, BY_IMAGE_THEN_ROW));
+        List<Run> readers = new ArrayList<>();
         try {
-            for (Path run : runs) {
-                RunReader reader = new RunReader(run);
-                readers.add(reader);
+            for (Path file : files) {
+                readers.add(new FileRun(file));
+            }
+            readers.add(new BufferRun(sorted));
+            for (Run reader : readers) {
                 if (reader.advance()) {
                     heads.add(reader);
                 }
             }
             while (!heads.isEmpty()) {
-                RunReader reader = heads.poll();
+                Run reader = heads.poll();
                 next.accept(reader.head());
                 if (reader.advance()) {
                     heads.add(reader);
@@ -92,7 +95,7 @@ public final class UpdateMerger implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read a staging spill file", e);
         } finally {
-            readers.forEach(RunReader::close);
+            readers.forEach(Run::close);
         }
     }
 
@@ -169,7 +172,7 @@ public final class UpdateMerger implements AutoCloseable {
         }
         Path merged = newRun();
         try (SpillOutput out = new SpillOutput(Files.newOutputStream(merged))) {
-            merge(runs, row -> {
+            merge(runs, List.of(), row -> {
                 try {
                     write(out, row);
                 } catch (IOException e) {
@@ -234,20 +237,56 @@ public final class UpdateMerger implements AutoCloseable {
         out.writeBytes(row.encoded());
     }
 
-    /** Reads one run file back, row by row. */
-    private static final class RunReader {
-        private final SpillInput in;
+    /** Sorted rows read one at a time: {@link #head} is the current row, after an {@link #advance} that found one. */
+    private interface Run {
+        Pending head();
+
+        boolean advance() throws IOException;
+
+        void close();
+    }
+
+    /** The last buffer, sorted, merged from memory. */
+    private static final class BufferRun implements Run {
+        private final java.util.Iterator<Pending> rows;
         private Pending head;
 
-        RunReader(Path run) throws IOException {
-            in = new SpillInput(Files.newInputStream(run));
+        BufferRun(List<Pending> sorted) {
+            rows = sorted.iterator();
         }
 
-        Pending head() {
+        @Override
+        public Pending head() {
             return head;
         }
 
-        boolean advance() throws IOException {
+        @Override
+        public boolean advance() {
+            head = rows.hasNext() ? rows.next() : null;
+            return head != null;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** A run file read back, row by row. */
+    private static final class FileRun implements Run {
+        private final SpillInput in;
+        private Pending head;
+
+        FileRun(Path run) throws IOException {
+            in = new SpillInput(Files.newInputStream(run));
+        }
+
+        @Override
+        public Pending head() {
+            return head;
+        }
+
+        @Override
+        public boolean advance() throws IOException {
             String imageId;
             try {
                 imageId = in.readString();
@@ -259,7 +298,8 @@ public final class UpdateMerger implements AutoCloseable {
             return true;
         }
 
-        void close() {
+        @Override
+        public void close() {
             in.close();
         }
     }
