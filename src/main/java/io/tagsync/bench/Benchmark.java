@@ -260,8 +260,6 @@ public final class Benchmark {
             command.addAll(List.of("run", "--input=" + input, "--workspace=bench", "--run-key=" + runKey,
                     "--api-url=" + sandbox.url(), "--concurrency=" + concurrency,
                     "--report-dir=" + work.resolve("reports").resolve(runKey),
-                    "--spring.datasource.url=jdbc:h2:file:" + work.resolve("data").resolve(runKey)
-                            + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;RETENTION_TIME=1000;PAGE_SIZE=4096",
                     "--tagsync.staging.spill-dir=" + work.resolve("spill")));
             if (dryRun) {
                 command.add("--dry-run");
@@ -273,7 +271,8 @@ public final class Benchmark {
             Process process = builder.start();
             long peak = 0;
             Path status = Path.of("/proc", String.valueOf(process.pid()), "status");
-            Path repository = work.resolve("data").resolve(runKey + ".mv.db");
+            // the run's default repository, under its working folder; deleted after each run
+            Path repository = work.resolve("data").resolve("tagsync.mv.db");
             long repositoryPeak = 0;
             ThreadCpu cpu = new ThreadCpu(process.pid());
             for (int polls = 0; process.isAlive(); polls++) {

@@ -33,7 +33,6 @@ final class JobProcess {
                 "-cp", classPath, "io.tagsync.TagsyncApplication", "run",
                 "--input=" + input, "--workspace=" + workspace, "--run-key=" + runKey, "--api-url=" + apiUrl,
                 "--concurrency=" + concurrency, "--report-dir=" + workDir.resolve("reports").resolve(runKey),
-                "--spring.datasource.url=" + databaseUrl(workDir),
                 "--tagsync.api.initial-backoff=20ms", "--tagsync.api.max-backoff=200ms",
                 "--tagsync.await.first-poll=200ms", "--tagsync.await.max-poll-interval=500ms"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
@@ -42,8 +41,9 @@ final class JobProcess {
         return new JobProcess(builder.start(), log);
     }
 
+    /** The job's default repository (application.yml's URL) as the process sees it from its working folder. */
     static String databaseUrl(Path workDir) {
-        return "jdbc:h2:file:" + workDir.resolve("data").resolve("tagsync") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;RETENTION_TIME=1000;PAGE_SIZE=4096";
+        return "jdbc:h2:file:" + workDir.resolve("data").resolve("tagsync");
     }
 
     /** Waits until the log holds {@code text}; false if the process ended or the time ran out first. */
