@@ -3,7 +3,6 @@ package io.tagsync.staging;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 
 /** Reads what {@link SpillOutput} wrote, through a buffer of its own. Not thread-safe. */
 final class SpillInput {
@@ -43,10 +42,6 @@ final class SpillInput {
 
     long readLong() throws IOException {
         return ((long) readInt() << 32) | (readInt() & 0xFFFFFFFFL);
-    }
-
-    String readString() throws IOException {
-        return new String(readBytes(), StandardCharsets.UTF_8);
     }
 
     byte[] readBytes() throws IOException {

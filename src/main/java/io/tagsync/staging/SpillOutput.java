@@ -43,6 +43,19 @@ final class SpillOutput implements AutoCloseable {
         position += bytes.length;
     }
 
+    /** Writes {@code length} bytes as they are, without a length before them. */
+    void writeRaw(byte[] bytes, int offset, int length) throws IOException {
+        if (length > buffer.length - position) {
+            flush();
+            if (length > buffer.length) {
+                out.write(bytes, offset, length);
+                return;
+            }
+        }
+        System.arraycopy(bytes, offset, buffer, position, length);
+        position += length;
+    }
+
     private void ensure(int bytes) throws IOException {
         if (buffer.length - position < bytes) {
             flush();

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -16,23 +17,27 @@ import io.tagsync.input.ImageUpdate;
 
 /**
  * Folds the rows of an input into one update per image, equal to applying its rows in input order, for
- * inputs of any size: an external merge sort. Rows are buffered up to {@code bufferRows}, sorted by image ID
- * (a stable sort, so each image's rows keep their input order) and spilled to a run file when the next row
- * finds the buffer full; at the end the runs and the last buffer, which stays in memory, are merged and each
- * image's rows folded as they meet. Memory holds one buffer, whatever the input's size; an input that fits in
- * one buffer never touches the disk. Runs are merged in tiers of at most
+ * inputs of any size: an external merge sort. Rows are buffered up to {@code bufferRows} rows or
+ * {@value #BUFFER_BYTES} bytes (a {@link SortBuffer}), sorted by image ID (each image's rows in input order)
+ * and spilled to a run file when the next row finds the buffer full; at the end the runs and the last buffer,
+ * which stays in memory, are merged and each image's rows folded as they meet. Memory holds one buffer,
+ * whatever the input's size; an input that fits in one buffer never touches the disk. Image IDs are ordered
+ * by their UTF-8 bytes. Runs are merged in tiers of at most
  * {@value #FAN_IN} (when a tier fills up, its runs become one run of the next), so the files open at once,
  * and their read buffers, stay bounded too. Updates come out in image-ID order. Not thread-safe.
  */
 public final class UpdateMerger implements AutoCloseable {
 
-    private static final Comparator<Pending> BY_IMAGE = Comparator.comparing(Pending::imageId);
-    private static final Comparator<Pending> BY_IMAGE_THEN_ROW = BY_IMAGE.thenComparingLong(Pending::ordinal);
+    private static final Comparator<Pending> BY_IMAGE_THEN_ROW = (a, b) -> {
+        int byImage = Arrays.compareUnsigned(a.key(), b.key());
+        return byImage != 0 ? byImage : Long.compare(a.ordinal(), b.ordinal());
+    };
     static final int FAN_IN = 64;
+    static final long BUFFER_BYTES = 64L << 20;
 
     private final int bufferRows;
     private final Path spillParent;
-    private final List<Pending> buffer;
+    private final SortBuffer buffer = new SortBuffer();
     /** Run files by tier: a run of tier {@code t + 1} merges {@value #FAN_IN} runs of tier {@code t}. */
     private final List<List<Path>> tiers = new ArrayList<>();
     private int runsWritten;
@@ -43,27 +48,28 @@ public final class UpdateMerger implements AutoCloseable {
     public UpdateMerger(Path spillParent, int bufferRows) {
         this.spillParent = spillParent;
         this.bufferRows = Math.max(1, bufferRows);
-        this.buffer = new ArrayList<>(Math.min(this.bufferRows, 1 << 16));
     }
 
     /** A row, in input order: {@code ordinal} is its place in the input, {@code rowRef} how reports name it. */
     public void add(ImageUpdate update, long ordinal, String rowRef) {
-        if (buffer.size() >= bufferRows) {
+        if (buffer.size() >= bufferRows || buffer.bytes() >= BUFFER_BYTES) {
             spill();
         }
-        buffer.add(new Pending(update.imageId(), ordinal, json.row(update, rowRef)));
+        buffer.add(update.imageId().getBytes(StandardCharsets.UTF_8), ordinal, json.row(update, rowRef));
     }
 
     /** Emits one update per image, in image-ID order; returns how many. */
     public long finish(Consumer<StagedUpdate> sink) {
         Folder folder = new Folder(sink);
-        buffer.sort(BY_IMAGE);
+        buffer.sort();
         if (runsWritten == 0) {
-            buffer.forEach(folder);
+            for (int i = 0; i < buffer.size(); i++) {
+                folder.accept(buffer.get(i));
+            }
         } else {
             merge(tiers.stream().flatMap(List::stream).toList(), buffer, folder);
         }
-        buffer.clear();
+        buffer.release();
         folder.emit();
         return images;
     }
@@ -72,14 +78,16 @@ public final class UpdateMerger implements AutoCloseable {
      * Reads the run files and a sorted buffer together and hands their rows on in image-ID order, each image's
      * rows in input order.
      */
-    private static void merge(List<Path> files, List<Pending> sorted, Consumer<Pending> next) {
+    private static void merge(List<Path> files, SortBuffer sorted, Consumer<Pending> next) {
         PriorityQueue<Run> heads = new PriorityQueue<>(Comparator.comparing(Run::head, BY_IMAGE_THEN_ROW));
         List<Run> readers = new ArrayList<>();
         try {
             for (Path file : files) {
                 readers.add(new FileRun(file));
             }
-            readers.add(new BufferRun(sorted));
+            if (sorted != null) {
+                readers.add(new BufferRun(sorted));
+            }
             for (Run reader : readers) {
                 if (reader.advance()) {
                     heads.add(reader);
@@ -119,7 +127,7 @@ public final class UpdateMerger implements AutoCloseable {
 
         @Override
         public void accept(Pending row) {
-            if (first != null && first.imageId().equals(row.imageId())) {
+            if (first != null && Arrays.equals(first.key(), row.key())) {
                 if (merged == null) {
                     merged = new MergedUpdate(first.imageId());
                     fold(first);
@@ -148,12 +156,10 @@ public final class UpdateMerger implements AutoCloseable {
     }
 
     private void spill() {
-        buffer.sort(BY_IMAGE);
+        buffer.sort();
         Path run = newRun();
         try (SpillOutput out = new SpillOutput(Files.newOutputStream(run))) {
-            for (Pending row : buffer) {
-                write(out, row);
-            }
+            buffer.writeTo(out);
         } catch (IOException e) {
             throw writeFailure(e);
         }
@@ -172,7 +178,7 @@ public final class UpdateMerger implements AutoCloseable {
         }
         Path merged = newRun();
         try (SpillOutput out = new SpillOutput(Files.newOutputStream(merged))) {
-            merge(runs, List.of(), row -> {
+            merge(runs, null, row -> {
                 try {
                     write(out, row);
                 } catch (IOException e) {
@@ -215,7 +221,7 @@ public final class UpdateMerger implements AutoCloseable {
 
     @Override
     public void close() {
-        buffer.clear();
+        buffer.release();
         tiers.forEach(UpdateMerger::deleteAll);
         tiers.clear();
         try {
@@ -227,12 +233,16 @@ public final class UpdateMerger implements AutoCloseable {
         }
     }
 
-    /** A buffered row: the sort key, and the rest as {@link UpdateJson#row} bytes. */
-    private record Pending(String imageId, long ordinal, byte[] encoded) {
+    /** A row in the merge: its image ID in UTF-8 (the sort key), and the rest as {@link UpdateJson#row} bytes. */
+    record Pending(byte[] key, long ordinal, byte[] encoded) {
+
+        String imageId() {
+            return new String(key, StandardCharsets.UTF_8);
+        }
     }
 
     private static void write(SpillOutput out, Pending row) throws IOException {
-        out.writeBytes(row.imageId().getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(row.key());
         out.writeLong(row.ordinal());
         out.writeBytes(row.encoded());
     }
@@ -248,11 +258,12 @@ public final class UpdateMerger implements AutoCloseable {
 
     /** The last buffer, sorted, merged from memory. */
     private static final class BufferRun implements Run {
-        private final java.util.Iterator<Pending> rows;
+        private final SortBuffer rows;
+        private int next;
         private Pending head;
 
-        BufferRun(List<Pending> sorted) {
-            rows = sorted.iterator();
+        BufferRun(SortBuffer sorted) {
+            rows = sorted;
         }
 
         @Override
@@ -262,7 +273,7 @@ public final class UpdateMerger implements AutoCloseable {
 
         @Override
         public boolean advance() {
-            head = rows.hasNext() ? rows.next() : null;
+            head = next < rows.size() ? rows.get(next++) : null;
             return head != null;
         }
 
@@ -287,14 +298,14 @@ public final class UpdateMerger implements AutoCloseable {
 
         @Override
         public boolean advance() throws IOException {
-            String imageId;
+            byte[] key;
             try {
-                imageId = in.readString();
+                key = in.readBytes();
             } catch (EOFException end) {
                 head = null;
                 return false;
             }
-            head = new Pending(imageId, in.readLong(), in.readBytes());
+            head = new Pending(key, in.readLong(), in.readBytes());
             return true;
         }
 

@@ -175,4 +175,25 @@ class UpdateMergerTest {
         assertThat(List.of(out.get(0).keysSet(), out.get(0).keysRemoved(), out.get(0).tagsAdded(), out.get(0).tagsRemoved()))
                 .containsExactly(6, 1, 1, 0);
     }
+
+    @Test
+    void imageIdsBeyondAsciiComeOutOnceEachInOneOrderWhetherSpilledOrNot() {
+        // U+E000 sorts after U+1F600 as UTF-16 but before it as UTF-8: the buffer and the run files must agree
+        List<String> ids = List.of("b", "\uE000", "\uD83D\uDE00", "é", "a", "\uE000", "\uD83D\uDE00", "é", "b", "a");
+        List<List<String>> outputs = new java.util.ArrayList<>();
+        for (int bufferRows : new int[] {1000, 3, 1}) {
+            try (UpdateMerger merger = merger(bufferRows)) {
+                for (int i = 0; i < ids.size(); i++) {
+                    merger.add(update(ids.get(i), Map.of(), List.of(), List.of("t" + i), List.of()), i + 1,
+                            String.valueOf(i + 1));
+                }
+                List<String> out = new java.util.ArrayList<>();
+                merger.finish(update -> out.add(update.imageId() + " " + update.rows()));
+                outputs.add(out);
+            }
+        }
+        assertThat(outputs.get(0)).containsExactly("a 5,10", "b 1,9", "é 4,8", "\uE000 2,6", "\uD83D\uDE00 3,7");
+        assertThat(outputs.get(1)).isEqualTo(outputs.get(0));
+        assertThat(outputs.get(2)).isEqualTo(outputs.get(0));
+    }
 }
