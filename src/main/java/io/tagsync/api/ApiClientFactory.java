@@ -32,6 +32,11 @@ public class ApiClientFactory {
         return RoboflowClient.create(settings, apiKey(), run.apiUrl(), run.workspace(), calls);
     }
 
+    /** Starts setting up what clients of {@code apiUrl} need (TLS) in the background, before a run stages. */
+    public void prepare(java.net.URI apiUrl) {
+        Tls.prepare(apiUrl);
+    }
+
     /** For the demo, which talks to a sandbox of its own. */
     public void overrideKey(String key) {
         this.keyOverride = key;

@@ -79,6 +79,7 @@ public final class RoboflowClient {
                 .setMaxConnPerRoute(Math.max(2, connections))
                 .setDefaultConnectionConfig(connection)
                 .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
+                .setTlsSocketStrategy(Tls.forUrl(baseUrl))
                 .build();
         // Retries are this class's: the library's own would hide calls from its counts and its backoff.
         CloseableHttpClient http = HttpClients.custom()

@@ -66,6 +66,9 @@ public class RunCommand {
             return ExitCodes.BAD_KEY;
         }
         RejectLimit.parse(options.maxRejects());
+        if (!options.dryRun()) {
+            clients.prepare(options.apiUrl());
+        }
         JobParameters parameters = RunParameters.toJobParameters(options.input().toString(), options.workspace(),
                 options.runKey(), options.apiUrl(), options.concurrency(), options.reportDir(), options.maxRejects(),
                 options.dryRun());
