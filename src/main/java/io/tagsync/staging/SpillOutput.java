@@ -32,15 +32,7 @@ final class SpillOutput implements AutoCloseable {
 
     void writeBytes(byte[] bytes) throws IOException {
         writeInt(bytes.length);
-        if (bytes.length > buffer.length - position) {
-            flush();
-            if (bytes.length > buffer.length) {
-                out.write(bytes);
-                return;
-            }
-        }
-        System.arraycopy(bytes, 0, buffer, position, bytes.length);
-        position += bytes.length;
+        writeRaw(bytes, 0, bytes.length);
     }
 
     /** Writes {@code length} bytes as they are, without a length before them. */
