@@ -9,8 +9,9 @@ import java.util.List;
  * The rows {@link UpdateMerger} sorts in memory, each stored as the record a run file holds (its image ID's
  * UTF-8 bytes, its place in the input and its {@link UpdateJson#row} bytes, each byte array after its length)
  * in blocks of {@value #BLOCK} bytes that are kept and reused from one buffer to the next. So a full buffer
- * is a few dozen arrays rather than several objects a row: the collector copies a block once, when it
- * outlives its first collection, instead of copying every buffered row again at each one. Not thread-safe.
+ * is a few dozen arrays rather than several objects a row: the collector copies the blocks until they settle
+ * in the old generation, and then no more, instead of copying every buffered row again at each collection.
+ * Not thread-safe.
  */
 final class SortBuffer {
 
