@@ -107,7 +107,7 @@ final class HtmlReport {
         svg.append("<text x=\"").append(left - 6).append("\" y=\"16\" text-anchor=\"end\">").append(total).append("</text>");
         svg.append("<text x=\"").append(left - 6).append("\" y=\"").append(bottom).append("\" text-anchor=\"end\">0</text>");
         svg.append("<text x=\"").append(WIDTH - 10).append("\" y=\"").append(bottom + 18).append("\" text-anchor=\"end\">")
-                .append(String.format(java.util.Locale.ROOT, "%.1f s", span / 1000)).append("</text>");
+                .append(appendTenths(new StringBuilder(), span / 1000)).append(" s</text>");
         svg.append("<text x=\"").append(left).append("\" y=\"").append(bottom + 18).append("\">0 s</text>");
         svg.append(line(submitted, start, span, total, left, bottom, "#2563eb"));
         svg.append(line(finished, start, span, total, left, bottom, "#16a34a"));
@@ -124,25 +124,37 @@ final class HtmlReport {
         int plotWidth = WIDTH - 10 - left;
         int plotHeight = bottom - 10;
         int step = Math.max(1, times.size() / 400);
+        double y = bottom;
         for (int i = 0; i < times.size(); i += step) {
-            appendPoint(points, times.get(i), i + 1, start, span, total, left, bottom, plotWidth, plotHeight);
+            y = appendStep(points, times.get(i), i + 1, y, start, span, total, left, bottom, plotWidth, plotHeight);
         }
         if (!times.isEmpty()) {
-            appendPoint(points, times.get(times.size() - 1), times.size(), start, span, total, left, bottom, plotWidth,
+            appendStep(points, times.get(times.size() - 1), times.size(), y, start, span, total, left, bottom, plotWidth,
                     plotHeight);
         }
         return "<polyline fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"2\" points=\"" + points + "\"/>";
     }
 
-    /** A step: along at the previous count to this time, then up to this count. */
-    private static void appendPoint(StringBuilder points, Instant time, int count, Instant start, double span, int total,
-            int left, int bottom, int plotWidth, int plotHeight) {
+    /** A step: along at the previous height to this time, then up to this count. Returns the new height. */
+    private static double appendStep(StringBuilder points, Instant time, int count, double previousY, Instant start,
+            double span, int total, int left, int bottom, int plotWidth, int plotHeight) {
         double x = left + (time.toEpochMilli() - start.toEpochMilli()) / span * plotWidth;
-        String last = points.substring(points.lastIndexOf(" ") + 1);
-        double previousY = Double.parseDouble(last.substring(last.indexOf(',') + 1));
         double y = bottom - count / (double) Math.max(1, total) * plotHeight;
-        points.append(' ').append(String.format(java.util.Locale.ROOT, "%.1f,%.1f", x, previousY)).append(' ')
-                .append(String.format(java.util.Locale.ROOT, "%.1f,%.1f", x, y));
+        points.append(' ');
+        appendTenths(points, x).append(',');
+        appendTenths(points, previousY).append(' ');
+        appendTenths(points, x).append(',');
+        appendTenths(points, y);
+        return y;
+    }
+
+    /** {@code value} rounded to one decimal, as {@code %.1f} would print it in the root locale. */
+    static StringBuilder appendTenths(StringBuilder out, double value) {
+        long tenths = Math.round(Math.abs(value) * 10);
+        if (value < 0 && tenths > 0) {
+            out.append('-');
+        }
+        return out.append(tenths / 10).append('.').append(tenths % 10);
     }
 
     static String escape(String text) {
