@@ -32,9 +32,22 @@ public class ApiClientFactory {
         return RoboflowClient.create(settings, apiKey(), run.apiUrl(), run.workspace(), calls);
     }
 
-    /** Starts setting up what clients of {@code apiUrl} need (TLS) in the background, before a run stages. */
+    /**
+     * Starts, on threads of their own, what the first client of {@code apiUrl} would otherwise do on the run's
+     * path after staging: building TLS, and loading and linking the HTTP client's classes, which a client
+     * built here and never used does (it holds no key and opens no connection).
+     */
     public void prepare(java.net.URI apiUrl) {
         Tls.prepare(apiUrl);
+        Thread warmUp = new Thread(() -> {
+            try {
+                RoboflowClient.create(settings, "unused", apiUrl, "unused", 2);
+            } catch (RuntimeException e) {
+                // the run's own client reports whatever went wrong here
+            }
+        }, "client-setup");
+        warmUp.setDaemon(true);
+        warmUp.start();
     }
 
     /** For the demo, which talks to a sandbox of its own. */
