@@ -63,7 +63,10 @@ public record TagsyncProperties(
         }
     }
 
-    /** Polling: {@code pollers} threads (0: as many as the submit concurrency). */
+    /**
+     * Polling: {@code pollers} threads while requests are being sent (0: as many as the submit concurrency);
+     * once all are sent, the await step also polls with the threads that sent them.
+     */
     public record Await(
             @DefaultValue("0") int pollers,
             @DefaultValue("500ms") Duration firstPoll,
@@ -72,6 +75,11 @@ public record TagsyncProperties(
 
         public int pollersFor(int concurrency) {
             return pollers > 0 ? pollers : Math.max(2, concurrency);
+        }
+
+        /** Pollers of the await step: the client's whole share of calls, as nothing else is sent then. */
+        public int pollersAfterSending(int concurrency) {
+            return pollersFor(concurrency) + Math.max(1, concurrency);
         }
     }
 
