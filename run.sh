@@ -49,15 +49,14 @@ extra=()
 if [ "${1:-}" = "demo" ]; then
   extra+=("--sample-data=$here/sample-data")
 fi
+options="$here/config/jvm.options"
 if [ "${1:-}" = "bench" ]; then
-  # the benchmark's sandbox holds every image of its largest runs in memory
-  exec java -Xmx12g -Dsun.net.httpserver.nodelay=true ${JAVA_OPTS:-} "${launch[@]}" "$@"
+  # the benchmark's sandbox holds every image of its largest runs in memory; its runs get $options
+  exec java -Xmx12g -Dsun.net.httpserver.nodelay=true -Dtagsync.bench.run-options="$options" ${JAVA_OPTS:-} \
+    "${launch[@]}" "$@"
 fi
-# Staging's memory does not grow with the input, so a run gets a 256 MB heap (as the benchmark's runs;
-# JAVA_OPTS=-Xmx... overrides). The serial collector: a batch job has no pauses to avoid, and with G1 a 1M-row
-# dry run staged in about a fifth more time and CPU.
-heap=(-Xmx256m -XX:+UseSerialGC)
 if [ "${1:-}" = "sandbox" ]; then
-  heap=()                     # the sandbox keeps every image it is sent in memory
+  # a server, up for long: the sandbox keeps every image it is sent in memory, and C2 pays back
+  exec java -Dsun.net.httpserver.nodelay=true ${JAVA_OPTS:-} "${launch[@]}" "$@"
 fi
-exec java "${heap[@]}" -Dsun.net.httpserver.nodelay=true ${JAVA_OPTS:-} "${launch[@]}" "$@" "${extra[@]}"
+exec java "@$options" -Dsun.net.httpserver.nodelay=true ${JAVA_OPTS:-} "${launch[@]}" "$@" "${extra[@]}"

@@ -41,8 +41,10 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Benchmark {
 
     /** The heap run.sh gives a run: the benchmark measures runs as users get them. */
-    /** The JVM options run.sh gives a run. */
-    private static final List<String> RUN_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC");
+    /** The JVM options run.sh gives a run: its options file, or, started otherwise, the heap and collector. */
+    private static final List<String> RUN_JVM = System.getProperty("tagsync.bench.run-options") != null
+            ? List.of("@" + System.getProperty("tagsync.bench.run-options"))
+            : List.of("-Xmx256m", "-XX:+UseSerialGC");
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private static final Pattern STAGED = Pattern.compile("Staged (\\d+) rows .* in ([\\d.]+) s");
     private static final Pattern KEPT = Pattern.compile("keeps (\\d+) bytes of requests");
