@@ -276,6 +276,9 @@ public final class Benchmark {
     /** One run in a child JVM against a fresh sandbox; {@code keep} receives the sandbox's store afterwards. */
     private JobRun job(Path input, boolean dryRun, int concurrency, java.util.function.Supplier<SandboxSettings> settings,
             java.util.function.Consumer<ImageStore> keep) throws Exception {
+        // The sandbox of the run before kept every image it was sent: collect them now, so that collecting them
+        // does not take this run's cores.
+        System.gc();
         String key = UUID.randomUUID().toString();
         ImageStore store = new ImageStore();
         SandboxSettings sandboxSettings = settings.get().workspace("bench").apiKey(key).openStore(true);
