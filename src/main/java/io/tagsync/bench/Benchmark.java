@@ -170,6 +170,9 @@ public final class Benchmark {
             section(concurrency == 1 ? "3 latency-bound" : "", "c=%-2d %d requests: %.1f s sending+polling (%.1f s with staging), "
                     + "ideal %.1f s, ratio %.2f%s", concurrency, requests, sending, run.jobSeconds, ideal, sending / ideal,
                     others);
+            double served = (run.stats.lastSeenNanos() - run.stats.firstCallNanos()) / 1e9;
+            section("", "c=%-2d first request to the last task seen final: %.1f s, %.2f × the ideal", concurrency, served,
+                    served / ideal);
             section(concurrency == 1 ? "4 polling" : "", "c=%-2d %.2f status requests per task; finished tasks seen after "
                     + "%d ms on average, %d ms at most", concurrency, run.stats.statusCalls() / (double) requests,
                     run.stats.meanSeenLateMillis(), run.stats.maxSeenLateMillis());
@@ -180,6 +183,7 @@ public final class Benchmark {
             figure.put("jobSeconds", run.jobSeconds);
             figure.put("idealSeconds", ideal);
             figure.put("ratio", sending / ideal);
+            figure.put("firstRequestToLastSeenSeconds", served);
             figure.put("runs", runs.size());
             figure.put("ratios", runs.stream().map(each -> latencyRatio(each, c)).toList());
             figure.put("statusRequestsPerTask", run.stats.statusCalls() / (double) requests);

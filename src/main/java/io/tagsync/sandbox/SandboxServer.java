@@ -103,7 +103,9 @@ public final class SandboxServer implements AutoCloseable {
         long seen = 0;
         long seenSum = 0;
         long seenMax = 0;
+        long lastSeen = 0;
         for (SandboxTask task : tasks.values()) {
+            lastSeen = Math.max(lastSeen, task.seenAtNanos());
             long late = task.seenLateNanos();
             if (late >= 0) {
                 seen++;
@@ -116,7 +118,7 @@ public final class SandboxServer implements AutoCloseable {
                 faultsInjected.get(), tasks.values().stream().filter(task -> !task.isFinal()).count(),
                 seen == 0 ? 0 : seenSum / seen / 1_000_000, seenMax / 1_000_000,
                 last == null ? 0 : last.durationNanos() / 1_000_000, firstCallNanos,
-                batchWorkNanos.get() / Math.max(1, acceptedBatches.get()) / 1000);
+                batchWorkNanos.get() / Math.max(1, acceptedBatches.get()) / 1000, lastSeen);
     }
 
     /**
@@ -124,11 +126,12 @@ public final class SandboxServer implements AutoCloseable {
      * {@code maxSeenLateMillis} tell how long final tasks waited for a client to see them;
      * {@code lastTaskMillis} is the duration of the last task accepted; {@code firstCallNanos} the
      * {@link System#nanoTime()} of the first API call (0 before it); {@code meanBatchWorkMicros} the sandbox's own
-     * CPU time per accepted batch (reading, parsing and validating the body, answering, and applying the task).
+     * CPU time per accepted batch (reading, parsing and validating the body, answering, and applying the task);
+     * {@code lastSeenNanos} the {@link System#nanoTime()} at which the last task to be seen final was (0 before).
      */
     public record Stats(long apiCalls, long acceptedBatches, long statusCalls, long singleUpdates, long faultsInjected,
             long openTasks, long meanSeenLateMillis, long maxSeenLateMillis, long lastTaskMillis, long firstCallNanos,
-            long meanBatchWorkMicros) {
+            long meanBatchWorkMicros, long lastSeenNanos) {
     }
 
     @Override

@@ -38,6 +38,11 @@ final class SandboxTask {
         return durationNanos;
     }
 
+    /** {@link System#nanoTime()} when a client first saw the task final, or 0 while not seen (or not final). */
+    long seenAtNanos() {
+        return seenAtNanos;
+    }
+
     /** How long after the task became final a client first saw it so, or -1 while not seen (or not final). */
     long seenLateNanos() {
         long seen = seenAtNanos;

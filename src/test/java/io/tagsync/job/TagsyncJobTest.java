@@ -58,6 +58,9 @@ class TagsyncJobTest extends JobTestSupport {
         assertThat(generated.imageIds).allSatisfy(id ->
                 assertThat(store.image(id).map(ImageStore.Image::updates)).contains(1));
         assertThat(sandbox.stats().acceptedBatches()).isEqualTo(3);
+        // the benchmark's "first request to the last task seen final"
+        assertThat(sandbox.stats().firstCallNanos()).isPositive();
+        assertThat(sandbox.stats().lastSeenNanos()).isGreaterThan(sandbox.stats().firstCallNanos());
     }
 
     @Test
