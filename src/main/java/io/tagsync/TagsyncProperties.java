@@ -77,9 +77,12 @@ public record TagsyncProperties(
             return pollers > 0 ? pollers : Math.max(2, concurrency);
         }
 
-        /** Pollers of the await step: the client's whole share of calls, as nothing else is sent then. */
-        public int pollersAfterSending(int concurrency) {
-            return pollersFor(concurrency) + Math.max(1, concurrency);
+        /**
+         * The most calls a run's client makes at once: its senders and its pollers. The await step, which sends
+         * nothing else, polls with all of them.
+         */
+        public int callsAtOnce(int concurrency) {
+            return Math.max(1, concurrency) + pollersFor(concurrency);
         }
     }
 

@@ -28,8 +28,8 @@ public class ApiClientFactory {
     }
 
     public RoboflowClient create(RunParameters run) {
-        int calls = run.concurrency() + await.pollersFor(run.concurrency());
-        return RoboflowClient.create(settings, apiKey(), run.apiUrl(), run.workspace(), calls);
+        return RoboflowClient.create(settings, apiKey(), run.apiUrl(), run.workspace(),
+                await.callsAtOnce(run.concurrency()));
     }
 
     /**

@@ -40,8 +40,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Benchmark {
 
-    /** The heap run.sh gives a run: the benchmark measures runs as users get them. */
-    /** The JVM options run.sh gives a run: its options file, or, started otherwise, the heap and collector. */
+    /**
+     * The JVM options run.sh gives a run, so that the benchmark measures runs as users get them: its options
+     * file, or, when the benchmark was started otherwise, the heap and collector.
+     */
     private static final List<String> RUN_JVM = System.getProperty("tagsync.bench.run-options") != null
             ? List.of("@" + System.getProperty("tagsync.bench.run-options"))
             : List.of("-Xmx256m", "-XX:+UseSerialGC");
@@ -149,14 +151,12 @@ public final class Benchmark {
                 .toArray()[e2eCsvRuns.size() / 2];
 
         // 3. latency-bound, 4. polling
-        long latencyRows = quick ? 50_000 : 1_000_000;
-        Path latencyInput = latencyRows == rows1m ? csv : csv;
         List<Map<String, Object>> latency = new ArrayList<>();
         for (int concurrency : new int[] {1, 4, 16}) {
             // the median run by its ratio to the ideal, of three at concurrency 4 and 16 (one at 1: 100 s each)
             List<JobRun> runs = new ArrayList<>();
             for (int i = 0; i < (concurrency == 1 ? 1 : repeats); i++) {
-                runs.add(job(latencyInput, false, concurrency,
+                runs.add(job(csv, false, concurrency,
                         () -> new SandboxSettings().latencyMillis(100).taskMillis(300, 1000)));
             }
             int c = concurrency;

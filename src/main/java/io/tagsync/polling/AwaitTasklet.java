@@ -63,7 +63,7 @@ public class AwaitTasklet implements Tasklet {
         ProgressLog progress = new ProgressLog(log, "Tasks finished", open.size() + pending.size());
         boolean done;
         try (TaskPoller poller = new TaskPoller(run, client, store, sender, stopSignal, settings,
-                settings.pollersAfterSending(run.concurrency()), metrics)) {
+                settings.callsAtOnce(run.concurrency()), metrics)) {
             open.forEach(poller::track);
             for (long requestId : pending) {
                 sender.send(client, run.instanceId(), requestId, poller::track);
