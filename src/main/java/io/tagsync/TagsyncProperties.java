@@ -36,7 +36,7 @@ public record TagsyncProperties(
             @DefaultValue("https://api.roboflow.com") URI url,
             String key,
             Path keyFile,
-            @DefaultValue("QUERY") AuthMode auth,
+            @DefaultValue("BEARER") AuthMode auth,
             @DefaultValue("10s") Duration connectTimeout,
             @DefaultValue("60s") Duration readTimeout,
             @DefaultValue("8") int maxAttempts,
@@ -65,13 +65,15 @@ public record TagsyncProperties(
 
     /**
      * Polling: {@code pollers} threads while requests are being sent (0: as many as the submit concurrency);
-     * once all are sent, the await step also polls with the threads that sent them.
+     * once all are sent, the await step also polls with the threads that sent them. A task not final
+     * {@code task-timeout} after it was submitted is handled as a failed one, so that a run always ends.
      */
     public record Await(
             @DefaultValue("0") int pollers,
             @DefaultValue("500ms") Duration firstPoll,
             @DefaultValue("2s") Duration maxPollInterval,
-            @DefaultValue("3") int maxTaskAttempts) {
+            @DefaultValue("3") int maxTaskAttempts,
+            @DefaultValue("1h") Duration taskTimeout) {
 
         public int pollersFor(int concurrency) {
             return pollers > 0 ? pollers : Math.max(2, concurrency);

@@ -15,6 +15,8 @@ public class ApiException extends RuntimeException {
         RATE_LIMITED,
         /** 400: the payload is wrong; sending it again as is cannot help. */
         BAD_REQUEST,
+        /** 413: the body is larger than the server takes; smaller parts of it may go. */
+        TOO_LARGE,
         /** 401/403: the key is wrong or lacks the image:tag scope; the run stops. */
         AUTH,
         /** 402/423: a plan limit; the run stops. */
@@ -56,9 +58,5 @@ public class ApiException extends RuntimeException {
 
     public Duration retryAfter() {
         return retryAfter;
-    }
-
-    public boolean isRetryable() {
-        return kind == Kind.TRANSIENT || kind == Kind.RATE_LIMITED;
     }
 }

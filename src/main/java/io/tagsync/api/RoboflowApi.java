@@ -1,5 +1,8 @@
 package io.tagsync.api;
 
+import java.net.URI;
+
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.service.annotation.GetExchange;
@@ -8,17 +11,22 @@ import org.springframework.web.service.annotation.PostExchange;
 
 /**
  * Roboflow's batch metadata API. Bodies go as ready-made JSON bytes: requests are serialized once, at
- * staging, and sent as stored.
+ * staging, and sent as stored. Answers come back as bytes, read by {@link Answers} in whichever shape the
+ * server sent.
  */
 @HttpExchange(accept = "application/json")
 interface RoboflowApi {
 
     @PostExchange(url = "/{workspace}/images/metadata", contentType = "application/json")
-    TaskRef batchUpdate(@PathVariable String workspace, @RequestBody byte[] body);
+    ResponseEntity<byte[]> batchUpdate(@PathVariable String workspace, @RequestBody byte[] body);
 
     @PostExchange(url = "/{workspace}/images/{imageId}/metadata", contentType = "application/json")
     void singleUpdate(@PathVariable String workspace, @PathVariable String imageId, @RequestBody byte[] body);
 
     @GetExchange("/{workspace}/asynctasks/{taskId}")
-    TaskStatus taskStatus(@PathVariable String workspace, @PathVariable String taskId);
+    byte[] taskStatus(@PathVariable String workspace, @PathVariable String taskId);
+
+    /** A task's status at the URL its {@code 202} answer gave (on the API's own host only). */
+    @GetExchange
+    byte[] taskStatusAt(URI url);
 }

@@ -2,12 +2,14 @@ package io.tagsync.api;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -21,12 +23,12 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.tagsync.TagsyncProperties.AuthMode;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.http.client.support.HttpRequestWrapper;
@@ -45,14 +47,18 @@ import org.springframework.web.service.invoker.HttpServiceProxyFactory;
  */
 public final class RoboflowClient {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Logger log = LoggerFactory.getLogger(RoboflowClient.class);
 
     private final RoboflowApi api;
     private final String workspace;
     private final TagsyncProperties.Api settings;
     private final String apiKey;
     private final String authority;
+    private final URI base;
+    private final Origin apiOrigin;
+    private final AtomicBoolean foreignUrlSeen = new AtomicBoolean();
     private final RateGate gate = new RateGate();
+    private final ApiLimits limits = new ApiLimits();
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
 
@@ -60,6 +66,8 @@ public final class RoboflowClient {
             URI baseUrl) {
         this.api = api;
         this.authority = baseUrl.getAuthority();
+        this.base = baseUrl.getRawPath() != null && baseUrl.getRawPath().endsWith("/") ? baseUrl : URI.create(baseUrl + "/");
+        this.apiOrigin = Origin.of(baseUrl);
         this.workspace = workspace;
         this.settings = settings;
         this.apiKey = apiKey;
@@ -95,19 +103,71 @@ public final class RoboflowClient {
         RestClient restClient = RestClient.builder()
                 .baseUrl(baseUrl.toString())
                 .requestFactory(factory)
-                .requestInterceptor(authentication(settings.auth(), apiKey))
+                .requestInterceptor(authentication(settings.auth(), apiKey, Origin.of(baseUrl)))
                 .build();
         RoboflowApi api = HttpServiceProxyFactory.builderFor(RestClientAdapter.create(restClient)).build()
                 .createClient(RoboflowApi.class);
         return new RoboflowClient(api, workspace, settings, apiKey, baseUrl);
     }
 
+    /**
+     * Sends a batch and returns its task. A {@code 2xx} answer without a task ID is retried like a transient
+     * failure: the updates are idempotent, and without the ID the task could never be followed.
+     */
     public TaskRef submitBatch(byte[] body) {
-        return call("POST /" + workspace + "/images/metadata", () -> api.batchUpdate(workspace, body));
+        String what = "POST /" + workspace + "/images/metadata";
+        return call(what, () -> {
+            ResponseEntity<byte[]> answer = api.batchUpdate(workspace, body);
+            TaskRef task = Answers.taskRef(answer.getBody());
+            if (task.taskId() == null) {
+                throw new ApiException(ApiException.Kind.TRANSIENT, answer.getStatusCode().value(), what + " answered "
+                        + answer.getStatusCode().value() + " without a taskId", null);
+            }
+            return task;
+        });
+    }
+
+    /**
+     * A task's status, polled at {@code url} (the one its {@code 202} gave) when that is relative or on the
+     * API's own scheme, host and port, else at the path built from its ID: the key goes to no other host.
+     */
+    public TaskStatus taskStatus(String taskId, String url) {
+        URI target = sameOrigin(url);
+        String what = "GET " + (target == null ? "/" + workspace + "/asynctasks/" + taskId : target.getRawPath());
+        return call(what, () -> {
+            byte[] answer = target == null ? api.taskStatus(workspace, taskId) : api.taskStatusAt(target);
+            try {
+                return Answers.taskStatus(answer);
+            } catch (IllegalArgumentException unreadable) {
+                throw new ApiException(ApiException.Kind.TRANSIENT, 200, what + ": unreadable answer ("
+                        + redact(unreadable.getMessage()) + ")", null);
+            }
+        });
     }
 
     public TaskStatus taskStatus(String taskId) {
-        return call("GET /" + workspace + "/asynctasks/" + taskId, () -> api.taskStatus(workspace, taskId));
+        return taskStatus(taskId, null);
+    }
+
+    /** {@code url} made absolute if it is relative or on the API's own origin; {@code null} otherwise. */
+    private URI sameOrigin(String url) {
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        URI target;
+        try {
+            target = url.startsWith("/") || !url.contains("://") ? base.resolve(url) : new URI(url);
+        } catch (URISyntaxException | IllegalArgumentException malformed) {
+            return null;
+        }
+        if (Origin.of(target).equals(apiOrigin)) {
+            return target;
+        }
+        if (foreignUrlSeen.compareAndSet(false, true)) {
+            log.warn("The API gives task URLs on another host ({}); tasks are polled at {} instead, and the key goes "
+                    + "to no other host", Origin.of(target), apiOrigin);
+        }
+        return null;
     }
 
     public void updateSingle(String imageId, byte[] body) {
@@ -115,6 +175,11 @@ public final class RoboflowClient {
             api.singleUpdate(workspace, imageId, body);
             return null;
         });
+    }
+
+    /** What this client has learned the server refuses. */
+    public ApiLimits limits() {
+        return limits;
     }
 
     /** HTTP requests made, retries included. */
@@ -137,8 +202,8 @@ public final class RoboflowClient {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ApiException(ApiException.Kind.TRANSIENT, 0, what + " interrupted", null);
-            } catch (RestClientException e) {
-                ApiException failure = classify(what, e);
+            } catch (RestClientException | ApiException e) {
+                ApiException failure = e instanceof ApiException api ? api : classify(what, (RestClientException) e);
                 if (failure.kind() == ApiException.Kind.RATE_LIMITED && ++rateLimited <= settings.maxAttempts() * 10) {
                     gate.closeFor(failure.retryAfter());
                 } else if (failure.kind() == ApiException.Kind.TRANSIENT && ++failures < settings.maxAttempts()) {
@@ -169,10 +234,11 @@ public final class RoboflowClient {
     private ApiException classify(String what, RestClientException e) {
         if (e instanceof RestClientResponseException response) {
             int status = response.getStatusCode().value();
-            String body = redact(abbreviate(response.getResponseBodyAsString()));
-            String message = what + " answered " + status + (body.isBlank() ? "" : ": " + body);
+            String reason = redact(Answers.errorReason(response.getResponseBodyAsString()));
+            String message = what + " answered " + status + (reason.isBlank() ? "" : ": " + reason);
             ApiException.Kind kind = switch (status) {
                 case 400, 422 -> ApiException.Kind.BAD_REQUEST;
+                case 413 -> ApiException.Kind.TOO_LARGE;
                 case 401, 403 -> ApiException.Kind.AUTH;
                 case 402, 423 -> ApiException.Kind.PLAN_LIMIT;
                 case 404 -> ApiException.Kind.NOT_FOUND;
@@ -180,7 +246,7 @@ public final class RoboflowClient {
                 default -> status >= 500 || status == 408 ? ApiException.Kind.TRANSIENT : ApiException.Kind.BAD_REQUEST;
             };
             Duration retryAfter = kind == ApiException.Kind.RATE_LIMITED ? retryAfter(response.getResponseHeaders()) : null;
-            return new ApiException(kind, status, message, retryAfter, serverReason(body));
+            return new ApiException(kind, status, message, retryAfter, reason.isBlank() ? "HTTP " + status : reason);
         }
         Throwable cause = e instanceof ResourceAccessException && e.getCause() != null ? e.getCause() : e;
         String reason;
@@ -211,25 +277,6 @@ public final class RoboflowClient {
         return false;
     }
 
-    /** The {@code error} or {@code message} of a JSON error body, else the body itself. */
-    private static String serverReason(String body) {
-        try {
-            JsonNode json = JSON.readTree(body);
-            for (String field : new String[] {"error", "message"}) {
-                JsonNode value = json == null ? null : json.get(field);
-                if (value != null && value.isString()) {
-                    return value.stringValue();
-                }
-                if (value != null && value.isObject() && value.get("message") != null) {
-                    return value.get("message").asString();
-                }
-            }
-        } catch (JacksonException notJson) {
-            // plain text
-        }
-        return body;
-    }
-
     private static Duration retryAfter(HttpHeaders headers) {
         String value = headers == null ? null : headers.getFirst(HttpHeaders.RETRY_AFTER);
         if (value != null) {
@@ -255,22 +302,26 @@ public final class RoboflowClient {
         return text.replace(apiKey, "****").replace(URLEncoder.encode(apiKey, StandardCharsets.UTF_8), "****");
     }
 
-    private static String abbreviate(String text) {
-        String oneLine = text == null ? "" : text.replaceAll("\\s+", " ").trim();
-        return oneLine.length() > 500 ? oneLine.substring(0, 500) + "…" : oneLine;
-    }
-
-    private static ClientHttpRequestInterceptor authentication(AuthMode mode, String apiKey) {
+    /**
+     * Adds the key to requests for the API's own origin, and to no other: as a bearer token, or as the
+     * {@code api_key} query parameter, which is added below the layer that builds exception messages, so that
+     * they never show it.
+     */
+    private static ClientHttpRequestInterceptor authentication(AuthMode mode, String apiKey, Origin api) {
         if (mode == AuthMode.BEARER) {
             return (request, body, execution) -> {
-                request.getHeaders().setBearerAuth(apiKey);
+                if (Origin.of(request.getURI()).equals(api)) {
+                    request.getHeaders().setBearerAuth(apiKey);
+                }
                 return execution.execute(request, body);
             };
         }
         String parameter = "api_key=" + URLEncoder.encode(apiKey, StandardCharsets.UTF_8);
-        // The key is added below the layer that builds exception messages, which therefore never show it.
         return (request, body, execution) -> {
             URI plain = request.getURI();
+            if (!Origin.of(plain).equals(api)) {
+                return execution.execute(request, body);
+            }
             URI withKey = URI.create(plain + (plain.getRawQuery() == null ? "?" : "&") + parameter);
             HttpRequest keyed = new HttpRequestWrapper(request) {
                 @Override
@@ -280,5 +331,21 @@ public final class RoboflowClient {
             };
             return execution.execute(keyed, body);
         };
+    }
+
+    /** Scheme, host and port, with the scheme's default port filled in: what "the API's own host" means. */
+    record Origin(String scheme, String host, int port) {
+
+        static Origin of(URI uri) {
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(java.util.Locale.ROOT);
+            int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
+            return new Origin(scheme, host, port);
+        }
+
+        @Override
+        public String toString() {
+            return scheme + "://" + host + ":" + port;
+        }
     }
 }

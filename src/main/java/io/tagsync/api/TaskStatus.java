@@ -1,44 +1,38 @@
 package io.tagsync.api;
 
 import java.util.List;
-import java.util.Set;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import tools.jackson.databind.JsonNode;
+/**
+ * A task's status as tagsync needs it, read from whichever shape the server answered in
+ * ({@link Answers#taskStatus}). {@code status} is the server's own word; {@code phase} what it means.
+ * {@code failedItems} are the images of a completed task the server could not update; {@code error} the
+ * reason a task failed.
+ */
+public record TaskStatus(String status, Phase phase, Progress progress, List<FailedItem> failedItems, String error) {
 
-@JsonIgnoreProperties(ignoreUnknown = true)
-public record TaskStatus(String taskId, String status, Progress progress, Result result, JsonNode error) {
+    public TaskStatus {
+        failedItems = failedItems == null ? List.of() : List.copyOf(failedItems);
+    }
 
-    private static final Set<String> FINAL = Set.of("completed", "failed");
+    /** What a status means to tagsync. */
+    public enum Phase {
+        /** {@code created}, {@code pending}, {@code queued}, {@code running}, {@code in_progress}: poll again. */
+        WAITING,
+        COMPLETED,
+        FAILED,
+        /** A status outside the known list: handled as a failed task. */
+        UNKNOWN
+    }
 
     public boolean isFinal() {
-        return FINAL.contains(status);
+        return phase != Phase.WAITING;
     }
 
-    public boolean isCompleted() {
-        return "completed".equals(status);
+    /** How far a running task is, when the server says: {@code done} of {@code total} images. */
+    public record Progress(long done, long total) {
     }
 
-    /** The server's error as text, whether it sent a string or an object. */
-    public String errorText() {
-        if (error == null || error.isNull()) {
-            return "task failed without a reason";
-        }
-        return error.isString() ? error.stringValue() : error.toString();
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Progress(long current, long total) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Result(long totalProcessed, long succeeded, long failed, List<FailedItem> failedItems) {
-        public List<FailedItem> failedItems() {
-            return failedItems == null ? List.of() : failedItems;
-        }
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record FailedItem(String imageId, String error) {
+    /** An image the server could not update, and its reason. */
+    public record FailedItem(String imageId, String reason) {
     }
 }

@@ -61,7 +61,6 @@ public final class TaskPoller implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong finished = new AtomicLong();
     private final AtomicLong statusCalls = new AtomicLong();
-    private final AtomicLong seenLateNanos = new AtomicLong();
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final OutcomeBatch completed = new OutcomeBatch(BATCH_SIZE, BATCH_AGE);
     private final ExecutorService pool;
@@ -88,7 +87,7 @@ public final class TaskPoller implements AutoCloseable {
     public void track(RequestSender.Submitted submitted) {
         long now = System.nanoTime();
         open.incrementAndGet();
-        queue.add(new Poll(submitted.requestId(), submitted.taskId(), submitted.attempts(), now,
+        queue.add(new Poll(submitted.requestId(), submitted.taskId(), submitted.taskUrl(), submitted.attempts(), now,
                 now + settings.firstPoll().toNanos(), settings.firstPoll().toNanos()));
     }
 
@@ -98,8 +97,8 @@ public final class TaskPoller implements AutoCloseable {
         long since = Math.max(0, Duration.between(request.submittedAt(), Instant.now()).toNanos());
         long wait = Math.max(0, settings.firstPoll().toNanos() - since);
         open.incrementAndGet();
-        queue.add(new Poll(request.id(), request.taskId(), request.attempts(), now - since, now + wait,
-                settings.firstPoll().toNanos()));
+        queue.add(new Poll(request.id(), request.taskId(), request.taskUrl(), request.attempts(), now - since,
+                now + wait, settings.firstPoll().toNanos()));
     }
 
     /**
@@ -144,12 +143,6 @@ public final class TaskPoller implements AutoCloseable {
 
     public int open() {
         return open.get();
-    }
-
-    /** Mean time between a task's end (as far as its polls tell) and this poller seeing it, in milliseconds. */
-    public double meanSeenLateMillis() {
-        long done = finished.get();
-        return done == 0 ? 0 : seenLateNanos.get() / 1e6 / done;
     }
 
     /**
@@ -217,7 +210,7 @@ public final class TaskPoller implements AutoCloseable {
         TaskStatus status;
         statusCalls.incrementAndGet();
         try {
-            status = client.taskStatus(poll.taskId);
+            status = client.taskStatus(poll.taskId, poll.taskUrl);
         } catch (ApiException e) {
             if (e.kind() != ApiException.Kind.NOT_FOUND) {
                 throw e;
@@ -225,23 +218,38 @@ public final class TaskPoller implements AutoCloseable {
             retryOrSplit(poll, "task " + poll.taskId + " not found");
             return false;
         }
-        if (!status.isFinal()) {
-            open.incrementAndGet();
-            queue.add(poll.later(nextInterval(poll, status)));
-            return false;
+        switch (status.phase()) {
+            case WAITING -> {
+                long age = System.nanoTime() - poll.submittedNanos;
+                if (age <= settings.taskTimeout().toNanos()) {
+                    open.incrementAndGet();
+                    queue.add(poll.later(nextInterval(poll, status)));
+                } else {
+                    metrics.taskFailed();
+                    retryOrGiveUp(poll, "task " + poll.taskId + " still '" + status.status() + "' after "
+                            + settings.taskTimeout());
+                }
+                return false;
+            }
+            case COMPLETED -> {
+                completed.add(new Outcome(poll.requestId, RequestStatus.COMPLETED, null,
+                        failedItems(poll, status.failedItems())));
+                return true;
+            }
+            case FAILED -> {
+                metrics.taskFailed();
+                retryOrSplit(poll, status.error() == null ? "task failed without a reason" : status.error());
+                return false;
+            }
+            default -> {
+                metrics.taskFailed();
+                log.warn("Task {} is in status '{}', which tagsync does not know; handling it as a failed task",
+                        poll.taskId, status.status());
+                retryOrSplit(poll, "task " + poll.taskId + " ended in unknown status '" + status.status() + "'"
+                        + (status.error() == null ? "" : ": " + status.error()));
+                return false;
+            }
         }
-        // the task ended at most one interval ago: count half of it as the time it waited to be seen
-        seenLateNanos.addAndGet(Math.min(poll.intervalNanos, System.nanoTime() - poll.submittedNanos) / 2);
-        if (status.isCompleted()) {
-            TaskStatus.Result result = status.result();
-            List<TaskStatus.FailedItem> failed = result == null ? List.of() : result.failedItems();
-            completed.add(new Outcome(poll.requestId, RequestStatus.COMPLETED, result == null ? 0 : result.succeeded(),
-                    null, failedItems(poll, failed)));
-            return true;
-        }
-        metrics.taskFailed();
-        retryOrSplit(poll, status.errorText());
-        return false;
     }
 
     private void retryOrSplit(Poll poll, String reason) {
@@ -251,6 +259,20 @@ public final class TaskPoller implements AutoCloseable {
             sender.send(client, run.instanceId(), poll.requestId, this::track);
         } else {
             sender.sendAfterFailedTask(client, run.instanceId(), poll.requestId, reason, this::track);
+        }
+    }
+
+    /**
+     * A task that outlived the timeout is resubmitted like a failed one, and after the last attempt given up
+     * unsplit: each level of a split would wait the whole timeout again.
+     */
+    private void retryOrGiveUp(Poll poll, String reason) {
+        if (poll.attempts < settings.maxTaskAttempts()) {
+            log.warn("{}; resubmitting, attempt {} of {}", reason, poll.attempts + 1, settings.maxTaskAttempts());
+            sender.send(client, run.instanceId(), poll.requestId, this::track);
+        } else {
+            log.warn("{} on the last of {} attempts; its images are reported failed", reason, settings.maxTaskAttempts());
+            sender.giveUp(run.instanceId(), poll.requestId, reason + " on each of " + poll.attempts + " attempts");
         }
     }
 
@@ -265,8 +287,7 @@ public final class TaskPoller implements AutoCloseable {
         }
         List<FailedItem> items = new ArrayList<>(failed.size());
         for (TaskStatus.FailedItem item : failed) {
-            items.add(new FailedItem(item.imageId(), rows.getOrDefault(item.imageId(), ""), poll.taskId,
-                    item.error() == null ? "failed" : item.error()));
+            items.add(new FailedItem(item.imageId(), rows.getOrDefault(item.imageId(), ""), poll.taskId, item.reason()));
         }
         return items;
     }
@@ -274,9 +295,9 @@ public final class TaskPoller implements AutoCloseable {
     private long nextInterval(Poll poll, TaskStatus status) {
         long interval;
         TaskStatus.Progress progress = status.progress();
-        if (progress != null && progress.current() > 0 && progress.total() > progress.current()) {
+        if (progress != null && progress.done() > 0 && progress.total() > progress.done()) {
             long elapsed = System.nanoTime() - poll.submittedNanos;
-            interval = (long) (elapsed * (double) (progress.total() - progress.current()) / progress.current());
+            interval = (long) (elapsed * (double) (progress.total() - progress.done()) / progress.done());
         } else {
             interval = poll.intervalNanos * 2;
         }
@@ -286,14 +307,17 @@ public final class TaskPoller implements AutoCloseable {
     private static final class Poll implements Delayed {
         final long requestId;
         final String taskId;
+        final String taskUrl;
         final int attempts;
         final long submittedNanos;
         final long dueNanos;
         final long intervalNanos;
 
-        Poll(long requestId, String taskId, int attempts, long submittedNanos, long dueNanos, long intervalNanos) {
+        Poll(long requestId, String taskId, String taskUrl, int attempts, long submittedNanos, long dueNanos,
+                long intervalNanos) {
             this.requestId = requestId;
             this.taskId = taskId;
+            this.taskUrl = taskUrl;
             this.attempts = attempts;
             this.submittedNanos = submittedNanos;
             this.dueNanos = dueNanos;
@@ -301,7 +325,7 @@ public final class TaskPoller implements AutoCloseable {
         }
 
         Poll later(long interval) {
-            return new Poll(requestId, taskId, attempts, submittedNanos, System.nanoTime() + interval, interval);
+            return new Poll(requestId, taskId, taskUrl, attempts, submittedNanos, System.nanoTime() + interval, interval);
         }
 
         @Override

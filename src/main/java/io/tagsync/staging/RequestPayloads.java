@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 
 import com.github.luben.zstd.Zstd;
@@ -141,29 +144,102 @@ public final class RequestPayloads {
      */
     public static List<StagedRequest> halves(byte[] storedPayload, byte[] storedImageRows, long firstRow, long lastRow) {
         JsonNode updates = JSON.readTree(body(storedPayload)).get("updates");
-        List<String> rows = rows(storedImageRows);
         int middle = (updates.size() + 1) / 2;
-        return List.of(part(updates, rows, 0, middle, firstRow, lastRow),
-                part(updates, rows, middle, updates.size(), firstRow, lastRow));
+        List<Integer> first = new ArrayList<>();
+        List<Integer> second = new ArrayList<>();
+        for (int i = 0; i < updates.size(); i++) {
+            (i < middle ? first : second).add(i);
+        }
+        return parts(updates, rows(storedImageRows), List.of(first, second), firstRow, lastRow);
     }
 
-    private static StagedRequest part(JsonNode updates, List<String> rows, int from, int to, long firstRow,
+    /**
+     * Splits a stored request into groups in which no key or tag is set (or added) by one update and removed by
+     * another, in request order, each update in the first group it does not conflict with; a request without
+     * such conflicts comes back as one group. For a server that refuses such batches as a whole, though each
+     * update is valid alone.
+     */
+    public static List<StagedRequest> conflictFreeGroups(byte[] storedPayload, byte[] storedImageRows, long firstRow,
             long lastRow) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        StringBuilder refs = new StringBuilder(ROWS_ONLY);
-        try (JsonGenerator json = JSON.createGenerator(body)) {
-            json.writeStartObject();
-            json.writeName("updates");
-            json.writeStartArray();
-            for (int i = from; i < to; i++) {
-                json.writeTree(updates.get(i));
-                refs.append(rows.get(i)).append('\n');
+        JsonNode updates = JSON.readTree(body(storedPayload)).get("updates");
+        List<ConflictGroup> groups = new ArrayList<>();
+        for (int i = 0; i < updates.size(); i++) {
+            JsonNode update = updates.get(i);
+            Set<String> sets = names(update, "metadata", "addTags");
+            Set<String> removes = names(update, "removeMetadata", "removeTags");
+            ConflictGroup home = null;
+            for (ConflictGroup group : groups) {
+                if (!group.conflictsWith(sets, removes)) {
+                    home = group;
+                    break;
+                }
             }
-            json.writeEndArray();
-            json.writeEndObject();
+            if (home == null) {
+                home = new ConflictGroup();
+                groups.add(home);
+            }
+            home.add(i, sets, removes);
         }
-        return new StagedRequest(0, firstRow, lastRow, to - from, Zstd.compress(body.toByteArray(), 1),
-                compress(refs.toString()));
+        if (groups.size() <= 1) {
+            return List.of(new StagedRequest(0, firstRow, lastRow, updates.size(), storedPayload, storedImageRows));
+        }
+        return parts(updates, rows(storedImageRows), groups.stream().map(group -> group.indexes).toList(), firstRow,
+                lastRow);
+    }
+
+    /** The keys (as {@code k:KEY}) or tags ({@code t:TAG}) an update names under the two fields. */
+    private static Set<String> names(JsonNode update, String keysField, String tagsField) {
+        Set<String> names = new HashSet<>();
+        JsonNode keys = update.get(keysField);
+        if (keys != null && keys.isObject()) {
+            keys.propertyNames().forEach(key -> names.add("k:" + key));
+        } else if (keys != null && keys.isArray()) {
+            keys.forEach(key -> names.add("k:" + key.asString()));
+        }
+        JsonNode tags = update.get(tagsField);
+        if (tags != null && tags.isArray()) {
+            tags.forEach(tag -> names.add("t:" + tag.asString()));
+        }
+        return names;
+    }
+
+    private static final class ConflictGroup {
+        final List<Integer> indexes = new ArrayList<>();
+        final Set<String> sets = new HashSet<>();
+        final Set<String> removes = new HashSet<>();
+
+        boolean conflictsWith(Set<String> otherSets, Set<String> otherRemoves) {
+            return !Collections.disjoint(sets, otherRemoves) || !Collections.disjoint(removes, otherSets);
+        }
+
+        void add(int index, Set<String> otherSets, Set<String> otherRemoves) {
+            indexes.add(index);
+            sets.addAll(otherSets);
+            removes.addAll(otherRemoves);
+        }
+    }
+
+    private static List<StagedRequest> parts(JsonNode updates, List<String> rows, List<List<Integer>> groups,
+            long firstRow, long lastRow) {
+        List<StagedRequest> parts = new ArrayList<>(groups.size());
+        for (List<Integer> group : groups) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            StringBuilder refs = new StringBuilder(ROWS_ONLY);
+            try (JsonGenerator json = JSON.createGenerator(body)) {
+                json.writeStartObject();
+                json.writeName("updates");
+                json.writeStartArray();
+                for (int i : group) {
+                    json.writeTree(updates.get(i));
+                    refs.append(rows.get(i)).append('\n');
+                }
+                json.writeEndArray();
+                json.writeEndObject();
+            }
+            parts.add(new StagedRequest(0, firstRow, lastRow, group.size(), Zstd.compress(body.toByteArray(), 1),
+                    compress(refs.toString())));
+        }
+        return parts;
     }
 
     /** The one update of a single-update request, as the single-image endpoint takes it. */

@@ -149,17 +149,16 @@ public class RequestStore {
 
     public List<SubmittedRequest> submitted(long instanceId) {
         return jdbc.query("""
-                SELECT id, seq, task_id, attempts, submitted_at FROM batch_request
+                SELECT id, seq, task_id, task_url, attempts, submitted_at FROM batch_request
                 WHERE job_instance_id = ? AND status = 'SUBMITTED' ORDER BY seq""",
-                (rs, i) -> new SubmittedRequest(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getInt(4),
-                        rs.getTimestamp(5).toInstant()),
+                (rs, i) -> new SubmittedRequest(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4),
+                        rs.getInt(5), rs.getTimestamp(6).toInstant()),
                 instanceId);
     }
 
     /** Records one final outcome and its failed items in a transaction of its own. */
-    public void finish(long instanceId, long requestId, RequestStatus status, long succeeded, String error,
-            List<FailedItem> items) {
-        finish(instanceId, List.of(new Outcome(requestId, status, succeeded, error, items)));
+    public void finish(long instanceId, long requestId, RequestStatus status, String error, List<FailedItem> items) {
+        finish(instanceId, List.of(new Outcome(requestId, status, error, items)));
     }
 
     /**
@@ -190,14 +189,16 @@ public class RequestStore {
                 ps.setString(6, clip(row.item().error(), TEXT_LIMIT));
             });
             jdbc.batchUpdate("""
-                    UPDATE batch_request SET status = ?, succeeded = ?, failed = ?, error = ?, finished_at = ?
+                    UPDATE batch_request SET status = ?, failed = ?, error = ?, finished_at = ?,
+                           succeeded = CASE WHEN ? THEN GREATEST(update_count - ?, 0) ELSE 0 END
                     WHERE id = ?""", outcomes, outcomes.size(), (ps, outcome) -> {
                 ps.setString(1, outcome.status().name());
-                ps.setLong(2, outcome.succeeded());
-                ps.setInt(3, outcome.items().size());
-                ps.setString(4, outcome.error() == null ? null : clip(outcome.error(), TEXT_LIMIT));
-                ps.setTimestamp(5, now);
-                ps.setLong(6, outcome.requestId());
+                ps.setInt(2, outcome.items().size());
+                ps.setString(3, outcome.error() == null ? null : clip(outcome.error(), TEXT_LIMIT));
+                ps.setTimestamp(4, now);
+                ps.setBoolean(5, outcome.status() == RequestStatus.COMPLETED);
+                ps.setInt(6, outcome.items().size());
+                ps.setLong(7, outcome.requestId());
             });
             // A completed request is never sent again: its body goes, keeping the repository small.
             if (!completed.isEmpty()) {

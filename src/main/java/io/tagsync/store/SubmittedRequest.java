@@ -2,5 +2,6 @@ package io.tagsync.store;
 
 import java.time.Instant;
 
-public record SubmittedRequest(long id, int seq, String taskId, int attempts, Instant submittedAt) {
+/** A request acknowledged by the API: its task, the URL the answer gave for it (or null), and when. */
+public record SubmittedRequest(long id, int seq, String taskId, String taskUrl, int attempts, Instant submittedAt) {
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class OutcomeBatchTest {
 
     private static Outcome completed(long requestId) {
-        return new Outcome(requestId, RequestStatus.COMPLETED, 1000, null, List.of());
+        return new Outcome(requestId, RequestStatus.COMPLETED, null, List.of());
     }
 
     @Test
