@@ -1,6 +1,10 @@
 package io.tagsync.api;
 
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +40,28 @@ public final class Answers {
     private static final int LINE_LIMIT = 300;
 
     private Answers() {
+    }
+
+    /**
+     * A {@code Retry-After} header: seconds, or an HTTP date (a date already past is zero); {@code null} when
+     * absent or unreadable, for the caller to back off on its own.
+     */
+    public static Duration retryAfter(String value, ZonedDateTime now) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            double seconds = Double.parseDouble(value.strip());
+            return Double.isFinite(seconds) ? Duration.ofMillis((long) (Math.max(0, seconds) * 1000)) : null;
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration until = Duration.between(now, ZonedDateTime.parse(value.strip(),
+                        DateTimeFormatter.RFC_1123_DATE_TIME));
+                return until.isNegative() ? Duration.ZERO : until;
+            } catch (DateTimeException notADate) {
+                return null;
+            }
+        }
     }
 
     /** A batch request's answer; {@code null} task ID when the answer has none. */

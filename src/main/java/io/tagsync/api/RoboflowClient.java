@@ -7,7 +7,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -205,7 +204,8 @@ public final class RoboflowClient {
             } catch (RestClientException | ApiException e) {
                 ApiException failure = e instanceof ApiException api ? api : classify(what, (RestClientException) e);
                 if (failure.kind() == ApiException.Kind.RATE_LIMITED && ++rateLimited <= settings.maxAttempts() * 10) {
-                    gate.closeFor(failure.retryAfter());
+                    // without a usable Retry-After the whole run backs off as for a transient failure
+                    gate.closeFor(failure.retryAfter() != null ? failure.retryAfter() : backoff(rateLimited));
                 } else if (failure.kind() == ApiException.Kind.TRANSIENT && ++failures < settings.maxAttempts()) {
                     sleep(backoff(failures));
                 } else {
@@ -278,21 +278,7 @@ public final class RoboflowClient {
     }
 
     private static Duration retryAfter(HttpHeaders headers) {
-        String value = headers == null ? null : headers.getFirst(HttpHeaders.RETRY_AFTER);
-        if (value != null) {
-            try {
-                return Duration.ofMillis((long) (Double.parseDouble(value.trim()) * 1000));
-            } catch (NumberFormatException notSeconds) {
-                try {
-                    Duration until = Duration.between(ZonedDateTime.now(),
-                            ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
-                    return until.isNegative() ? Duration.ZERO : until;
-                } catch (RuntimeException notADate) {
-                    // fall through to the default pause
-                }
-            }
-        }
-        return Duration.ofSeconds(1);
+        return Answers.retryAfter(headers == null ? null : headers.getFirst(HttpHeaders.RETRY_AFTER), ZonedDateTime.now());
     }
 
     private String redact(String text) {

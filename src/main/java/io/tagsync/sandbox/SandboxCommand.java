@@ -9,8 +9,11 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./run.sh sandbox [--port=8089] [--workspace=demo] [--api-key=K] [--images=FILE] [--latency-ms=N]
- * [--task-ms=MIN-MAX] [--rate-limit-share=X] [--server-error-share=X] [--task-failure-share=X]}: runs the
- * sandbox until the process is stopped. Without {@code --images} (one image ID a line) every image ID exists.
+ * [--task-ms=MIN-MAX] [--rate-limit-share=X] [--server-error-share=X] [--task-failure-share=X]
+ * [--shape=docs|lean] [--html-errors=true] [--max-body-bytes=N] [--refuse-conflicts=true]
+ * [--refuse-duplicates=true] [--unknown-status-share=X] [--unknown-status=cancelled] [--stuck-task-share=X]
+ * [--no-task-id-share=X]}: runs the sandbox until the process is stopped. Without {@code --images} (one image ID
+ * a line) every image ID exists.
  */
 public final class SandboxCommand {
 
@@ -32,7 +35,16 @@ public final class SandboxCommand {
                 .latencyMillis(Long.parseLong(options.getOrDefault("latency-ms", "0")))
                 .rateLimitShare(Double.parseDouble(options.getOrDefault("rate-limit-share", "0")), 1)
                 .serverErrorShare(Double.parseDouble(options.getOrDefault("server-error-share", "0")))
-                .taskFailureShare(Double.parseDouble(options.getOrDefault("task-failure-share", "0")));
+                .taskFailureShare(Double.parseDouble(options.getOrDefault("task-failure-share", "0")))
+                .shape(SandboxSettings.Shape.valueOf(options.getOrDefault("shape", "docs").toUpperCase(java.util.Locale.ROOT)))
+                .htmlErrors(Boolean.parseBoolean(options.getOrDefault("html-errors", "false")))
+                .maxBodyBytes(Long.parseLong(options.getOrDefault("max-body-bytes", "0")))
+                .refuseConflicts(Boolean.parseBoolean(options.getOrDefault("refuse-conflicts", "false")))
+                .refuseDuplicateImages(Boolean.parseBoolean(options.getOrDefault("refuse-duplicates", "false")))
+                .unknownStatusShare(Double.parseDouble(options.getOrDefault("unknown-status-share", "0")),
+                        options.getOrDefault("unknown-status", "cancelled"))
+                .stuckShare(Double.parseDouble(options.getOrDefault("stuck-task-share", "0")))
+                .noTaskIdShare(Double.parseDouble(options.getOrDefault("no-task-id-share", "0")));
         String[] taskMillis = options.getOrDefault("task-ms", "50-200").split("-");
         settings.taskMillis(Long.parseLong(taskMillis[0]), Long.parseLong(taskMillis[taskMillis.length - 1]));
         ImageStore store = new ImageStore();

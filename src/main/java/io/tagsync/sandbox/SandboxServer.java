@@ -59,6 +59,7 @@ public final class SandboxServer implements AutoCloseable {
     private final AtomicLong batchWorkNanos = new AtomicLong();
     private volatile SandboxTask lastTask;
     private final java.util.Queue<JsonNode> acceptedBodies = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.Queue<String> requestLines = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile long firstCallNanos;
 
     private SandboxServer(SandboxSettings settings, ImageStore store, int port) throws IOException {
@@ -89,6 +90,11 @@ public final class SandboxServer implements AutoCloseable {
     /** The bodies of the batch requests accepted, when {@link SandboxSettings#keepBodies} is on. */
     public List<JsonNode> acceptedBodies() {
         return List.copyOf(acceptedBodies);
+    }
+
+    /** Every API request line (method and URI with its query), when {@link SandboxSettings#keepRequestLines} is on. */
+    public List<String> requestLines() {
+        return List.copyOf(requestLines);
     }
 
     public SandboxSettings settings() {
@@ -152,11 +158,14 @@ public final class SandboxServer implements AutoCloseable {
             if (apiCalls.getAndIncrement() == 0) {
                 firstCallNanos = System.nanoTime();
             }
+            if (settings.keepRequestLines) {
+                requestLines.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+            }
             if (settings.latencyMillis > 0) {
                 Thread.sleep(settings.latencyMillis);
             }
             if (!authorized(exchange)) {
-                respond(exchange, 401, Map.of("error", "Unauthorized: invalid or missing api_key"));
+                refuse(exchange, 401, "Unauthorized: invalid or missing api_key");
                 return;
             }
             if (injectFault(exchange)) {
@@ -184,7 +193,7 @@ public final class SandboxServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            respond(exchange, 500, Map.of("error", "sandbox error: " + e));
+            refuse(exchange, 500, "sandbox error: " + e);
         }
     }
 
@@ -192,7 +201,7 @@ public final class SandboxServer implements AutoCloseable {
         {
             String method = exchange.getRequestMethod();
             if (parts.length >= 3 && !parts[0].equals(settings.workspace)) {
-                respond(exchange, 404, Map.of("error", "Workspace not found"));
+                refuse(exchange, 404, "Workspace not found");
             } else if (method.equals("POST") && parts.length == 3 && parts[1].equals("images") && parts[2].equals("metadata")) {
                 batchUpdate(exchange);
             } else if (method.equals("POST") && parts.length == 4 && parts[1].equals("images") && parts[3].equals("metadata")) {
@@ -200,7 +209,7 @@ public final class SandboxServer implements AutoCloseable {
             } else if (method.equals("GET") && parts.length == 3 && parts[1].equals("asynctasks")) {
                 taskStatus(exchange, URLDecoder.decode(parts[2], StandardCharsets.UTF_8));
             } else {
-                respond(exchange, 404, Map.of("error", "Not found: " + method + " " + path));
+                refuse(exchange, 404, "Not found: " + method + " " + path);
             }
         }
     }
@@ -225,19 +234,24 @@ public final class SandboxServer implements AutoCloseable {
         long after = settings.outageAfterBatches;
         if (settings.outage || (after >= 0 && acceptedBatches.get() >= after)) {
             faultsInjected.incrementAndGet();
-            respond(exchange, 503, Map.of("error", "Service unavailable"));
+            refuse(exchange, 503, "Service unavailable");
             return true;
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
         if (settings.rateLimitShare > 0 && random.nextDouble() < settings.rateLimitShare) {
             faultsInjected.incrementAndGet();
-            exchange.getResponseHeaders().set("Retry-After", String.valueOf(settings.retryAfterSeconds));
-            respond(exchange, 429, Map.of("error", "Too many requests"));
+            if (!settings.htmlErrors) {
+                exchange.getResponseHeaders().set("Retry-After", settings.shape == SandboxSettings.Shape.LEAN
+                        ? java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(java.time.ZonedDateTime.now(
+                                java.time.ZoneOffset.UTC).plusNanos((long) (settings.retryAfterSeconds * 1e9)))
+                        : String.valueOf(settings.retryAfterSeconds));
+            }
+            refuse(exchange, 429, "Too many requests");
             return true;
         }
         if (settings.serverErrorShare > 0 && random.nextDouble() < settings.serverErrorShare) {
             faultsInjected.incrementAndGet();
-            respond(exchange, 500, Map.of("error", "Internal server error"));
+            refuse(exchange, random.nextBoolean() ? 500 : 502, "Internal server error");
             return true;
         }
         return false;
@@ -246,28 +260,80 @@ public final class SandboxServer implements AutoCloseable {
     private void batchUpdate(HttpExchange exchange) throws IOException {
         long started = cpuNanos();
         byte[] body = readBody(exchange);
+        if (settings.maxBodyBytes > 0 && body.length > settings.maxBodyBytes) {
+            refuse(exchange, 413, "Request body too large: " + body.length + " bytes, at most " + settings.maxBodyBytes);
+            return;
+        }
         UpdateParser.Result parsed = UpdateParser.batch(body, settings.refusedTags);
-        if (parsed.problem() != null) {
-            respond(exchange, 400, Map.of("error", parsed.problem()));
+        String problem = parsed.problem() != null ? parsed.problem()
+                : UpdateParser.batchProblem(parsed.updates(), settings.refuseDuplicateImages, settings.refuseConflicts);
+        if (problem != null) {
+            refuse(exchange, 400, problem);
             return;
         }
         String taskId = UUID.randomUUID().toString();
         long min = settings.taskMinMillis;
         long duration = min + ThreadLocalRandom.current().nextLong(settings.taskMaxMillis - min + 1);
-        boolean fails = settings.failNextTasks.getAndUpdate(n -> Math.max(0, n - 1)) > 0
-                || (settings.taskFailureShare > 0 && ThreadLocalRandom.current().nextDouble() < settings.taskFailureShare)
-                || holdsAny(parsed.updates(), settings.failTasksWith);
-        SandboxTask task = new SandboxTask(taskId, parsed.updates(), System.nanoTime(), duration * 1_000_000L);
+        SandboxTask.Fate fate = fate(parsed.updates());
+        SandboxTask task = new SandboxTask(taskId, parsed.updates(), System.nanoTime(), duration * 1_000_000L,
+                settings.shape);
         tasks.put(taskId, task);
         lastTask = task;
         if (settings.keepBodies) {
             acceptedBodies.add(JSON.readTree(body));
         }
         acceptedBatches.incrementAndGet();
-        clock.schedule(() -> finish(task, fails), duration, TimeUnit.MILLISECONDS);
-        String url = "/" + settings.workspace + "/asynctasks/" + taskId;
-        respond(exchange, 202, Map.of("taskId", taskId, "url", url));
+        if (fate != SandboxTask.Fate.STUCK) {
+            String unknownStatus = settings.unknownStatus;
+            clock.schedule(() -> finish(task, fate, unknownStatus), duration, TimeUnit.MILLISECONDS);
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        if (settings.noTaskIdShare > 0 && ThreadLocalRandom.current().nextDouble() < settings.noTaskIdShare) {
+            faultsInjected.incrementAndGet();
+            answer.put("status", "queued");
+        } else {
+            answer.put("taskId", taskId);
+            answer.put("url", taskUrl(taskId));
+        }
+        respond(exchange, 202, answer);
         batchWorkNanos.addAndGet(cpuNanos() - started);
+    }
+
+    /** How a new task ends, by the knobs: those naming images first, then the next-N counters, then the shares. */
+    private SandboxTask.Fate fate(List<SandboxUpdate> updates) {
+        if (holdsAny(updates, settings.stuckTasksWith)) {
+            return SandboxTask.Fate.STUCK;
+        }
+        if (holdsAny(updates, settings.unknownStatusWith)) {
+            return SandboxTask.Fate.UNKNOWN;
+        }
+        if (holdsAny(updates, settings.failTasksWith)) {
+            return SandboxTask.Fate.FAIL;
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        if (settings.stuckNextTasks.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+                || (settings.stuckShare > 0 && random.nextDouble() < settings.stuckShare)) {
+            return SandboxTask.Fate.STUCK;
+        }
+        if (settings.unknownNextTasks.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+                || (settings.unknownStatusShare > 0 && random.nextDouble() < settings.unknownStatusShare)) {
+            return SandboxTask.Fate.UNKNOWN;
+        }
+        if (settings.failNextTasks.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+                || (settings.taskFailureShare > 0 && random.nextDouble() < settings.taskFailureShare)) {
+            return SandboxTask.Fate.FAIL;
+        }
+        return SandboxTask.Fate.APPLY;
+    }
+
+    /** A task's URL: relative in the docs' shape, absolute in the lean one, or on the host the knob names. */
+    private String taskUrl(String taskId) {
+        String path = "/" + settings.workspace + "/asynctasks/" + taskId;
+        URI base = settings.taskUrlBase;
+        if (base != null) {
+            return base.getScheme() + "://" + base.getRawAuthority() + path;
+        }
+        return settings.shape == SandboxSettings.Shape.LEAN ? url() + path : path;
     }
 
     private static boolean holdsAny(List<SandboxUpdate> updates, java.util.Set<String> imageIds) {
@@ -282,39 +348,43 @@ public final class SandboxServer implements AutoCloseable {
         return false;
     }
 
-    private void finish(SandboxTask task, boolean fails) {
+    private void finish(SandboxTask task, SandboxTask.Fate fate, String unknownStatus) {
         long started = cpuNanos();
         try {
-            finishNow(task, fails);
+            finishNow(task, fate, unknownStatus);
         } finally {
             batchWorkNanos.addAndGet(cpuNanos() - started);
         }
     }
 
-    private void finishNow(SandboxTask task, boolean fails) {
-        if (fails) {
+    private void finishNow(SandboxTask task, SandboxTask.Fate fate, String unknownStatus) {
+        if (fate == SandboxTask.Fate.FAIL) {
             task.fail("Task failed: worker lost");
             return;
         }
-        List<Map<String, String>> failedItems = new ArrayList<>();
+        if (fate == SandboxTask.Fate.UNKNOWN) {
+            task.endIn(unknownStatus);
+            return;
+        }
+        List<String> failedImages = new ArrayList<>();
         for (SandboxUpdate update : task.updates()) {
             String imageId = update.imageId();
             if (!store.apply(update, imageId, settings.openStore)) {
-                failedItems.add(Map.of("imageId", imageId, "error", "Image not found"));
+                failedImages.add(imageId);
             }
         }
-        task.complete(failedItems);
+        task.complete(failedImages, "Image not found");
     }
 
     private void singleUpdate(HttpExchange exchange, String imageId) throws IOException {
         UpdateParser.Result parsed = UpdateParser.single(readBody(exchange), settings.refusedTags);
         if (parsed.problem() != null) {
-            respond(exchange, 400, Map.of("error", parsed.problem()));
+            refuse(exchange, 400, parsed.problem());
             return;
         }
         singleUpdates.incrementAndGet();
         if (!store.apply(parsed.updates().get(0), imageId, settings.openStore)) {
-            respond(exchange, 404, Map.of("error", "Image not found"));
+            refuse(exchange, 404, "Image not found");
             return;
         }
         respond(exchange, 200, Map.of("success", true));
@@ -324,7 +394,7 @@ public final class SandboxServer implements AutoCloseable {
         statusCalls.incrementAndGet();
         SandboxTask task = tasks.get(taskId);
         if (task == null) {
-            respond(exchange, 404, Map.of("error", "Task not found"));
+            refuse(exchange, 404, "Task not found");
             return;
         }
         respond(exchange, 200, task.view(System.nanoTime()));
@@ -367,6 +437,42 @@ public final class SandboxServer implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             return in.readAllBytes();
         }
+    }
+
+    /**
+     * An error answer in the shape set: {@code {"error":"…"}} in the docs' shape; in the lean one
+     * {@code {"message":"…"}} or {@code {"error":{"message":"…"}}} in turn; a gateway's HTML page for 413, 429
+     * and 5xx when {@link SandboxSettings#htmlErrors} is on.
+     */
+    private void refuse(HttpExchange exchange, int status, String message) throws IOException {
+        if (settings.htmlErrors && (status == 413 || status == 429 || status >= 500)) {
+            if (ANSWER_LOST.get() != null) {
+                return;
+            }
+            byte[] page = ("<html>\r\n<head><title>" + status + " " + reasonPhrase(status) + "</title></head>\r\n"
+                    + "<body>\r\n<center><h1>" + status + " " + reasonPhrase(status) + "</h1></center>\r\n"
+                    + "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html");
+            exchange.sendResponseHeaders(status, page.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(page);
+            }
+            return;
+        }
+        Object body = settings.shape == SandboxSettings.Shape.DOCS ? Map.of("error", message)
+                : ThreadLocalRandom.current().nextBoolean() ? Map.of("message", message)
+                : Map.of("error", Map.of("message", message, "status", status));
+        respond(exchange, status, body);
+    }
+
+    private static String reasonPhrase(int status) {
+        return switch (status) {
+            case 413 -> "Request Entity Too Large";
+            case 429 -> "Too Many Requests";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Temporarily Unavailable";
+            default -> "Internal Server Error";
+        };
     }
 
     private static void respond(HttpExchange exchange, int status, Object body) throws IOException {

@@ -6,6 +6,40 @@ package io.tagsync.sandbox;
  */
 public final class SandboxSettings {
 
+    /**
+     * The shape of the answers: {@code DOCS} as Roboflow's docs show them; {@code LEAN} as its SDK is also
+     * written to accept: results without {@code totalProcessed}, failed items' reasons under {@code message},
+     * {@code reason} or {@code error} as strings or objects, {@code pending}/{@code queued}/{@code IN_PROGRESS}
+     * before the end, progress as {@code {completed,total}} or {@code null}, errors as objects, error bodies as
+     * {@code {"message"}} or {@code {"error":{"message"}}}, task URLs absolute, {@code Retry-After} as a date.
+     */
+    public enum Shape { DOCS, LEAN }
+
+    volatile Shape shape = Shape.DOCS;
+    /** Error answers of 413, 429 and 5xx come as a gateway's HTML page, without {@code Retry-After}. */
+    volatile boolean htmlErrors;
+    /** A batch body larger than this is refused with {@code 413}; 0: no limit. */
+    volatile long maxBodyBytes;
+    /** Refuse a batch that names one image twice, as a stricter server might. */
+    volatile boolean refuseDuplicateImages;
+    /** Refuse a batch in which one update sets a key or tag that another removes, each valid on its own. */
+    volatile boolean refuseConflicts;
+    /** The scheme, host and port the {@code url} of a {@code 202} points at; null: this server's. */
+    volatile java.net.URI taskUrlBase;
+    /** Share of accepted batches answered {@code 202} without a taskId (the task still runs). */
+    volatile double noTaskIdShare;
+    /** The status of tasks ended outside the API's list (nothing applied). */
+    volatile String unknownStatus = "cancelled";
+    final java.util.concurrent.atomic.AtomicInteger unknownNextTasks = new java.util.concurrent.atomic.AtomicInteger();
+    volatile java.util.Set<String> unknownStatusWith = java.util.Set.of();
+    volatile double unknownStatusShare;
+    /** Tasks that stay running for ever. */
+    final java.util.concurrent.atomic.AtomicInteger stuckNextTasks = new java.util.concurrent.atomic.AtomicInteger();
+    volatile java.util.Set<String> stuckTasksWith = java.util.Set.of();
+    volatile double stuckShare;
+    /** Keep every API request line (method and URI with its query) for tests that look for the key in them. */
+    volatile boolean keepRequestLines;
+
     volatile String workspace = "demo";
     volatile String apiKey = "sandbox-key";
     /** Added to every API call before it is answered. */
@@ -123,6 +157,88 @@ public final class SandboxSettings {
     public SandboxSettings openStore(boolean open) {
         openStore = open;
         return this;
+    }
+
+    public SandboxSettings shape(Shape value) {
+        shape = value;
+        return this;
+    }
+
+    public SandboxSettings htmlErrors(boolean on) {
+        htmlErrors = on;
+        return this;
+    }
+
+    public SandboxSettings maxBodyBytes(long bytes) {
+        maxBodyBytes = bytes;
+        return this;
+    }
+
+    public SandboxSettings refuseDuplicateImages(boolean on) {
+        refuseDuplicateImages = on;
+        return this;
+    }
+
+    public SandboxSettings refuseConflicts(boolean on) {
+        refuseConflicts = on;
+        return this;
+    }
+
+    public SandboxSettings taskUrlBase(java.net.URI base) {
+        taskUrlBase = base;
+        return this;
+    }
+
+    public SandboxSettings noTaskIdShare(double share) {
+        noTaskIdShare = share;
+        return this;
+    }
+
+    /** The next {@code tasks} batch tasks end in {@code status}, a status outside the API's list. */
+    public SandboxSettings unknownStatusNext(int tasks, String status) {
+        unknownStatus = status;
+        unknownNextTasks.set(tasks);
+        return this;
+    }
+
+    /** Every batch task holding any of these images ends in {@code status}. */
+    public SandboxSettings unknownStatusWith(java.util.Set<String> imageIds, String status) {
+        unknownStatus = status;
+        unknownStatusWith = java.util.Set.copyOf(imageIds);
+        return this;
+    }
+
+    /** A share of batch tasks ends in {@code status}. */
+    public SandboxSettings unknownStatusShare(double share, String status) {
+        unknownStatus = status;
+        unknownStatusShare = share;
+        return this;
+    }
+
+    /** A share of batch tasks stays running for ever. */
+    public SandboxSettings stuckShare(double share) {
+        stuckShare = share;
+        return this;
+    }
+
+    public SandboxSettings stuckNextTasks(int tasks) {
+        stuckNextTasks.set(tasks);
+        return this;
+    }
+
+    /** Every batch task holding any of these images stays running for ever. */
+    public SandboxSettings stuckTasksWith(java.util.Set<String> imageIds) {
+        stuckTasksWith = java.util.Set.copyOf(imageIds);
+        return this;
+    }
+
+    public SandboxSettings keepRequestLines(boolean keep) {
+        keepRequestLines = keep;
+        return this;
+    }
+
+    public Shape shape() {
+        return shape;
     }
 
     public String workspace() {

@@ -84,6 +84,47 @@ final class UpdateParser {
         }
     }
 
+    /**
+     * What a stricter server refuses in a batch of valid updates: one image named twice, or (when
+     * {@code refuseConflicts}) a key or tag that one update sets or adds and another removes. Null when neither.
+     */
+    static String batchProblem(List<SandboxUpdate> updates, boolean refuseDuplicates, boolean refuseConflicts) {
+        if (refuseDuplicates) {
+            Set<String> seen = new java.util.HashSet<>();
+            for (SandboxUpdate update : updates) {
+                if (!seen.add(update.imageId())) {
+                    return "image '" + update.imageId() + "' appears more than once in one batch";
+                }
+            }
+        }
+        if (refuseConflicts) {
+            java.util.Map<String, String> setBy = new java.util.HashMap<>();
+            java.util.Map<String, String> removedBy = new java.util.HashMap<>();
+            for (SandboxUpdate update : updates) {
+                for (int i = 0; i < update.metadata().length; i += 2) {
+                    setBy.putIfAbsent("metadata key '" + update.metadata()[i] + "'", update.imageId());
+                }
+                for (String key : update.removeMetadata()) {
+                    removedBy.putIfAbsent("metadata key '" + key + "'", update.imageId());
+                }
+                for (String tag : update.addTags()) {
+                    setBy.putIfAbsent("tag '" + tag + "'", update.imageId());
+                }
+                for (String tag : update.removeTags()) {
+                    removedBy.putIfAbsent("tag '" + tag + "'", update.imageId());
+                }
+            }
+            for (java.util.Map.Entry<String, String> set : setBy.entrySet()) {
+                String remover = removedBy.get(set.getKey());
+                if (remover != null) {
+                    return set.getKey() + " is set for image '" + set.getValue() + "' and removed for image '"
+                            + remover + "' in one batch";
+                }
+            }
+        }
+        return null;
+    }
+
     /** A single-image body: one update without imageId (the image is in the path). */
     static Result single(byte[] body, Set<String> refusedTags) {
         try (JsonParser parser = JSON.createParser(body)) {
