@@ -194,4 +194,151 @@ class RoboflowClientTest {
         assertThat(RunParameters.toJobParameters("/in.csv", "ws", "2026-11-29", sandbox.url(), 8, null).toString())
                 .doesNotContain(KEY);
     }
+
+    @Test
+    void everyShapeOfTheSandboxEndsInTheSameTasksAndFailedItems() throws InterruptedException {
+        for (SandboxSettings.Shape shape : SandboxSettings.Shape.values()) {
+            sandbox.settings().shape(shape);
+            RoboflowClient client = client(AuthMode.BEARER, KEY, "ws");
+            TaskRef task = client.submitBatch(json("""
+                    {"updates":[{"imageId":"a","addTags":["s"]},{"imageId":"x1","addTags":["s"]},
+                    {"imageId":"x2","addTags":["s"]},{"imageId":"x3","addTags":["s"]}]}"""));
+
+            TaskStatus status = awaitFinal(client, task);
+
+            assertThat(status.phase()).as(shape.name()).isEqualTo(TaskStatus.Phase.COMPLETED);
+            assertThat(status.failedItems()).as(shape.name()).extracting(TaskStatus.FailedItem::imageId)
+                    .containsExactly("x1", "x2", "x3");
+            assertThat(status.failedItems()).as(shape.name()).allSatisfy(item -> assertThat(item.reason())
+                    .contains("Image not found"));
+        }
+    }
+
+    @Test
+    void failedTasksAndUnknownStatusesInEveryShape() throws InterruptedException {
+        for (SandboxSettings.Shape shape : SandboxSettings.Shape.values()) {
+            sandbox.settings().shape(shape).failNextTasks(1);
+            RoboflowClient client = client(AuthMode.BEARER, KEY, "ws");
+            TaskStatus failed = awaitFinal(client, client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"f\"]}]}")));
+            assertThat(failed.phase()).as(shape.name()).isEqualTo(TaskStatus.Phase.FAILED);
+            assertThat(failed.error()).as(shape.name()).isEqualTo("Task failed: worker lost");
+
+            sandbox.settings().unknownStatusNext(1, "cancelled");
+            TaskStatus cancelled = awaitFinal(client, client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"c\"]}]}")));
+            assertThat(cancelled.phase()).as(shape.name()).isEqualTo(TaskStatus.Phase.UNKNOWN);
+            assertThat(cancelled.status()).isEqualTo("cancelled");
+        }
+    }
+
+    @Test
+    void htmlErrorPagesAndRetryAfterDatesAreReadAndRetried() {
+        sandbox.settings().shape(SandboxSettings.Shape.LEAN).htmlErrors(true).outage(true);
+        RoboflowClient client = client(AuthMode.BEARER, KEY, "ws");
+        assertThatThrownBy(() -> client.taskStatus("t"))
+                .hasMessage("GET /ws/asynctasks/t answered 503: 503 Service Temporarily Unavailable");
+        sandbox.settings().outage(false).htmlErrors(false).rateLimitShare(0.5, 0.05);
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"r" + i + "\"]}]}")).taskId())
+                    .isNotBlank();
+        }
+        assertThat(client.retries()).isPositive();
+    }
+
+    @Test
+    void anAcceptedBatchWithoutATaskIdIsSentAgain() {
+        sandbox.settings().noTaskIdShare(0.5);
+        RoboflowClient client = client(AuthMode.BEARER, KEY, "ws", Duration.ofSeconds(5), 20);
+        for (int i = 0; i < 10; i++) {
+            assertThat(client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"n\"]}]}")).taskId())
+                    .isNotBlank();
+        }
+        assertThat(client.retries()).isEqualTo(sandbox.stats().faultsInjected()).isPositive();
+
+        sandbox.settings().noTaskIdShare(1.0);
+        RoboflowClient patient = client(AuthMode.BEARER, KEY, "ws", Duration.ofSeconds(5), 3);
+        assertThatThrownBy(() -> patient.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"n\"]}]}")))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ApiException.Kind.TRANSIENT);
+                    assertThat(e.getMessage()).isEqualTo("POST /ws/images/metadata answered 202 without a taskId");
+                });
+        assertThat(patient.calls()).isEqualTo(3);
+    }
+
+    @Test
+    void aBodyAboveTheServersLimitIsTooLarge() {
+        sandbox.settings().maxBodyBytes(60);
+        RoboflowClient client = client(AuthMode.BEARER, KEY, "ws");
+        assertThatThrownBy(() -> client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"" + "t".repeat(60) + "\"]}]}")))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.kind()).isEqualTo(ApiException.Kind.TOO_LARGE));
+        assertThat(client.calls()).isEqualTo(1);
+    }
+
+    @Test
+    void byDefaultTheKeyGoesInAHeaderAndNoRequestLineCarriesIt() throws InterruptedException {
+        TagsyncProperties defaults = new org.springframework.boot.context.properties.bind.Binder(
+                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource())
+                .bindOrCreate("tagsync", TagsyncProperties.class);
+        assertThat(defaults.api().auth()).isEqualTo(AuthMode.BEARER);
+
+        sandbox.settings().keepRequestLines(true).shape(SandboxSettings.Shape.LEAN);
+        RoboflowClient client = client(AuthMode.BEARER, KEY, "ws");
+        awaitFinal(client, client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"h\"]}]}")));
+        client.updateSingle("b", json("{\"addTags\":[\"h\"]}"));
+
+        assertThat(sandbox.requestLines()).hasSizeGreaterThanOrEqualTo(3).noneMatch(line -> line.contains(KEY))
+                .noneMatch(line -> line.contains("api_key"));
+        assertThat(store.image("a").orElseThrow().tags()).contains("h");
+    }
+
+    @Test
+    void aTaskUrlOnAnotherHostIsNeverCalledAndGetsNoKey() throws IOException, InterruptedException {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        other.createContext("/", exchange -> {
+            seen.add(exchange.getRequestURI() + " " + exchange.getRequestHeaders().entrySet());
+            byte[] answer = "{\"status\":\"completed\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        other.start();
+        try {
+            URI otherUrl = URI.create("http://127.0.0.1:" + other.getAddress().getPort());
+            sandbox.settings().taskUrlBase(otherUrl);
+            for (AuthMode auth : AuthMode.values()) {
+                RoboflowClient client = client(auth, KEY, "ws");
+                TaskRef task = client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"o\"]}]}"));
+                assertThat(task.url()).startsWith(otherUrl.toString());
+
+                TaskStatus status = awaitFinal(client, task);
+
+                assertThat(status.phase()).isEqualTo(TaskStatus.Phase.COMPLETED);
+            }
+            assertThat(seen).isEmpty();
+            assertThat(sandbox.stats().statusCalls()).isPositive();
+
+            // a relative URL, and an absolute one on the API's own origin, are followed
+            sandbox.settings().taskUrlBase(null).shape(SandboxSettings.Shape.LEAN).keepRequestLines(true);
+            RoboflowClient client = client(AuthMode.BEARER, KEY, "ws");
+            TaskRef task = client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"p\"]}]}"));
+            assertThat(awaitFinal(client, task).phase()).isEqualTo(TaskStatus.Phase.COMPLETED);
+            assertThat(client.taskStatus(task.taskId(), "/ws/asynctasks/" + task.taskId()).phase())
+                    .isEqualTo(TaskStatus.Phase.COMPLETED);
+        } finally {
+            other.stop(0);
+        }
+    }
+
+    private TaskStatus awaitFinal(RoboflowClient client, TaskRef task) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            TaskStatus status = client.taskStatus(task.taskId(), task.url());
+            if (status.isFinal()) {
+                return status;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("task " + task.taskId() + " never finished");
+    }
 }
