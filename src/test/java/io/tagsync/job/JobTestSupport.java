@@ -37,6 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
         "tagsync.api.read-timeout=5s",
         "tagsync.await.first-poll=50ms",
         "tagsync.await.max-poll-interval=200ms",
+        // sandbox tasks take at most 150 ms: only a stuck one is still open after a second
+        "tagsync.await.task-timeout=1s",
         "tagsync.report-dir=target/test-reports",
         // small enough that most job tests merge through sorted runs on disk
         "tagsync.staging.buffer-rows=5000"
