@@ -39,10 +39,10 @@ import org.springframework.web.client.support.RestClientAdapter;
 import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 
 /**
- * The API as tagsync uses it: one workspace, the key added to every request, and retries by the classes of
- * DESIGN §1 — transient failures back off with jitter, {@code 429} closes the shared {@link RateGate}, and
- * everything else is thrown as an {@link ApiException} at once. Thread-safe: one client serves all the
- * threads of a step.
+ * The API as tagsync uses it: one workspace, the key added to every request for the API's own origin, and
+ * retries by the classes of docs/api.md — transient failures back off with jitter, {@code 429} closes the
+ * shared {@link RateGate}, and everything else is thrown as an {@link ApiException} at once. Answers are read by
+ * {@link Answers}. Thread-safe: one client serves all the threads of a step.
  */
 public final class RoboflowClient {
 

@@ -17,7 +17,7 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * Reads a CSV input (DESIGN §2): RFC 4180 with a header row, UTF-8 with or without a byte-order mark, plain
+ * Reads a CSV input: RFC 4180 with a header row, UTF-8 with or without a byte-order mark, plain
  * or gzip. The header is checked when the reader opens, so an unknown column fails the run before anything
  * is staged or sent.
  */

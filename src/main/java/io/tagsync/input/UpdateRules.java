@@ -3,7 +3,7 @@ package io.tagsync.input;
 import java.util.Optional;
 
 /**
- * What makes an update acceptable to the API (DESIGN §1), checked on every row of every format so that a
+ * What makes an update acceptable to the API (docs/api.md), checked on every row of every format so that a
  * row the server would refuse is rejected here, with its row number, instead of failing a whole batch.
  */
 public final class UpdateRules {

@@ -27,7 +27,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A local stand-in for Roboflow's batch metadata API (DESIGN §1 and §5): a real HTTP server on loopback with
+ * A local stand-in for Roboflow's batch metadata API (docs/api.md): a real HTTP server on loopback with
  * the API's validation, key check, asynchronous tasks that finish in any order, an {@link ImageStore} whose
  * state can be read back, and fault knobs in {@link SandboxSettings}. Besides the API it answers
  * {@code GET /_sandbox/images/{id}} and {@code GET /_sandbox/stats} without a key. Thread-safe.
@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class SandboxServer implements AutoCloseable {
 
     static {
-        // Without it every answer waits ~40 ms on Nagle's algorithm (DESIGN §8).
+        // Without it every answer waits ~40 ms on Nagle's algorithm.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }

@@ -10,7 +10,7 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads update payloads as the API does (DESIGN §1): validates them and turns them into {@link SandboxUpdate}s
+ * Reads update payloads as the API does (docs/api.md): validates them and turns them into {@link SandboxUpdate}s
  * in one pass over the body's tokens, without building a JSON tree, so that a 1,000-update batch costs the
  * sandbox little more than reading its bytes. A refused body gets the reason the API gives; of several
  * problems, the one a check of the whole body in the order below finds first. Thread-safe.

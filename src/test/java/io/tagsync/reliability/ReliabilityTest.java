@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The reliability suite (DESIGN §6): real processes killed with {@code kill -9} or stopped with SIGTERM at
+ * The reliability suite: real processes killed with {@code kill -9} or stopped with SIGTERM at
  * chosen moments and rerun with the same command, against a sandbox that outlives them. Each scenario checks
  * the final image state against the input applied row by row, counts requests sent twice, and at the end
  * the API key is searched for in every log, report and the repository's files. Writes its table to
