@@ -34,7 +34,9 @@ final class JobProcess {
                 "--input=" + input, "--workspace=" + workspace, "--run-key=" + runKey, "--api-url=" + apiUrl,
                 "--concurrency=" + concurrency, "--report-dir=" + workDir.resolve("reports").resolve(runKey),
                 "--tagsync.api.initial-backoff=20ms", "--tagsync.api.max-backoff=200ms",
-                "--tagsync.await.first-poll=200ms", "--tagsync.await.max-poll-interval=500ms"));
+                "--tagsync.await.first-poll=200ms", "--tagsync.await.max-poll-interval=500ms",
+                // sandbox tasks take at most 2 s here: only a stuck one is open after 5 s
+                "--tagsync.await.task-timeout=5s"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("ROBOFLOW_API_KEY", apiKey);

@@ -189,6 +189,27 @@ class ReliabilityTest {
 
     @Test
     @Order(3)
+    void faultMixInTheLeanShapeCompletesUnattended() throws Exception {
+        Scenario scenario = scenario("faults-lean", new SandboxSettings().taskMillis(200, 1000)
+                .shape(SandboxSettings.Shape.LEAN).htmlErrors(true).refuseDuplicateImages(true)
+                .rateLimitShare(0.10, 1).serverErrorShare(0.05).dropShare(0.02).taskFailureShare(0.05)
+                .noTaskIdShare(0.05).stuckNextTasks(1).unknownStatusNext(1, "cancelled"));
+        long started = System.nanoTime();
+        try (SandboxServer sandbox = scenario.sandbox()) {
+            int exit = start(scenario, "faults-lean", "faults-lean").await(RUN_LIMIT);
+            assertThat(exit).isZero();
+            assertThat(exact(scenario)).isTrue();
+            SandboxServer.Stats stats = sandbox.stats();
+            RESULTS.add(String.format("| lean answers, HTML error pages: 10%% 429 (Retry-After dates), 5%% 5xx, 2%% drops, "
+                    + "5%% failed tasks, 5%% 202s without a taskId, 1 stuck task, 1 cancelled task | 1 | 1 | - | %d API calls "
+                    + "for %d requests, %d faults injected | %.0f s |", stats.apiCalls(),
+                    ROWS / 2 / 1000 + (ROWS / 2 % 1000 == 0 ? 0 : 1), stats.faultsInjected(),
+                    (System.nanoTime() - started) / 1e9));
+        }
+    }
+
+    @Test
+    @Order(4)
     void sigtermWhileSubmittingStopsAndRerunResumes() throws Exception {
         Scenario scenario = scenario("sigterm", new SandboxSettings().latencyMillis(300).taskMillis(300, 1000));
         long started = System.nanoTime();
@@ -211,7 +232,7 @@ class ReliabilityTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aSecondLiveProcessOnTheSameRunIsRefused() throws Exception {
         Scenario scenario = scenario("twice", new SandboxSettings().latencyMillis(200).taskMillis(1000, 2000));
         try (SandboxServer sandbox = scenario.sandbox()) {
@@ -229,7 +250,7 @@ class ReliabilityTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theKeyAppearsInNoLogReportOrDatabaseFile() throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(WORK)) {
