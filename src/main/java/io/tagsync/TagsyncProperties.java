@@ -90,12 +90,15 @@ public record TagsyncProperties(
 
     /**
      * How input columns are read. {@code columns} maps an input column to a tagsync column
-     * ({@code image_id: imageId}, {@code cam: "metadata.camera:string"}); {@code ignoreColumns} are skipped.
+     * ({@code image_id: imageId}, {@code cam: "metadata.camera:string"}); {@code ignoreColumns} are skipped;
+     * {@code format} ({@code csv}, {@code jsonl}, {@code parquet}; {@code --format} on the command line) reads
+     * every file of the input as that format, whatever its extension.
      */
     public record Input(
             @DefaultValue("|") String listSeparator,
             Map<String, String> columns,
-            List<String> ignoreColumns) {
+            List<String> ignoreColumns,
+            String format) {
 
         public Input {
             columns = columns == null ? Map.of() : Map.copyOf(columns);

@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * server is known to send. Unknown fields are ignored, and a field tagsync can do without may be missing or
  * {@code null}. Thread-safe.
  */
-public final class Answers {
+final class Answers {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Map<String, TaskStatus.Phase> PHASES = Map.of(
@@ -46,7 +46,7 @@ public final class Answers {
      * A {@code Retry-After} header: seconds, or an HTTP date (a date already past is zero); {@code null} when
      * absent or unreadable, for the caller to back off on its own.
      */
-    public static Duration retryAfter(String value, ZonedDateTime now) {
+    static Duration retryAfter(String value, ZonedDateTime now) {
         if (value == null || value.isBlank()) {
             return null;
         }
@@ -65,7 +65,7 @@ public final class Answers {
     }
 
     /** A batch request's answer; {@code null} task ID when the answer has none. */
-    public static TaskRef taskRef(byte[] body) {
+    static TaskRef taskRef(byte[] body) {
         JsonNode json = parseOrNull(body);
         if (json == null || !json.isObject()) {
             return new TaskRef(null, null);
@@ -74,7 +74,7 @@ public final class Answers {
     }
 
     /** A task's status; throws {@link IllegalArgumentException} when the answer holds no status at all. */
-    public static TaskStatus taskStatus(byte[] body) {
+    static TaskStatus taskStatus(byte[] body) {
         JsonNode json = parseOrNull(body);
         if (json == null || !json.isObject()) {
             throw new IllegalArgumentException("not a JSON object: " + oneLine(body == null ? "" : utf8(body)));
@@ -146,7 +146,7 @@ public final class Answers {
      * {@code message}) or {@code message} of a JSON body; a web page's title or first heading; plain text as it
      * is. Empty when the body says nothing.
      */
-    public static String errorReason(String body) {
+    static String errorReason(String body) {
         if (body == null || body.isBlank()) {
             return "";
         }

@@ -144,10 +144,6 @@ public final class RoboflowClient {
         });
     }
 
-    public TaskStatus taskStatus(String taskId) {
-        return taskStatus(taskId, null);
-    }
-
     /** {@code url} made absolute if it is relative or on the API's own origin; {@code null} otherwise. */
     private URI sameOrigin(String url) {
         if (url == null || url.isBlank()) {

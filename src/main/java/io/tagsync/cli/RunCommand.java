@@ -1,5 +1,6 @@
 package io.tagsync.cli;
 
+import io.tagsync.TagsyncProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,10 +49,13 @@ public class RunCommand {
     private final DataSource dataSource;
     private final GracefulShutdown gracefulShutdown;
     private final Pushgateway pushgateway;
+    private final TagsyncProperties.Input input;
 
     public RunCommand(JobOperator jobOperator, JobRepository jobRepository, Job tagsyncJob, ApiClientFactory clients,
-            DataSource dataSource, GracefulShutdown gracefulShutdown, Pushgateway pushgateway) {
+            DataSource dataSource, GracefulShutdown gracefulShutdown, Pushgateway pushgateway,
+            TagsyncProperties properties) {
         this.pushgateway = pushgateway;
+        this.input = properties.input();
         this.dataSource = dataSource;
         this.gracefulShutdown = gracefulShutdown;
         this.jobOperator = jobOperator;
@@ -66,6 +70,7 @@ public class RunCommand {
             return ExitCodes.BAD_KEY;
         }
         RejectLimit.parse(options.maxRejects());
+        UpdateReaders.Format.parse(input.format());
         if (!options.dryRun()) {
             clients.prepare(options.apiUrl());
         }
@@ -151,7 +156,8 @@ public class RunCommand {
         }
         String now;
         try {
-            now = InputFingerprint.of(UpdateReaders.files(options.input())).toString();
+            now = InputFingerprint.of(UpdateReaders.files(options.input(), UpdateReaders.Format.parse(input.format())))
+                    .toString();
         } catch (InputException e) {
             now = "unreadable: " + e.getMessage();
         }

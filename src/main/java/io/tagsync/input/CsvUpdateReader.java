@@ -33,8 +33,13 @@ public final class CsvUpdateReader implements UpdateReader {
     private long row;
 
     public CsvUpdateReader(Path file, TagsyncProperties.Input settings) {
+        this(file, file.getFileName().toString(), settings);
+    }
+
+    /** {@code source} names the file in rejected rows and reports (its path within a directory input). */
+    public CsvUpdateReader(Path file, String source, TagsyncProperties.Input settings) {
         this.file = file;
-        this.source = file.getFileName().toString();
+        this.source = source;
         this.separator = settings.listSeparator();
         Reader reader = InputFiles.openText(file);
         try {

@@ -55,12 +55,18 @@ final class JsonUpdates {
                 strings(node.get("removeTags"), "removeTags"));
     }
 
-    /** Puts a JSON object's scalar values into {@code metadata}; a key already there is a problem. */
+    /**
+     * Puts a JSON object's scalar values into {@code metadata}; a key already there is a problem. A {@code null}
+     * value leaves its key alone, as engines write a column with nothing in it.
+     */
     static void mergeMetadata(JsonNode object, Map<String, Object> metadata) throws RowProblem {
         if (!object.isObject()) {
             throw new RowProblem("metadata must be a JSON object");
         }
         for (Map.Entry<String, JsonNode> entry : object.properties()) {
+            if (entry.getValue().isNull()) {
+                continue;
+            }
             Object value = scalar(entry.getValue());
             if (value == null) {
                 throw new RowProblem("metadata key '" + entry.getKey() + "' must be a string, number or boolean");
@@ -94,6 +100,9 @@ final class JsonUpdates {
             throw new RowProblem(field + " must be an array of strings");
         }
         for (JsonNode item : node) {
+            if (item.isNull()) {
+                continue; // an engine's empty list element: no change
+            }
             if (!item.isString()) {
                 throw new RowProblem(field + " must be an array of strings");
             }

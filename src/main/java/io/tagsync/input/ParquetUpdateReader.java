@@ -1,55 +1,75 @@
 package io.tagsync.input;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import io.tagsync.TagsyncProperties;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.MessageColumnIO;
+import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.Converter;
+import org.apache.parquet.io.api.GroupConverter;
+import org.apache.parquet.io.api.PrimitiveConverter;
+import org.apache.parquet.io.api.RecordMaterializer;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
 
 /**
- * Reads a Parquet file through parquet-avro, without a Hadoop cluster client. Columns (after
- * {@code tagsync.input.columns} mapping): {@code imageId} string; {@code metadata} as a map or a struct of
- * scalars (integers and floats become numbers, booleans booleans) or a JSON string; {@code removeMetadata},
- * {@code addTags}, {@code removeTags} as lists of strings or {@code |}-joined strings; {@code metadata.KEY}
- * scalar columns. Nulls mean "no change". The schema is checked when the reader opens: an unknown column, or
- * a known one of a type tagsync cannot read, fails the run before anything is sent, naming the column and
- * its type. Rows are numbered from 1; a Parquet row has no line, so {@code line} repeats the row.
+ * Reads a Parquet file as engines write it (DuckDB, Spark, Arrow, parquet-avro), straight from its columns,
+ * without a Hadoop cluster client. Columns (after {@code tagsync.input.columns} mapping), of any name a table
+ * can have: {@code imageId} text; {@code metadata} as a map or a struct of scalars, or a JSON string (or JSON
+ * column); {@code removeMetadata}, {@code addTags}, {@code removeTags} as lists of strings (the standard
+ * three-level layout or the legacy two-level one) or {@code |}-joined strings; {@code metadata.KEY[:type]}
+ * scalar columns. Values are decoded by {@link ParquetValues}. A null — a column, a map value, a list element
+ * — means "no change". Only the columns used are read. The schema is checked when the reader opens: an
+ * unknown column, or a used one of a type tagsync cannot send, fails the run before anything is sent, naming
+ * the column, its type and a cast. Rows are numbered from 1; a Parquet row has no line, so {@code line}
+ * repeats the row. Not thread-safe.
  */
 public final class ParquetUpdateReader implements UpdateReader {
 
-    private enum Kind { IMAGE_ID, METADATA_MAP, METADATA_STRUCT, METADATA_JSON, METADATA_VALUE, REMOVE_METADATA,
-        ADD_TAGS, REMOVE_TAGS }
+    private enum Kind { IMAGE_ID, METADATA_OBJECT, METADATA_JSON, METADATA_VALUE, REMOVE_METADATA, ADD_TAGS,
+        REMOVE_TAGS }
 
-    private record Column(String name, Kind kind, String key, CsvColumn.ValueType parseAs) {
+    private record Column(String name, Kind kind, String key, CsvColumn.ValueType parseAs, boolean json) {
     }
 
     private final Path file;
     private final String source;
     private final String separator;
     private final List<Column> columns = new ArrayList<>();
-    private final ParquetReader<GenericRecord> reader;
+    private final List<Type> projected = new ArrayList<>();
+    private final ParquetFileReader reader;
+    private final MessageColumnIO columnIO;
+    private final RowMaterializer materializer;
+    private RecordReader<Object[]> records;
+    private long rowsLeftInGroup;
     private long row;
-    private Schema positionsSchema;
-    private int[] positions;
 
     public ParquetUpdateReader(Path file, TagsyncProperties.Input settings) {
+        this(file, file.getFileName().toString(), settings);
+    }
+
+    /** {@code source} names the file in rejected rows and reports (its path within a directory input). */
+    public ParquetUpdateReader(Path file, String source, TagsyncProperties.Input settings) {
         this.file = file;
-        this.source = file.getFileName().toString();
+        this.source = source;
         this.separator = settings.listSeparator();
         try {
             if (java.nio.file.Files.size(file) == 0) {
@@ -58,45 +78,47 @@ public final class ParquetUpdateReader implements UpdateReader {
         } catch (IOException e) {
             throw new InputException(file + ": cannot be read: " + e.getMessage(), e);
         }
-        PlainParquetConfiguration conf = new PlainParquetConfiguration();
-        LocalInputFile input = new LocalInputFile(file);
-        Schema schema;
-        try (ParquetFileReader footer = ParquetFileReader.open(input,
-                ParquetReadOptions.builder(conf).withCodecFactory(new ParquetCodecs()).build())) {
-            schema = new AvroSchemaConverter(conf).convert(footer.getFileMetaData().getSchema());
+        try {
+            this.reader = ParquetFileReader.open(new LocalInputFile(file),
+                    ParquetReadOptions.builder(new PlainParquetConfiguration()).withCodecFactory(new ParquetCodecs()).build());
         } catch (IOException | RuntimeException e) {
             throw new InputException(file + ": not a readable Parquet file (" + e.getMessage() + ")", e);
         }
-        layout(schema, settings);
         try {
-            this.reader = AvroParquetReader.<GenericRecord>builder(input, conf)
-                    .withDataModel(GenericData.get())
-                    .withCodecFactory(new ParquetCodecs())
-                    .build();
-        } catch (IOException | RuntimeException e) {
-            throw new InputException(file + ": not a readable Parquet file (" + e.getMessage() + ")", e);
+            MessageType schema = reader.getFileMetaData().getSchema();
+            layout(schema, settings);
+            ParquetCodecs.checkCodecs(file, reader.getFooter(),
+                    projected.stream().map(Type::getName).collect(java.util.stream.Collectors.toSet()));
+            MessageType projection = new MessageType(schema.getName(), projected);
+            reader.setRequestedSchema(projection);
+            this.columnIO = new ColumnIOFactory().getColumnIO(projection, schema);
+            this.materializer = new RowMaterializer(projected);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
     }
 
-    private void layout(Schema schema, TagsyncProperties.Input settings) {
+    private void layout(MessageType schema, TagsyncProperties.Input settings) {
         Set<String> ignored = new HashSet<>(settings.ignoreColumns());
         Set<String> seen = new HashSet<>();
         boolean hasImageId = false;
-        for (Schema.Field field : schema.getFields()) {
-            String name = field.name();
+        for (Type field : schema.getFields()) {
+            String name = field.getName();
             if (ignored.contains(name)) {
                 continue;
             }
             String target = settings.columns().getOrDefault(name, name);
-            Schema type = nonNull(field.schema());
             Column column = switch (target) {
-                case "imageId" -> require(name, type, type.getType() == Schema.Type.STRING, "a string",
-                        new Column(name, Kind.IMAGE_ID, null, null));
-                case "metadata" -> metadataColumn(name, type);
-                case "removeMetadata" -> listColumn(name, type, Kind.REMOVE_METADATA);
-                case "addTags" -> listColumn(name, type, Kind.ADD_TAGS);
-                case "removeTags" -> listColumn(name, type, Kind.REMOVE_TAGS);
-                default -> valueColumn(name, target, type);
+                case "imageId" -> {
+                    requireScalar(field, true);
+                    yield new Column(name, Kind.IMAGE_ID, null, null, false);
+                }
+                case "metadata" -> metadataColumn(field);
+                case "removeMetadata" -> listColumn(field, Kind.REMOVE_METADATA);
+                case "addTags" -> listColumn(field, Kind.ADD_TAGS);
+                case "removeTags" -> listColumn(field, Kind.REMOVE_TAGS);
+                default -> valueColumn(field, target);
             };
             String identity = column.kind() == Kind.METADATA_VALUE ? "metadata." + column.key() : column.kind().name();
             if (!seen.add(identity)) {
@@ -105,100 +127,140 @@ public final class ParquetUpdateReader implements UpdateReader {
             }
             hasImageId |= column.kind() == Kind.IMAGE_ID;
             columns.add(column);
+            projected.add(field);
         }
         if (!hasImageId) {
             throw new InputException(file + ": no imageId column (map one with tagsync.input.columns)");
         }
     }
 
-    private Column metadataColumn(String name, Schema type) {
-        return switch (type.getType()) {
-            case MAP -> require(name, type, isScalar(nonNull(type.getValueType())), "a map of scalars",
-                    new Column(name, Kind.METADATA_MAP, null, null));
-            case RECORD -> {
-                for (Schema.Field field : type.getFields()) {
-                    if (!isScalar(nonNull(field.schema()))) {
-                        throw unsupported(name + "." + field.name(), field.schema(), "a scalar");
-                    }
-                }
-                yield new Column(name, Kind.METADATA_STRUCT, null, null);
+    private Column metadataColumn(Type field) {
+        if (field.isPrimitive()) {
+            PrimitiveType type = requireScalar(field, true);
+            return new Column(field.getName(), Kind.METADATA_JSON, null, null, ParquetValues.isJson(type));
+        }
+        GroupType group = field.asGroupType();
+        LogicalTypeAnnotation logical = group.getLogicalTypeAnnotation();
+        if (logical instanceof LogicalTypeAnnotation.MapLogicalTypeAnnotation
+                || logical instanceof LogicalTypeAnnotation.MapKeyValueTypeAnnotation) {
+            GroupType entry = mapEntry(group);
+            if (entry == null || !entry.getType(0).isPrimitive() || !ParquetValues.isText(entry.getType(0).asPrimitiveType())) {
+                throw unsupported(field.getName(), field, "a map of string keys to scalars");
             }
-            case STRING -> new Column(name, Kind.METADATA_JSON, null, null);
-            default -> throw unsupported(name, type, "a map, a struct or a JSON string");
-        };
+            requireScalar(entry.getType(1), false, field.getName() + " (its values)");
+            return new Column(field.getName(), Kind.METADATA_OBJECT, null, null, false);
+        }
+        if (logical != null || group.isRepetition(Type.Repetition.REPEATED)) {
+            throw unsupported(field.getName(), field, "a map, a struct of scalars or a JSON string");
+        }
+        for (Type member : group.getFields()) {
+            requireScalar(member, false, field.getName() + "." + member.getName());
+        }
+        return new Column(field.getName(), Kind.METADATA_OBJECT, null, null, false);
     }
 
-    private Column listColumn(String name, Schema type, Kind kind) {
-        boolean ok = type.getType() == Schema.Type.STRING
-                || (type.getType() == Schema.Type.ARRAY && nonNull(type.getElementType()).getType() == Schema.Type.STRING);
-        return require(name, type, ok, "a list of strings or a string", new Column(name, kind, null, null));
+    private Column listColumn(Type field, Kind kind) {
+        Type element = field.isRepetition(Type.Repetition.REPEATED) ? field : listElement(field);
+        if (element == null && field.isPrimitive()) {
+            requireText(field, "a list of strings or a string");
+            return new Column(field.getName(), kind, null, null, false);
+        }
+        if (element == null || !element.isPrimitive() || !ParquetValues.isText(element.asPrimitiveType())) {
+            throw unsupported(field.getName(), field, "a list of strings or a string");
+        }
+        return new Column(field.getName(), kind, null, null, false);
     }
 
-    private Column valueColumn(String name, String target, Schema type) {
+    private Column valueColumn(Type field, String target) {
         if (!target.startsWith("metadata.") || target.length() == "metadata.".length()) {
-            throw new InputException(file + ": unknown column '" + name + "' of type " + describe(type)
-                    + " (expected imageId, metadata, removeMetadata, addTags, removeTags; map or ignore other "
-                    + "columns in tagsync.input)");
+            throw new InputException(file + ": unknown column '" + field.getName() + "' of type "
+                    + ParquetValues.describe(field) + " (expected imageId, metadata, removeMetadata, addTags, "
+                    + "removeTags or metadata.KEY; map or ignore other columns in tagsync.input)");
         }
-        CsvColumn spec = CsvColumn.parse(file, name, target);
-        if (!isScalar(type)) {
-            throw unsupported(name, type, "a string, number or boolean");
+        CsvColumn spec = CsvColumn.parse(file, field.getName(), target);
+        PrimitiveType type = requireScalar(field, false);
+        boolean text = ParquetValues.isText(type);
+        return new Column(field.getName(), Kind.METADATA_VALUE, spec.key(), text && target.contains(":") ? spec.type() : null,
+                ParquetValues.isJson(type));
+    }
+
+    private PrimitiveType requireScalar(Type field, boolean textOnly) {
+        return requireScalar(field, textOnly, field.getName());
+    }
+
+    private PrimitiveType requireScalar(Type field, boolean textOnly, String name) {
+        if (!field.isPrimitive() || field.isRepetition(Type.Repetition.REPEATED)) {
+            throw unsupported(name, field, "a single " + (textOnly ? "string" : "string, number or boolean"));
         }
-        CsvColumn.ValueType parseAs = type.getType() == Schema.Type.STRING && target.contains(":") ? spec.type() : null;
-        return new Column(name, Kind.METADATA_VALUE, spec.key(), parseAs);
-    }
-
-    private Column require(String name, Schema type, boolean ok, String expected, Column column) {
-        if (!ok) {
-            throw unsupported(name, type, expected);
+        PrimitiveType type = field.asPrimitiveType();
+        if (textOnly) {
+            return requireText(field, "a string");
         }
-        return column;
-    }
-
-    private InputException unsupported(String name, Schema type, String expected) {
-        return new InputException(file + ": column '" + name + "' has type " + describe(type) + "; tagsync reads it as "
-                + expected);
-    }
-
-    private static String describe(Schema type) {
-        Schema plain = nonNull(type);
-        return switch (plain.getType()) {
-            case ARRAY -> "list<" + describe(plain.getElementType()) + ">";
-            case MAP -> "map<string," + describe(plain.getValueType()) + ">";
-            case RECORD -> "struct";
-            default -> plain.getLogicalType() != null ? plain.getLogicalType().getName()
-                    : plain.getType().getName();
-        };
-    }
-
-    private static boolean isScalar(Schema type) {
-        return switch (type.getType()) {
-            case STRING, INT, LONG, FLOAT, DOUBLE, BOOLEAN -> type.getLogicalType() == null
-                    || type.getType() == Schema.Type.STRING;
-            default -> false;
-        };
-    }
-
-    private static Schema nonNull(Schema schema) {
-        if (schema.getType() == Schema.Type.UNION) {
-            List<Schema> types = schema.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).toList();
-            if (types.size() == 1) {
-                return types.get(0);
-            }
+        if (ParquetValues.decoder(type) == null) {
+            throw unsupported(name, field, "a string, number, boolean, date or time");
         }
-        return schema;
+        return type;
+    }
+
+    private PrimitiveType requireText(Type field, String expected) {
+        if (!field.isPrimitive() || !ParquetValues.isText(field.asPrimitiveType())) {
+            throw unsupported(field.getName(), field, expected);
+        }
+        return field.asPrimitiveType();
+    }
+
+    private InputException unsupported(String name, Type type, String expected) {
+        return new InputException(file + ": column '" + name + "' has type " + ParquetValues.describe(type)
+                + "; tagsync reads it as " + expected + ": cast it to " + ParquetValues.castFor(type));
+    }
+
+    /**
+     * The element of a LIST column, by Parquet's rules for the standard three-level layout and the legacy ones;
+     * null when the column is not a list.
+     */
+    static Type listElement(Type field) {
+        if (field.isPrimitive() || !(field.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation)) {
+            return null;
+        }
+        GroupType list = field.asGroupType();
+        if (list.getFieldCount() != 1 || !list.getType(0).isRepetition(Type.Repetition.REPEATED)) {
+            return null;
+        }
+        Type repeated = list.getType(0);
+        if (repeated.isPrimitive()) {
+            return repeated; // two-level: repeated binary element
+        }
+        GroupType inner = repeated.asGroupType();
+        if (inner.getFieldCount() != 1 || inner.getName().equals("array") || inner.getName().equals(list.getName() + "_tuple")) {
+            return repeated; // legacy: the repeated group is the element
+        }
+        return inner.getType(0); // three-level: list.element
+    }
+
+    private static GroupType mapEntry(GroupType map) {
+        if (map.getFieldCount() != 1 || map.getType(0).isPrimitive() || !map.getType(0).isRepetition(Type.Repetition.REPEATED)) {
+            return null;
+        }
+        GroupType entry = map.getType(0).asGroupType();
+        return entry.getFieldCount() == 2 ? entry : null;
     }
 
     @Override
     public InputRow next() {
-        GenericRecord record;
+        Object[] values;
         try {
-            record = reader.read();
+            while (rowsLeftInGroup == 0) {
+                PageReadStore pages = reader.readNextRowGroup();
+                if (pages == null) {
+                    return null;
+                }
+                rowsLeftInGroup = pages.getRowCount();
+                records = columnIO.getRecordReader(pages, materializer);
+            }
+            values = records.read();
+            rowsLeftInGroup--;
         } catch (IOException | RuntimeException e) {
             throw new InputException(file + ": row " + (row + 1) + ": cannot be read (" + e.getMessage() + ")", e);
-        }
-        if (record == null) {
-            return null;
         }
         row++;
         String imageId = null;
@@ -207,28 +269,19 @@ public final class ParquetUpdateReader implements UpdateReader {
         Set<String> addTags = new SmallSet<>();
         Set<String> removeTags = new SmallSet<>();
         try {
-            int[] positions = positions(record.getSchema());
             for (int i = 0; i < columns.size(); i++) {
                 Column column = columns.get(i);
-                Object value = positions[i] < 0 ? null : record.get(positions[i]);
+                Object value = values[i];
                 if (value == null) {
                     continue;
                 }
+                checkSendable(column.name(), value);
                 switch (column.kind()) {
                     case IMAGE_ID -> imageId = value.toString().strip();
-                    case METADATA_MAP -> {
+                    case METADATA_OBJECT -> {
                         for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
-                            if (entry.getValue() != null) {
-                                put(metadata, entry.getKey().toString(), plain(entry.getValue()));
-                            }
-                        }
-                    }
-                    case METADATA_STRUCT -> {
-                        GenericRecord struct = (GenericRecord) value;
-                        for (Schema.Field field : struct.getSchema().getFields()) {
-                            Object fieldValue = struct.get(field.pos());
-                            if (fieldValue != null) {
-                                put(metadata, field.name(), plain(fieldValue));
+                            if (entry.getKey() != null && entry.getValue() != null) {
+                                put(metadata, entry.getKey().toString(), entry.getValue());
                             }
                         }
                     }
@@ -238,19 +291,7 @@ public final class ParquetUpdateReader implements UpdateReader {
                             JsonUpdates.mergeMetadata(JsonUpdates.parse(json), metadata);
                         }
                     }
-                    case METADATA_VALUE -> {
-                        Object plain = plain(value);
-                        if (column.parseAs() != null) {
-                            try {
-                                plain = CsvUpdateReader.typed(plain.toString(), column.parseAs());
-                            } catch (IllegalArgumentException e) {
-                                throw new JsonUpdates.RowProblem("column '" + column.name() + "': " + e.getMessage());
-                            }
-                        }
-                        if (!(plain instanceof String text && text.isEmpty())) {
-                            put(metadata, column.key(), plain);
-                        }
-                    }
+                    case METADATA_VALUE -> metadataValue(column, value, metadata);
                     case REMOVE_METADATA -> strings(value, removeMetadata);
                     case ADD_TAGS -> strings(value, addTags);
                     case REMOVE_TAGS -> strings(value, removeTags);
@@ -266,17 +307,44 @@ public final class ParquetUpdateReader implements UpdateReader {
                 .orElseGet(() -> new InputRow.Valid(source, row, row, update));
     }
 
-    /** Where each column is in records of {@code schema}: looked up once per file, not once per row. */
-    private int[] positions(Schema schema) {
-        if (schema != positionsSchema) {
-            positions = new int[columns.size()];
-            for (int i = 0; i < columns.size(); i++) {
-                Schema.Field field = schema.getField(columns.get(i).name());
-                positions[i] = field == null ? -1 : field.pos();
+    private void metadataValue(Column column, Object value, Map<String, Object> metadata) throws JsonUpdates.RowProblem {
+        Object plain = value;
+        if (column.json()) {
+            var node = JsonUpdates.parse(value.toString());
+            if (node.isNull()) {
+                return;
             }
-            positionsSchema = schema;
+            plain = JsonUpdates.scalar(node);
+            if (plain == null) {
+                throw new JsonUpdates.RowProblem("column '" + column.name() + "': a metadata value must be a string, "
+                        + "number or boolean, not " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+            }
+        } else if (column.parseAs() != null) {
+            try {
+                plain = CsvUpdateReader.typed(value.toString(), column.parseAs());
+            } catch (IllegalArgumentException e) {
+                throw new JsonUpdates.RowProblem("column '" + column.name() + "': " + e.getMessage());
+            }
         }
-        return positions;
+        if (!(plain instanceof String text && text.isEmpty())) {
+            put(metadata, column.key(), plain);
+        }
+    }
+
+    /** Rejects the row when a value, or one inside a list or map, cannot be sent (NaN, say). */
+    private static void checkSendable(String column, Object value) throws JsonUpdates.RowProblem {
+        if (value instanceof ParquetValues.Problem problem) {
+            throw new JsonUpdates.RowProblem("column '" + column + "': " + problem.reason());
+        }
+        if (value instanceof Map<?, ?> map) {
+            for (Object item : map.values()) {
+                checkSendable(column, item);
+            }
+        } else if (value instanceof List<?> list) {
+            for (Object item : list) {
+                checkSendable(column, item);
+            }
+        }
     }
 
     private static void put(Map<String, Object> metadata, String key, Object value) throws JsonUpdates.RowProblem {
@@ -285,29 +353,12 @@ public final class ParquetUpdateReader implements UpdateReader {
         }
     }
 
-    /** An Avro scalar as a metadata value: text as String, whole numbers as Long, others as Double. */
-    private static Object plain(Object value) {
-        if (value instanceof CharSequence text) {
-            return text.toString();
-        }
-        if (value instanceof Integer || value instanceof Long) {
-            return ((Number) value).longValue();
-        }
-        if (value instanceof Float || value instanceof Double) {
-            return ((Number) value).doubleValue();
-        }
-        if (value instanceof Boolean || value instanceof ByteBuffer) {
-            return value instanceof Boolean ? value : null;
-        }
-        return value.toString();
-    }
-
     private void strings(Object value, Set<String> into) {
-        if (value instanceof CharSequence text) {
-            CsvUpdateReader.split(text.toString(), separator, into);
+        if (value instanceof String text) {
+            CsvUpdateReader.split(text, separator, into);
             return;
         }
-        for (Object item : (Iterable<?>) value) {
+        for (Object item : (List<?>) value) {
             if (item != null) {
                 String text = item.toString().strip();
                 if (!text.isEmpty()) {
@@ -323,6 +374,180 @@ public final class ParquetUpdateReader implements UpdateReader {
             reader.close();
         } catch (IOException ignored) {
             // read-only
+        }
+    }
+
+    /**
+     * Assembles each row of the projected columns into one value a column: scalars as {@link ParquetValues}
+     * decodes them, lists as {@link List}s (null elements left out), maps and structs as {@link Map}s (null
+     * values kept, for the caller to leave out).
+     */
+    private static final class RowMaterializer extends RecordMaterializer<Object[]> {
+
+        private final Object[][] current = new Object[1][];
+        private final GroupConverter root;
+
+        RowMaterializer(List<Type> fields) {
+            int count = fields.size();
+            Converter[] children = new Converter[count];
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                Type field = fields.get(i);
+                if (field.isRepetition(Type.Repetition.REPEATED)) {
+                    // a bare repeated column: a list of its values
+                    children[i] = converter(field, value -> {
+                        if (current[0][index] == null) {
+                            current[0][index] = new ArrayList<>();
+                        }
+                        if (value != null) {
+                            @SuppressWarnings("unchecked")
+                            List<Object> list = (List<Object>) current[0][index];
+                            list.add(value);
+                        }
+                    });
+                } else {
+                    children[i] = converter(field, value -> current[0][index] = value);
+                }
+            }
+            root = group(fieldIndex -> children[fieldIndex], () -> current[0] = new Object[count], () -> { });
+        }
+
+        @Override
+        public Object[] getCurrentRecord() {
+            return current[0];
+        }
+
+        @Override
+        public GroupConverter getRootConverter() {
+            return root;
+        }
+
+        /** A converter for a field of {@code type} that hands each value it assembles to {@code sink}. */
+        private static Converter converter(Type type, Consumer<Object> sink) {
+            if (type.isPrimitive()) {
+                return new ScalarConverter(ParquetValues.decoder(type.asPrimitiveType()), sink);
+            }
+            GroupType group = type.asGroupType();
+            LogicalTypeAnnotation logical = group.getLogicalTypeAnnotation();
+            if (logical instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation && listElement(group) != null) {
+                return list(group, sink);
+            }
+            if ((logical instanceof LogicalTypeAnnotation.MapLogicalTypeAnnotation
+                    || logical instanceof LogicalTypeAnnotation.MapKeyValueTypeAnnotation) && mapEntry(group) != null) {
+                return map(group, sink);
+            }
+            return struct(group, sink);
+        }
+
+        /**
+         * A LIST group, as a {@link List} without its null elements: its repeated field is the element
+         * (two-level) or a group around it (three-level).
+         */
+        private static Converter list(GroupType list, Consumer<Object> sink) {
+            Slot<List<Object>> items = new Slot<>();
+            Type element = listElement(list);
+            Converter elements = converter(element, value -> {
+                if (value != null) {
+                    items.value.add(value);
+                }
+            });
+            Converter repeated = element == list.getType(0) ? elements : group(i -> elements, () -> { }, () -> { });
+            return group(i -> repeated, () -> items.value = new ArrayList<>(), () -> sink.accept(items.value));
+        }
+
+        /** A MAP group, as a {@link Map}: a repeated group of key and value; an entry without a key is left out. */
+        private static Converter map(GroupType group, Consumer<Object> sink) {
+            Object[] entry = new Object[2];
+            Slot<Map<String, Object>> map = new Slot<>();
+            GroupType entryType = mapEntry(group);
+            Converter key = converter(entryType.getType(0), item -> entry[0] = item);
+            Converter value = converter(entryType.getType(1), item -> entry[1] = item);
+            Converter entries = group(i -> i == 0 ? key : value, () -> {
+                entry[0] = null;
+                entry[1] = null;
+            }, () -> {
+                if (entry[0] != null) {
+                    map.value.put(entry[0].toString(), entry[1]);
+                }
+            });
+            return group(i -> entries, () -> map.value = new LinkedHashMap<>(), () -> sink.accept(map.value));
+        }
+
+        /** A struct, as a {@link Map} of its fields by name, in the schema's order. */
+        private static Converter struct(GroupType group, Consumer<Object> sink) {
+            Slot<Map<String, Object>> struct = new Slot<>();
+            Converter[] fields = new Converter[group.getFieldCount()];
+            for (int i = 0; i < fields.length; i++) {
+                String name = group.getType(i).getName();
+                fields[i] = converter(group.getType(i), item -> struct.value.put(name, item));
+            }
+            return group(i -> fields[i], () -> struct.value = new LinkedHashMap<>(), () -> sink.accept(struct.value));
+        }
+
+        private static GroupConverter group(java.util.function.IntFunction<Converter> children, Runnable start,
+                Runnable end) {
+            return new GroupConverter() {
+                @Override
+                public Converter getConverter(int fieldIndex) {
+                    return children.apply(fieldIndex);
+                }
+
+                @Override
+                public void start() {
+                    start.run();
+                }
+
+                @Override
+                public void end() {
+                    end.run();
+                }
+            };
+        }
+    }
+
+    /** What a group converter is assembling: one value at a time. */
+    private static final class Slot<T> {
+        T value;
+    }
+
+    private static final class ScalarConverter extends PrimitiveConverter {
+
+        private final ParquetValues.Decoder decoder;
+        private final Consumer<Object> sink;
+
+        ScalarConverter(ParquetValues.Decoder decoder, Consumer<Object> sink) {
+            this.decoder = decoder;
+            this.sink = sink;
+        }
+
+        @Override
+        public void addBinary(Binary value) {
+            sink.accept(decoder.fromBinary(value));
+        }
+
+        @Override
+        public void addBoolean(boolean value) {
+            sink.accept(decoder.fromBoolean(value));
+        }
+
+        @Override
+        public void addDouble(double value) {
+            sink.accept(decoder.fromDouble(value));
+        }
+
+        @Override
+        public void addFloat(float value) {
+            sink.accept(decoder.fromFloat(value));
+        }
+
+        @Override
+        public void addInt(int value) {
+            sink.accept(decoder.fromInt(value));
+        }
+
+        @Override
+        public void addLong(long value) {
+            sink.accept(decoder.fromLong(value));
         }
     }
 }

@@ -10,81 +10,230 @@ import java.util.stream.Stream;
 import io.tagsync.TagsyncProperties;
 
 /**
- * Opens an input — one file, or a directory of part files read in name order as one input — with the reader
- * its format needs. The format comes from the file extension.
+ * Opens an input — one file, or a directory of part files read as one input — with the reader its format
+ * needs. The format comes from the file extension, or from {@code --format} for all the files of the input.
+ * A directory is read recursively, in natural order ({@code part-2} before {@code part-10}, as engines number
+ * their parts), leaving out names that start with {@code .} or {@code _} ({@code _SUCCESS}, {@code .crc}).
  */
 public final class UpdateReaders {
 
-    public enum Format { CSV, JSON_LINES, PARQUET }
+    public enum Format {
+        CSV, JSON_LINES, PARQUET;
+
+        /** {@code csv}, {@code jsonl} (also {@code json}, {@code ndjson}) or {@code parquet}; null or blank: none. */
+        public static Format parse(String name) {
+            if (name == null || name.isBlank()) {
+                return null;
+            }
+            return switch (name.strip().toLowerCase(Locale.ROOT)) {
+                case "csv" -> CSV;
+                case "jsonl", "json", "ndjson" -> JSON_LINES;
+                case "parquet" -> PARQUET;
+                default -> throw new IllegalArgumentException("--format takes csv, jsonl (or json, ndjson) or parquet, not "
+                        + name);
+            };
+        }
+    }
+
+    private static final String EXTENSIONS = ".csv, .csv.gz, .jsonl, .ndjson, .json (each also .gz) or .parquet";
 
     private UpdateReaders() {
     }
 
-    /** The files of an input, in reading order; fails on an empty directory or one that mixes formats. */
+    /** The files of an input, in reading order, by their extensions. */
     public static List<Path> files(Path input) {
+        return files(input, null);
+    }
+
+    /**
+     * The files of an input, in reading order; fails on an empty directory or one that mixes formats. With a
+     * {@code format}, every file is taken to be of it, whatever its name.
+     */
+    public static List<Path> files(Path input, Format format) {
         if (!Files.isDirectory(input)) {
             if (!Files.exists(input)) {
                 throw new InputException(input + ": no such file or directory");
             }
-            format(input);
+            format(input, format);
             return List.of(input);
         }
         List<Path> files;
-        try (Stream<Path> entries = Files.list(input)) {
+        try (Stream<Path> entries = Files.walk(input)) {
             files = entries.filter(Files::isRegularFile)
-                    .filter(file -> !file.getFileName().toString().startsWith(".")
-                            && !file.getFileName().toString().startsWith("_"))
-                    .sorted()
+                    .filter(file -> visible(input.relativize(file)))
+                    .sorted(UpdateReaders::naturalOrder)
                     .toList();
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             throw new InputException(input + ": cannot list the directory: " + e.getMessage(), e);
         }
         if (files.isEmpty()) {
             throw new InputException(input + ": the directory holds no input files");
         }
-        Format first = format(files.get(0));
+        Format first = format(files.get(0), format);
         for (Path file : files) {
-            if (format(file) != first) {
-                throw new InputException(input + ": the directory mixes formats (" + files.get(0).getFileName() + " and "
-                        + file.getFileName() + "); one input holds one format");
+            if (format(file, format) != first) {
+                throw new InputException(input + ": the directory mixes formats (" + input.relativize(files.get(0))
+                        + " and " + input.relativize(file) + "); one input holds one format");
             }
         }
         return files;
     }
 
+    /**
+     * Refuses a directory input with {@code key=value} folders (Hive-style partitions, as Spark and DuckDB
+     * write them) whose keys are not in {@code tagsync.input.ignore-columns}: their values are columns of the
+     * rows below them, which tagsync does not read from folder names, and would otherwise be lost unnoticed.
+     */
+    public static void checkPartitions(Path input, List<Path> files, TagsyncProperties.Input settings) {
+        if (!Files.isDirectory(input)) {
+            return;
+        }
+        for (Path file : files) {
+            Path folders = input.relativize(file).getParent();
+            if (folders == null) {
+                continue;
+            }
+            for (Path folder : folders) {
+                String name = folder.toString();
+                int eq = name.indexOf('=');
+                if (eq > 0 && !settings.ignoreColumns().contains(name.substring(0, eq))) {
+                    throw new InputException(input + ": folder '" + input.relativize(file).getParent() + "' holds "
+                            + "partition column '" + name.substring(0, eq) + "', which tagsync does not read from folder "
+                            + "names; write the export without PARTITION_BY (or with the column kept in the files), or "
+                            + "add '" + name.substring(0, eq) + "' to tagsync.input.ignore-columns to leave it out");
+                }
+            }
+        }
+    }
+
+    /** False for a path with a part that starts with {@code .} or {@code _}. */
+    private static boolean visible(Path relative) {
+        for (Path part : relative) {
+            String name = part.toString();
+            if (name.startsWith(".") || name.startsWith("_")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Paths compared part by part, and within a name runs of digits by their value: {@code part-2} before
+     * {@code part-10}, {@code day=9/} before {@code day=10/}.
+     */
+    static int naturalOrder(Path a, Path b) {
+        int parts = Math.min(a.getNameCount(), b.getNameCount());
+        for (int i = 0; i < parts; i++) {
+            int order = naturalOrder(a.getName(i).toString(), b.getName(i).toString());
+            if (order != 0) {
+                return order;
+            }
+        }
+        return Integer.compare(a.getNameCount(), b.getNameCount());
+    }
+
+    static int naturalOrder(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            char x = a.charAt(i);
+            char y = b.charAt(j);
+            if (Character.isDigit(x) && Character.isDigit(y)) {
+                int endX = i;
+                while (endX < a.length() && Character.isDigit(a.charAt(endX))) {
+                    endX++;
+                }
+                int endY = j;
+                while (endY < b.length() && Character.isDigit(b.charAt(endY))) {
+                    endY++;
+                }
+                java.math.BigInteger numberX = new java.math.BigInteger(a.substring(i, endX));
+                java.math.BigInteger numberY = new java.math.BigInteger(b.substring(j, endY));
+                int order = numberX.compareTo(numberY);
+                if (order != 0) {
+                    return order;
+                }
+                i = endX;
+                j = endY;
+            } else {
+                if (x != y) {
+                    return Character.compare(x, y);
+                }
+                i++;
+                j++;
+            }
+        }
+        int order = Integer.compare(a.length() - i, b.length() - j);
+        return order != 0 ? order : a.compareTo(b);
+    }
+
     public static Format format(Path file) {
+        return format(file, null);
+    }
+
+    private static Format format(Path file, Format given) {
+        if (given != null) {
+            return given;
+        }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".csv") || name.endsWith(".csv.gz")) {
+        if (name.endsWith(".gz")) {
+            name = name.substring(0, name.length() - 3);
+        }
+        if (name.endsWith(".csv")) {
             return Format.CSV;
         }
-        if (name.endsWith(".jsonl") || name.endsWith(".jsonl.gz") || name.endsWith(".ndjson")) {
+        if (name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")) {
             return Format.JSON_LINES;
         }
-        if (name.endsWith(".parquet")) {
+        if (name.endsWith(".parquet") && !file.getFileName().toString().endsWith(".gz")) {
             return Format.PARQUET;
         }
-        throw new InputException(file + ": unsupported input format (expected .csv, .csv.gz, .jsonl, .jsonl.gz or .parquet)");
+        throw new InputException(file + ": unsupported input format (expected " + EXTENSIONS
+                + "; --format=csv|jsonl|parquet reads files of any name)");
     }
 
     /** A reader over all the files of the input, one after the other. */
     public static UpdateReader open(List<Path> files, TagsyncProperties.Input settings) {
+        return open(files, settings, null);
+    }
+
+    public static UpdateReader open(List<Path> files, TagsyncProperties.Input settings, Format format) {
         if (files.size() == 1) {
-            return open(files.get(0), settings);
+            return open(files.get(0), settings, format);
         }
-        return new SequenceReader(files, settings);
+        return new SequenceReader(files, settings, format);
     }
 
     public static UpdateReader open(Path file, TagsyncProperties.Input settings) {
-        return switch (format(file)) {
-            case CSV -> new CsvUpdateReader(file, settings);
-            case JSON_LINES -> new JsonLinesUpdateReader(file);
+        return open(file, settings, null);
+    }
+
+    public static UpdateReader open(Path file, TagsyncProperties.Input settings, Format format) {
+        return open(file, file.getFileName().toString(), settings, format);
+    }
+
+    private static UpdateReader open(Path file, String source, TagsyncProperties.Input settings, Format format) {
+        return switch (format(file, format)) {
+            case CSV -> new CsvUpdateReader(file, source, settings);
+            case JSON_LINES -> new JsonLinesUpdateReader(file, source);
             case PARQUET -> {
                 if (!java.nio.file.Files.isRegularFile(file)) {
                     throw new InputException(file + ": no such file");
                 }
-                yield new ParquetUpdateReader(file, settings);
+                yield new ParquetUpdateReader(file, source, settings);
             }
         };
+    }
+
+    /** The folder all {@code files} are in, at the deepest: what their sources are named from. */
+    private static Path commonFolder(List<Path> files) {
+        Path common = files.get(0).getParent();
+        for (Path file : files) {
+            while (common != null && !file.startsWith(common)) {
+                common = common.getParent();
+            }
+        }
+        return common;
     }
 
     /** Reads files one after another; each is opened (and its header checked) when the previous ends. */
@@ -92,16 +241,25 @@ public final class UpdateReaders {
 
         private final List<Path> files;
         private final TagsyncProperties.Input settings;
+        private final Format format;
+        private final Path folder;
         private int next;
         private UpdateReader current;
 
-        SequenceReader(List<Path> files, TagsyncProperties.Input settings) {
+        SequenceReader(List<Path> files, TagsyncProperties.Input settings, Format format) {
             this.files = files;
             this.settings = settings;
+            this.format = format;
+            this.folder = commonFolder(files);
             // Check every header before the first row is read, so that a bad last file fails the run early.
             for (Path file : files) {
-                open(file, settings).close();
+                reader(file).close();
             }
+        }
+
+        private UpdateReader reader(Path file) {
+            return UpdateReaders.open(file, folder == null ? file.getFileName().toString()
+                    : folder.relativize(file).toString(), settings, format);
         }
 
         @Override
@@ -111,7 +269,7 @@ public final class UpdateReaders {
                     if (next == files.size()) {
                         return null;
                     }
-                    current = open(files.get(next++), settings);
+                    current = reader(files.get(next++));
                 }
                 InputRow row = current.next();
                 if (row != null) {

@@ -53,17 +53,6 @@ class RoboflowClientTest {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private TaskStatus awaitFinal(RoboflowClient client, String taskId) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            TaskStatus status = client.taskStatus(taskId);
-            if (status.isFinal()) {
-                return status;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("task " + taskId + " never finished");
-    }
-
     @Test
     void batchTaskCompletesWithFailedItemsForUnknownImages() throws InterruptedException {
         for (AuthMode auth : AuthMode.values()) {
@@ -72,7 +61,7 @@ class RoboflowClientTest {
                     {"updates":[{"imageId":"a","metadata":{"n":1},"addTags":["x"]},{"imageId":"zz","addTags":["x"]}]}"""));
             assertThat(task.url()).endsWith("/ws/asynctasks/" + task.taskId());
 
-            TaskStatus status = awaitFinal(client, task.taskId());
+            TaskStatus status = awaitFinal(client, task);
 
             assertThat(status.phase()).isEqualTo(TaskStatus.Phase.COMPLETED);
             assertThat(status.failedItems()).containsExactly(new TaskStatus.FailedItem("zz", "Image not found"));
@@ -82,7 +71,7 @@ class RoboflowClientTest {
 
     @Test
     void wrongOrMissingKeyIsAnAuthFailureWithoutTheKeyInTheMessage() {
-        assertThatThrownBy(() -> client(AuthMode.QUERY, "wrong-key", "ws").taskStatus("t"))
+        assertThatThrownBy(() -> client(AuthMode.QUERY, "wrong-key", "ws").taskStatus("t", null))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ApiException.Kind.AUTH);
                     assertThat(e.status()).isEqualTo(401);
@@ -128,7 +117,7 @@ class RoboflowClientTest {
         RoboflowClient client = client(AuthMode.QUERY, KEY, "ws");
         sandbox.settings().outage(true);
 
-        assertThatThrownBy(() -> client.taskStatus("t"))
+        assertThatThrownBy(() -> client.taskStatus("t", null))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.kind()).isEqualTo(ApiException.Kind.TRANSIENT));
         assertThat(client.calls()).isEqualTo(3);
         assertThat(client.retries()).isEqualTo(2);
@@ -153,7 +142,7 @@ class RoboflowClientTest {
         sandbox.settings().dropShare(1.0);
         long started = System.nanoTime();
 
-        assertThatThrownBy(() -> client.taskStatus("t")).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> client.taskStatus("t", null)).isInstanceOf(ApiException.class);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     }
 
@@ -166,13 +155,13 @@ class RoboflowClientTest {
         TagsyncProperties.Api settings = new TagsyncProperties.Api(URI.create("https://unused"), KEY, null,
                 AuthMode.QUERY, Duration.ofSeconds(2), Duration.ofMillis(200), 1, Duration.ofMillis(5), Duration.ofMillis(20));
         RoboflowClient unreachable = RoboflowClient.create(settings, KEY, URI.create("http://127.0.0.1:" + closedPort), "ws", 8);
-        assertThatThrownBy(() -> unreachable.taskStatus("t"))
+        assertThatThrownBy(() -> unreachable.taskStatus("t", null))
                 .hasMessage("GET /ws/asynctasks/t failed: cannot connect to 127.0.0.1:" + closedPort
                         + " (connection refused or unreachable)");
 
         RoboflowClient impatient = client(AuthMode.QUERY, KEY, "ws", Duration.ofMillis(200), 1);
         sandbox.settings().slowShare(1.0, 1_000);
-        assertThatThrownBy(() -> impatient.taskStatus("t"))
+        assertThatThrownBy(() -> impatient.taskStatus("t", null))
                 .hasMessage("GET /ws/asynctasks/t failed: no answer from " + sandbox.url().getAuthority() + " within 200 ms");
     }
 
@@ -234,7 +223,7 @@ class RoboflowClientTest {
     void htmlErrorPagesAndRetryAfterDatesAreReadAndRetried() {
         sandbox.settings().shape(SandboxSettings.Shape.LEAN).htmlErrors(true).outage(true);
         RoboflowClient client = client(AuthMode.BEARER, KEY, "ws");
-        assertThatThrownBy(() -> client.taskStatus("t"))
+        assertThatThrownBy(() -> client.taskStatus("t", null))
                 .hasMessage("GET /ws/asynctasks/t answered 503: 503 Service Temporarily Unavailable");
         sandbox.settings().outage(false).htmlErrors(false).rateLimitShare(0.5, 0.05);
 
