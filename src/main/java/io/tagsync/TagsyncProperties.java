@@ -92,13 +92,15 @@ public record TagsyncProperties(
      * How input columns are read. {@code columns} maps an input column to a tagsync column
      * ({@code image_id: imageId}, {@code cam: "metadata.camera:string"}); {@code ignoreColumns} are skipped;
      * {@code format} ({@code csv}, {@code jsonl}, {@code parquet}; {@code --format} on the command line) reads
-     * every file of the input as that format, whatever its extension.
+     * every file of the input as that format, whatever its extension; {@code csvDelimiter} separates CSV fields
+     * ({@code ;} from spreadsheets, {@code tab}), by default a comma, or a tab for {@code .tsv} files.
      */
     public record Input(
             @DefaultValue("|") String listSeparator,
             Map<String, String> columns,
             List<String> ignoreColumns,
-            String format) {
+            String format,
+            String csvDelimiter) {
 
         public Input {
             columns = columns == null ? Map.of() : Map.copyOf(columns);

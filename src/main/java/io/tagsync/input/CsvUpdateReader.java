@@ -44,6 +44,7 @@ public final class CsvUpdateReader implements UpdateReader {
         Reader reader = InputFiles.openText(file);
         try {
             this.parser = CSVFormat.RFC4180.builder()
+                    .setDelimiter(delimiter(file, settings.csvDelimiter()))
                     .setHeader()
                     .setSkipHeaderRecord(true)
                     .setIgnoreEmptyLines(true)
@@ -64,6 +65,15 @@ public final class CsvUpdateReader implements UpdateReader {
             throw e;
         }
         this.records = parser.iterator();
+    }
+
+    /** {@code csv-delimiter} as set ({@code tab} or {@code \t} for a tab), else a tab for .tsv and a comma. */
+    static String delimiter(Path file, String setting) {
+        if (setting != null && !setting.isEmpty()) {
+            return setting.equalsIgnoreCase("tab") || setting.equals("\\t") ? "\t" : setting;
+        }
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return name.endsWith(".tsv") || name.endsWith(".tsv.gz") ? "\t" : ",";
     }
 
     private CsvColumn[] layout(TagsyncProperties.Input settings) {
@@ -203,15 +213,14 @@ public final class CsvUpdateReader implements UpdateReader {
                     yield Long.parseLong(value);
                 } catch (NumberFormatException notLong) {
                     try {
-                        double number = Double.parseDouble(value);
-                        if (Double.isFinite(number) && !value.endsWith("d") && !value.endsWith("D")
-                                && !value.endsWith("f") && !value.endsWith("F")) {
-                            yield number;
-                        }
-                    } catch (NumberFormatException notDouble) {
-                        // reported below
+                        // a JSON number's syntax; a double when it holds the value exactly, else the exact decimal
+                        java.math.BigDecimal exact = new java.math.BigDecimal(value);
+                        double number = exact.doubleValue();
+                        yield Double.isFinite(number) && new java.math.BigDecimal(Double.toString(number)).compareTo(exact) == 0
+                                ? (Object) number : exact;
+                    } catch (NumberFormatException notNumber) {
+                        throw new IllegalArgumentException("'" + cell + "' is not a number");
                     }
-                    throw new IllegalArgumentException("'" + cell + "' is not a number");
                 }
             }
         };
@@ -221,9 +230,28 @@ public final class CsvUpdateReader implements UpdateReader {
         split(cell, separator, into);
     }
 
-    /** Adds the items of a {@code separator}-joined list, stripped, leaving out empty ones. */
+    /**
+     * Adds the items of a {@code separator}-joined list, stripped, leaving out empty ones. A cell in brackets is
+     * a list as engines write list columns to text: a JSON array ({@code ["a","b"]}, nulls left out), else
+     * items joined by a comma and a space as DuckDB writes them ({@code [a, b]}), each perhaps in single quotes
+     * as pandas writes them ({@code ['a', 'b']}).
+     */
     static void split(String cell, String separator, Set<String> into) {
         if (cell.isEmpty()) {
+            return;
+        }
+        if (cell.startsWith("[") && cell.endsWith("]")) {
+            if (!jsonArray(cell, into)) {
+                for (String item : cell.substring(1, cell.length() - 1).split(", ")) {
+                    String text = item.strip();
+                    if (text.length() >= 2 && text.startsWith("'") && text.endsWith("'")) {
+                        text = text.substring(1, text.length() - 1);
+                    }
+                    if (!text.isEmpty() && !text.equals("NULL")) {
+                        into.add(text);
+                    }
+                }
+            }
             return;
         }
         int start = 0;
@@ -238,6 +266,29 @@ public final class CsvUpdateReader implements UpdateReader {
             }
             start = end + separator.length();
         }
+    }
+
+    /** Adds the items of a JSON array; false (adding nothing) when {@code cell} is not one. */
+    private static boolean jsonArray(String cell, Set<String> into) {
+        tools.jackson.databind.JsonNode array;
+        try {
+            array = JsonUpdates.JSON.readTree(cell);
+        } catch (tools.jackson.core.JacksonException notJson) {
+            return false;
+        }
+        if (!array.isArray()) {
+            return false;
+        }
+        for (tools.jackson.databind.JsonNode item : array) {
+            if (item.isNull()) {
+                continue;
+            }
+            String text = (item.isString() ? item.stringValue() : item.toString()).strip();
+            if (!text.isEmpty()) {
+                into.add(text);
+            }
+        }
+        return true;
     }
 
     private static String message(Exception e) {

@@ -35,7 +35,7 @@ public final class UpdateReaders {
         }
     }
 
-    private static final String EXTENSIONS = ".csv, .csv.gz, .jsonl, .ndjson, .json (each also .gz) or .parquet";
+    private static final String EXTENSIONS = ".csv, .tsv, .jsonl, .ndjson, .json (each also .gz) or .parquet";
 
     private UpdateReaders() {
     }
@@ -77,33 +77,6 @@ public final class UpdateReaders {
             }
         }
         return files;
-    }
-
-    /**
-     * Refuses a directory input with {@code key=value} folders (Hive-style partitions, as Spark and DuckDB
-     * write them) whose keys are not in {@code tagsync.input.ignore-columns}: their values are columns of the
-     * rows below them, which tagsync does not read from folder names, and would otherwise be lost unnoticed.
-     */
-    public static void checkPartitions(Path input, List<Path> files, TagsyncProperties.Input settings) {
-        if (!Files.isDirectory(input)) {
-            return;
-        }
-        for (Path file : files) {
-            Path folders = input.relativize(file).getParent();
-            if (folders == null) {
-                continue;
-            }
-            for (Path folder : folders) {
-                String name = folder.toString();
-                int eq = name.indexOf('=');
-                if (eq > 0 && !settings.ignoreColumns().contains(name.substring(0, eq))) {
-                    throw new InputException(input + ": folder '" + input.relativize(file).getParent() + "' holds "
-                            + "partition column '" + name.substring(0, eq) + "', which tagsync does not read from folder "
-                            + "names; write the export without PARTITION_BY (or with the column kept in the files), or "
-                            + "add '" + name.substring(0, eq) + "' to tagsync.input.ignore-columns to leave it out");
-                }
-            }
-        }
     }
 
     /** False for a path with a part that starts with {@code .} or {@code _}. */
@@ -179,7 +152,7 @@ public final class UpdateReaders {
         if (name.endsWith(".gz")) {
             name = name.substring(0, name.length() - 3);
         }
-        if (name.endsWith(".csv")) {
+        if (name.endsWith(".csv") || name.endsWith(".tsv")) {
             return Format.CSV;
         }
         if (name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")) {
@@ -194,14 +167,19 @@ public final class UpdateReaders {
 
     /** A reader over all the files of the input, one after the other. */
     public static UpdateReader open(List<Path> files, TagsyncProperties.Input settings) {
-        return open(files, settings, null);
+        return open(null, files, settings, null);
     }
 
-    public static UpdateReader open(List<Path> files, TagsyncProperties.Input settings, Format format) {
-        if (files.size() == 1) {
+    /**
+     * A reader over all the files of {@code input}, one after the other; for a directory, with the columns of
+     * its {@code key=value} folders ({@link PartitionColumns}).
+     */
+    public static UpdateReader open(Path input, List<Path> files, TagsyncProperties.Input settings, Format format) {
+        Path root = input != null && Files.isDirectory(input) ? input : null;
+        if (files.size() == 1 && root == null) {
             return open(files.get(0), settings, format);
         }
-        return new SequenceReader(files, settings, format);
+        return new SequenceReader(root, files, settings, format);
     }
 
     public static UpdateReader open(Path file, TagsyncProperties.Input settings) {
@@ -243,16 +221,21 @@ public final class UpdateReaders {
         private final TagsyncProperties.Input settings;
         private final Format format;
         private final Path folder;
+        private final Path root;
         private int next;
         private UpdateReader current;
+        private PartitionColumns partitions = PartitionColumns.NONE;
 
-        SequenceReader(List<Path> files, TagsyncProperties.Input settings, Format format) {
+        SequenceReader(Path root, List<Path> files, TagsyncProperties.Input settings, Format format) {
             this.files = files;
             this.settings = settings;
             this.format = format;
-            this.folder = commonFolder(files);
-            // Check every header before the first row is read, so that a bad last file fails the run early.
+            this.root = root;
+            this.folder = root != null ? root : commonFolder(files);
+            // Check every header and partition folder before the first row is read, so that a bad last file
+            // fails the run early.
             for (Path file : files) {
+                PartitionColumns.of(root, file, settings);
                 reader(file).close();
             }
         }
@@ -269,11 +252,13 @@ public final class UpdateReaders {
                     if (next == files.size()) {
                         return null;
                     }
-                    current = reader(files.get(next++));
+                    Path file = files.get(next++);
+                    partitions = PartitionColumns.of(root, file, settings);
+                    current = reader(file);
                 }
                 InputRow row = current.next();
                 if (row != null) {
-                    return row;
+                    return partitions.isEmpty() ? row : partitions.apply(row, settings.listSeparator());
                 }
                 current.close();
                 current = null;

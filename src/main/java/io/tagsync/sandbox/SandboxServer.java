@@ -42,6 +42,9 @@ public final class SandboxServer implements AutoCloseable {
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Reads kept bodies with their numbers as sent: a decimal of any precision stays exact. */
+    private static final JsonMapper EXACT = JsonMapper.builder()
+            .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
     /** Set while a request is worked on whose answer will be dropped (exchange attributes are per context). */
     private static final ThreadLocal<Boolean> ANSWER_LOST = new ThreadLocal<>();
 
@@ -280,7 +283,7 @@ public final class SandboxServer implements AutoCloseable {
         tasks.put(taskId, task);
         lastTask = task;
         if (settings.keepBodies) {
-            acceptedBodies.add(JSON.readTree(body));
+            acceptedBodies.add(EXACT.readTree(body));
         }
         acceptedBatches.incrementAndGet();
         if (fate != SandboxTask.Fate.STUCK) {

@@ -76,7 +76,6 @@ public class StageTasklet implements Tasklet {
         store.clearStaged(instanceId);
         UpdateReaders.Format format = UpdateReaders.Format.parse(settings.format());
         List<Path> files = UpdateReaders.files(Path.of(run.input()), format);
-        UpdateReaders.checkPartitions(Path.of(run.input()), files, settings);
         log.info("Staging {} ({} file{})", run.input(), files.size(), files.size() == 1 ? "" : "s");
         InputFingerprint fingerprint = InputFingerprint.of(files);
         boolean manyFiles = files.size() > 1;
@@ -87,7 +86,7 @@ public class StageTasklet implements Tasklet {
         int requests;
         long[] changes;
         try (UpdateMerger merger = new UpdateMerger(staging.spillDirOrTemp(), staging.bufferRows());
-             UpdateReader reader = new ReadAheadReader(UpdateReaders.open(files, settings, format), "stage-reader")) {
+             UpdateReader reader = new ReadAheadReader(UpdateReaders.open(Path.of(run.input()), files, settings, format), "stage-reader")) {
             List<InputRow.Rejected> rejects = new ArrayList<>();
             ProgressLog progress = new ProgressLog(log, "Rows read", -1);
             for (InputRow row = reader.next(); row != null; row = reader.next()) {

@@ -80,7 +80,7 @@ class CsvUpdateReaderTest {
     @Test
     void mapsAndIgnoresColumnsByConfiguration() {
         TagsyncProperties.Input mapped = new TagsyncProperties.Input("|",
-                Map.of("image_id", "imageId", "cam", "metadata.camera:string"), List.of("notes"), null);
+                Map.of("image_id", "imageId", "cam", "metadata.camera:string"), List.of("notes"), null, null);
 
         List<InputRow> rows = readAll(fixture("mapped-columns.csv"), mapped);
 

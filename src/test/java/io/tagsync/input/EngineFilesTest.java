@@ -135,7 +135,7 @@ class EngineFilesTest {
                 "FORMAT PARQUET");
         TagsyncProperties.Input settings = new TagsyncProperties.Input("|", Map.of("image id", "imageId",
                 "extra map", "metadata", "tags to add", "addTags", "j.son", "metadata.info"),
-                List.of("weird.name-with dash", "ignored_list"), null);
+                List.of("weird.name-with dash", "ignored_list"), null, null);
 
         ImageUpdate update = valid(readAll(new ParquetUpdateReader(file, settings)).get(0));
 
@@ -189,7 +189,7 @@ class EngineFilesTest {
                 .hasMessageContaining("column 'metadata.a' has type list").hasMessageContaining("to_json");
 
         // an ignored column of any type is never read
-        TagsyncProperties.Input ignoring = new TagsyncProperties.Input("|", Map.of(), List.of("metadata.raw"), null);
+        TagsyncProperties.Input ignoring = new TagsyncProperties.Input("|", Map.of(), List.of("metadata.raw"), null, null);
         assertThat(valid(readAll(new ParquetUpdateReader(copy("SELECT 'img-1' AS imageId, ['t'] AS addTags, "
                 + "'\\xAA'::BLOB AS \"metadata.raw\"", "ignored.parquet", "FORMAT PARQUET"), ignoring)).get(0)).addTags())
                 .containsExactly("t");
@@ -240,23 +240,27 @@ class EngineFilesTest {
     }
 
     @Test
-    void partitionedFoldersAreReadRecursivelyAndTheirColumnsNeverLostUnnoticed() throws SQLException, IOException {
+    void partitionFoldersAreColumnsUnderTheSameMappingAndIgnoreRules() throws SQLException, IOException {
         Path out = dir.resolve("export");
         try (Statement statement = duckdb.createStatement()) {
-            statement.execute("COPY (SELECT 'img-' || i AS imageId, ['t' || i] AS addTags, i % 3 AS shard "
-                    + "FROM range(12) r(i)) TO '" + out + "' (FORMAT PARQUET, PARTITION_BY (shard))");
+            statement.execute("COPY (SELECT 'img-' || i AS imageId, ['t' || i] AS addTags, "
+                    + "CASE WHEN i % 3 = 0 THEN NULL ELSE 'cam ' || (i % 3) END AS camera, i % 2 AS shard "
+                    + "FROM range(12) r(i)) TO '" + out + "' (FORMAT PARQUET, PARTITION_BY (camera, shard))");
         }
         Files.writeString(out.resolve("_SUCCESS"), "");
-        TagsyncProperties.Input settings = new TagsyncProperties.Input("|", Map.of(), List.of("shard"), null);
+        TagsyncProperties.Input settings = new TagsyncProperties.Input("|", Map.of("camera", "metadata.camera"),
+                List.of("shard"), null, null);
 
         List<Path> files = UpdateReaders.files(out);
-        assertThatThrownBy(() -> UpdateReaders.checkPartitions(out, files, defaultInput()))
-                .hasMessageContaining("partition column 'shard'");
-        UpdateReaders.checkPartitions(out, files, settings);
-        List<InputRow> rows = readAll(UpdateReaders.open(files, settings));
+        assertThatThrownBy(() -> UpdateReaders.open(out, files, defaultInput(), null))
+                .hasMessageContaining("partition column 'camera', which is not a tagsync column");
+        List<InputRow> rows = readAll(UpdateReaders.open(out, files, settings, null));
 
-        assertThat(files).hasSize(3).allSatisfy(file -> assertThat(out.relativize(file).toString()).startsWith("shard="));
-        assertThat(files.get(0).toString()).contains("shard=0");
+        assertThat(files).hasSize(6).allSatisfy(file -> assertThat(out.relativize(file).toString()).startsWith("camera="));
         assertThat(rows).hasSize(12).allSatisfy(row -> assertThat(row).isInstanceOf(InputRow.Valid.class));
+        Map<String, Object> cameras = new java.util.TreeMap<>();
+        rows.forEach(row -> cameras.put(valid(row).imageId(), valid(row).metadata().get("camera")));
+        assertThat(cameras).containsEntry("img-1", "cam 1").containsEntry("img-5", "cam 2").containsEntry("img-3", null);
+        assertThat(rows.get(0).source()).contains("camera=").contains("/data_0.parquet");
     }
 }
