@@ -77,10 +77,17 @@ final class BenchInputs {
         return repeatEvery > 0 && i % repeatEvery == 0 && i < images - images / 2;
     }
 
-    static void writeParquet(Path file, long rows) throws IOException {
+    /**
+     * The rows of {@link #writeCsv} without repeats, with struct metadata and list tags: lists in parquet-avro's
+     * legacy two-level layout, or in the standard three-level one ({@code list.element}) that DuckDB, Spark and
+     * Arrow write.
+     */
+    static void writeParquet(Path file, long rows, boolean standardLists) throws IOException {
         Schema metadata = SCHEMA.getField("metadata").schema();
+        PlainParquetConfiguration conf = new PlainParquetConfiguration();
+        conf.set("parquet.avro.write-old-list-structure", String.valueOf(!standardLists));
         try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
-                .withSchema(SCHEMA).withDataModel(GenericData.get()).withConf(new PlainParquetConfiguration())
+                .withSchema(SCHEMA).withDataModel(GenericData.get()).withConf(conf)
                 .withCodecFactory(new ParquetCodecs()).withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
             List<String> first = List.of("first");

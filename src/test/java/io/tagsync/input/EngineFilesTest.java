@@ -263,4 +263,29 @@ class EngineFilesTest {
         assertThat(cameras).containsEntry("img-1", "cam 1").containsEntry("img-5", "cam 2").containsEntry("img-3", null);
         assertThat(rows.get(0).source()).contains("camera=").contains("/data_0.parquet");
     }
+
+    @Test
+    void csvWithTheDelimiterOfASpreadsheetExport() throws SQLException {
+        Path file = copy("SELECT 'img-1' AS imageId, 'a,b' AS \"metadata.pair\", 'x|y' AS addTags", "semicolons.csv",
+                "FORMAT CSV, HEADER, DELIMITER ';'");
+        TagsyncProperties.Input semicolons = new TagsyncProperties.Input("|", Map.of(), List.of(), null, ";");
+
+        ImageUpdate update = valid(readAll(UpdateReaders.open(file, semicolons)).get(0));
+
+        assertThat(update.metadata()).containsExactly(Map.entry("pair", "a,b"));
+        assertThat(update.addTags()).containsExactly("x", "y");
+    }
+
+    @Test
+    void sparksInt96TimestampsAreIsoInstants() {
+        java.time.LocalDateTime at = java.time.LocalDateTime.of(2026, 11, 29, 10, 15, 30, 123_456_789);
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putLong(at.toLocalTime().toNanoOfDay()).putInt((int) (at.toLocalDate().toEpochDay() + 2_440_588L));
+        org.apache.parquet.schema.PrimitiveType int96 = org.apache.parquet.schema.Types
+                .required(org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT96).named("ts");
+
+        Object value = ParquetValues.decoder(int96).fromBinary(org.apache.parquet.io.api.Binary.fromConstantByteArray(bytes.array()));
+
+        assertThat(value).isEqualTo("2026-11-29T10:15:30.123456789Z");
+    }
 }
