@@ -213,11 +213,7 @@ public final class CsvUpdateReader implements UpdateReader {
                     yield Long.parseLong(value);
                 } catch (NumberFormatException notLong) {
                     try {
-                        // a JSON number's syntax; a double when it holds the value exactly, else the exact decimal
-                        java.math.BigDecimal exact = new java.math.BigDecimal(value);
-                        double number = exact.doubleValue();
-                        yield Double.isFinite(number) && new java.math.BigDecimal(Double.toString(number)).compareTo(exact) == 0
-                                ? (Object) number : exact;
+                        yield JsonUpdates.exact(new java.math.BigDecimal(value));
                     } catch (NumberFormatException notNumber) {
                         throw new IllegalArgumentException("'" + cell + "' is not a number");
                     }

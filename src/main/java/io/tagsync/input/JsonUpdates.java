@@ -10,7 +10,9 @@ import tools.jackson.databind.json.JsonMapper;
 /** Reads updates and metadata objects written as JSON, in the API's shape. Thread-safe. */
 final class JsonUpdates {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Reads decimals as written, so that one too precise for a double still arrives exactly. */
+    static final JsonMapper JSON = JsonMapper.builder()
+            .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
     private static final Set<String> FIELDS = Set.of("imageId", "metadata", "removeMetadata", "addTags", "removeTags");
 
     private JsonUpdates() {
@@ -82,6 +84,9 @@ final class JsonUpdates {
         if (value.isString()) {
             return value.stringValue();
         }
+        if (value.isBigDecimal()) {
+            return exact(value.decimalValue());
+        }
         if (value.isNumber()) {
             return value.numberValue();
         }
@@ -89,6 +94,13 @@ final class JsonUpdates {
             return value.booleanValue();
         }
         return null;
+    }
+
+    /** A decimal as a {@code double} when that holds it exactly, else as the decimal itself. */
+    static Number exact(java.math.BigDecimal decimal) {
+        double number = decimal.doubleValue();
+        return Double.isFinite(number) && new java.math.BigDecimal(Double.toString(number)).compareTo(decimal) == 0
+                ? (Number) number : decimal;
     }
 
     private static Set<String> strings(JsonNode node, String field) throws RowProblem {

@@ -193,6 +193,13 @@ class EngineExportsTest extends JobTestSupport {
                         .expect("img-3", meta("n", 3L, "d", 2.5)),
                 export("ndjson", "changes.ndjson", "FORMAT JSON", "SELECT 'img-2' AS imageId, ['n'] AS addTags")
                         .expect("img-2", meta(), "n"),
+                export("json-exact-numbers", "json-exact-numbers.json", "FORMAT JSON", """
+                        SELECT * FROM (VALUES ('img-1', {'huge': 123456789012345678901234567890.123::DECIMAL(38,3), 'd': 0.1}),
+                                              ('img-2', {'huge': 9.5, 'd': 1e300}))
+                          AS t(imageId, metadata)""")
+                        .expect("img-1", meta("huge", 1.2345678901234568E29, "d", 0.1))
+                        .expect("img-2", meta("huge", 9.5, "d", 1e300))
+                        .sends("\"huge\":123456789012345678901234567890.123").sends("\"d\":0.1"),
                 // CSV as DuckDB writes it
                 export("csv-nulls", "csv-nulls.csv", "FORMAT CSV, HEADER", """
                         SELECT * FROM (VALUES ('img-1', 'north', NULL), ('img-2', NULL, 'camera'), ('img-3', NULL, NULL))
