@@ -36,7 +36,8 @@ class AnswerShapesTest extends JobTestSupport {
         store.seed(generated.imageIds.subList(25, generated.imageIds.size()));
         sandbox.settings().shape(shape).htmlErrors(shape == Shape.LEAN).keepRequestLines(true)
                 .refuseDuplicateImages(true)
-                .rateLimitShare(0.10, 0.05).serverErrorShare(0.05).dropShare(0.02).taskFailureShare(0.05)
+                // about 20 calls in all: shares high enough that a run without a fault is 1 in 10,000
+                .rateLimitShare(0.25, 0.05).serverErrorShare(0.08).dropShare(0.02).taskFailureShare(0.05)
                 .noTaskIdShare(0.03).unknownStatusShare(0.03, "cancelled");
 
         int exit = runCommand.run(new RunOptions(input, WORKSPACE, "mix-" + shape, sandbox.url(), 8,
