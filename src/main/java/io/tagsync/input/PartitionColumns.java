@@ -52,12 +52,12 @@ final class PartitionColumns {
             try {
                 meaning = CsvColumn.parse(file, key, settings.columns().getOrDefault(key, key));
             } catch (InputException unknown) {
-                throw new InputException(root.relativize(file.getParent()) + ": folder '" + name + "' is partition "
+                throw new InputException(file.getParent() + ": folder '" + name + "' is partition "
                         + "column '" + key + "', which is not a tagsync column (expected imageId, metadata.KEY[:type], "
                         + "removeMetadata, addTags, removeTags; map or ignore it in tagsync.input)", unknown);
             }
             if (meaning.kind() == CsvColumn.Kind.IMAGE_ID || meaning.kind() == CsvColumn.Kind.METADATA_JSON) {
-                throw new InputException(root.relativize(file.getParent()) + ": partition column '" + key
+                throw new InputException(file.getParent() + ": partition column '" + key
                         + "' cannot be " + (meaning.kind() == CsvColumn.Kind.IMAGE_ID ? "imageId" : "metadata"));
             }
             if (!NULL_PARTITIONS.contains(value) && !value.isEmpty()) {
