@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import io.tagsync.TagsyncProperties.Input;
 import io.tagsync.input.ImageUpdate;
 import io.tagsync.input.InputRow;
 import io.tagsync.input.UpdateReader;
+import io.tagsync.run.TagsyncProperties.Input;
 
 /** Small named fixtures under src/test/resources/fixtures. */
 public final class Fixtures {

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import io.tagsync.TagsyncProperties;
-import io.tagsync.job.RunParameters;
+import io.tagsync.run.RunParameters;
+import io.tagsync.run.TagsyncProperties;
 import org.springframework.stereotype.Component;
 
 /**

@@ -8,8 +8,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
 
-import io.tagsync.TagsyncProperties;
 import io.tagsync.api.ApiClientFactory;
+import io.tagsync.run.TagsyncProperties;
 import io.tagsync.sandbox.ImageStore;
 import io.tagsync.sandbox.SandboxServer;
 import io.tagsync.sandbox.SandboxSettings;

@@ -1,9 +1,11 @@
 package io.tagsync.cli;
 
-import io.tagsync.TagsyncProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
 
 import io.tagsync.api.ApiClientFactory;
 import io.tagsync.api.ApiException;
@@ -11,17 +13,15 @@ import io.tagsync.input.InputException;
 import io.tagsync.input.InputFingerprint;
 import io.tagsync.input.UpdateReaders;
 import io.tagsync.job.GracefulShutdown;
-import io.tagsync.metrics.Pushgateway;
 import io.tagsync.job.RunLock;
-import io.tagsync.staging.StageTasklet;
+import io.tagsync.job.TagsyncJobConfiguration;
+import io.tagsync.metrics.Pushgateway;
+import io.tagsync.reporting.ReportTasklet;
+import io.tagsync.run.RunParameters;
+import io.tagsync.run.StepResults;
+import io.tagsync.run.TagsyncProperties;
 import io.tagsync.submission.RejectLimit;
 import io.tagsync.submission.SubmitTasklet;
-import java.sql.SQLException;
-import java.util.Optional;
-import javax.sql.DataSource;
-import io.tagsync.job.RunParameters;
-import io.tagsync.job.TagsyncJobConfiguration;
-import io.tagsync.reporting.ReportTasklet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -150,7 +150,7 @@ public class RunCommand {
         if (stage == null || stage.getStatus() != BatchStatus.COMPLETED) {
             return null; // nothing staged yet: staging will read the input as it is now
         }
-        String staged = stage.getExecutionContext().getString(StageTasklet.FINGERPRINT, null);
+        String staged = stage.getExecutionContext().getString(StepResults.FINGERPRINT, null);
         if (staged == null) {
             return null;
         }

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 
-import io.tagsync.TagsyncProperties;
+import io.tagsync.run.TagsyncProperties;
 import org.springframework.boot.ApplicationArguments;
 
 /** The options of {@code run}: {@code --input}, {@code --workspace} and the optional rest. */

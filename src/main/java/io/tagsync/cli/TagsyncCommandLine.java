@@ -3,7 +3,7 @@ package io.tagsync.cli;
 import java.nio.file.Path;
 import java.util.List;
 
-import io.tagsync.TagsyncProperties;
+import io.tagsync.run.TagsyncProperties;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;

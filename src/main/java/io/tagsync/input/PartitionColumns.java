@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.tagsync.TagsyncProperties;
+import io.tagsync.run.TagsyncProperties;
 
 /**
  * The {@code key=value} folders above a file of a partitioned export (as Spark, DuckDB and Hive write them):

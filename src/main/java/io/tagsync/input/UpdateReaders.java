@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
-import io.tagsync.TagsyncProperties;
+import io.tagsync.run.TagsyncProperties;
 
 /**
  * Opens an input — one file, or a directory of part files read as one input — with the reader its format

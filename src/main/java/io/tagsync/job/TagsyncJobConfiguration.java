@@ -1,15 +1,16 @@
 package io.tagsync.job;
 
 import io.micrometer.observation.ObservationRegistry;
-import io.tagsync.TagsyncProperties;
-import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.api.ApiClientFactory;
+import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.polling.AwaitTasklet;
 import io.tagsync.reporting.ReportTasklet;
+import io.tagsync.reporting.RunReports;
+import io.tagsync.run.StopSignal;
+import io.tagsync.run.TagsyncProperties;
 import io.tagsync.staging.StageTasklet;
 import io.tagsync.store.RequestStore;
 import io.tagsync.submission.RequestSender;
-import io.tagsync.reporting.RunReports;
 import io.tagsync.submission.SubmitTasklet;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -58,7 +59,8 @@ public class TagsyncJobConfiguration {
             TagsyncProperties properties, TagsyncMetrics metrics, ObservationRegistry observations) {
         return new StepBuilder("submit", jobRepository)
                 .observationRegistry(observations)
-                .tasklet(new SubmitTasklet(store, clients, sender, stopSignal, jobRepository, reports, properties.await(),
+                .tasklet(new SubmitTasklet(store, clients, sender, stopSignal, jobRepository,
+                        run -> reports.writeRejects(reports.directory(run), run.instanceId()), properties.await(),
                         metrics), transactionManager)
                 .build();
     }

@@ -2,17 +2,16 @@ package io.tagsync.polling;
 
 import java.util.List;
 
-import io.tagsync.TagsyncProperties;
 import io.tagsync.api.ApiClientFactory;
 import io.tagsync.api.RoboflowClient;
-import io.tagsync.job.RunParameters;
-import io.tagsync.job.StopSignal;
 import io.tagsync.metrics.TagsyncMetrics;
-import io.tagsync.reporting.ProgressLog;
+import io.tagsync.run.ProgressLog;
+import io.tagsync.run.RunParameters;
+import io.tagsync.run.StopSignal;
+import io.tagsync.run.TagsyncProperties;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
 import io.tagsync.store.SubmittedRequest;
-import io.tagsync.submission.RequestSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -31,12 +30,12 @@ public class AwaitTasklet implements Tasklet {
 
     private final RequestStore store;
     private final ApiClientFactory clients;
-    private final RequestSender sender;
+    private final Resubmission sender;
     private final StopSignal stopSignal;
     private final TagsyncProperties.Await settings;
     private final TagsyncMetrics metrics;
 
-    public AwaitTasklet(RequestStore store, ApiClientFactory clients, RequestSender sender, StopSignal stopSignal,
+    public AwaitTasklet(RequestStore store, ApiClientFactory clients, Resubmission sender, StopSignal stopSignal,
             TagsyncProperties.Await settings, TagsyncMetrics metrics) {
         this.metrics = metrics;
         this.store = store;

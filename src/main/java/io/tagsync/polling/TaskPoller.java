@@ -15,21 +15,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.tagsync.TagsyncProperties;
 import io.tagsync.api.ApiException;
 import io.tagsync.api.RoboflowClient;
 import io.tagsync.api.TaskStatus;
-import io.tagsync.job.RunParameters;
-import io.tagsync.job.StopSignal;
 import io.tagsync.metrics.TagsyncMetrics;
+import io.tagsync.run.RunParameters;
+import io.tagsync.run.StopSignal;
+import io.tagsync.run.TagsyncProperties;
+import io.tagsync.run.Threads;
 import io.tagsync.staging.RequestPayloads;
 import io.tagsync.store.FailedItem;
 import io.tagsync.store.Outcome;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
 import io.tagsync.store.SubmittedRequest;
-import io.tagsync.submission.RequestSender;
-import io.tagsync.submission.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * own schedule: first {@code first-poll} after submission, then at an interval estimated from its reported
  * progress (the time left at the rate seen so far), or doubling when it reports none, within
  * [100 ms, {@code max-poll-interval}]. A completed task records its failed items; a failed one is resubmitted
- * up to {@code max-task-attempts} times and then split (through {@link RequestSender}). Completed tasks are
+ * up to {@code max-task-attempts} times and then split (through {@link Resubmission}). Completed tasks are
  * recorded in batches ({@link OutcomeBatch}: up to 100 tasks or 250 ms, at once when nothing else is being
  * polled), and a task counts as finished only once recorded; polling can stop at any moment, and a later step
  * or run polls again the tasks still {@code SUBMITTED}. Thread-safe: requests may be tracked while the pollers
@@ -54,7 +53,7 @@ public final class TaskPoller implements AutoCloseable {
     private final RunParameters run;
     private final RoboflowClient client;
     private final RequestStore store;
-    private final RequestSender sender;
+    private final Resubmission sender;
     private final StopSignal stopSignal;
     private final TagsyncProperties.Await settings;
     private final DelayQueue<Poll> queue = new DelayQueue<>();
@@ -68,7 +67,7 @@ public final class TaskPoller implements AutoCloseable {
 
     private final TagsyncMetrics metrics;
 
-    public TaskPoller(RunParameters run, RoboflowClient client, RequestStore store, RequestSender sender,
+    public TaskPoller(RunParameters run, RoboflowClient client, RequestStore store, Resubmission sender,
             StopSignal stopSignal, TagsyncProperties.Await settings, int pollers, TagsyncMetrics metrics) {
         this.metrics = metrics;
         this.run = run;
@@ -84,7 +83,7 @@ public final class TaskPoller implements AutoCloseable {
     }
 
     /** A request just acknowledged: first polled after {@code first-poll}. */
-    public void track(RequestSender.Submitted submitted) {
+    public void track(Resubmission.Submitted submitted) {
         long now = System.nanoTime();
         open.incrementAndGet();
         queue.add(new Poll(submitted.requestId(), submitted.taskId(), submitted.taskUrl(), submitted.attempts(), now,

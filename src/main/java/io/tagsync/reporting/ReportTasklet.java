@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.tagsync.job.RunParameters;
 import io.tagsync.metrics.TagsyncMetrics;
-import io.tagsync.staging.StageTasklet;
+import io.tagsync.run.RunParameters;
+import io.tagsync.run.StepResults;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
 import io.tagsync.store.RunCounts;
@@ -57,8 +57,8 @@ public class ReportTasklet implements Tasklet {
 
         StepExecution stage = jobRepository.getLastStepExecution(step.getJobExecution().getJobInstance(), "stage");
         ExecutionContext staged = stage == null ? new ExecutionContext() : stage.getExecutionContext();
-        long read = staged.getLong(StageTasklet.ROWS_READ, 0L);
-        long rejected = staged.getLong(StageTasklet.ROWS_REJECTED, 0L);
+        long read = staged.getLong(StepResults.ROWS_READ, 0L);
+        long rejected = staged.getLong(StepResults.ROWS_REJECTED, 0L);
         RunCounts counts = store.counts(run.instanceId());
 
         Map<String, Long> reasons = new java.util.HashMap<>();
@@ -74,8 +74,8 @@ public class ReportTasklet implements Tasklet {
                 new RunSummary.Rows(read, read - rejected, rejected),
                 new RunSummary.Images(counts.updates(), counts.succeededImages(), counts.failedImages()),
                 new RunSummary.Requests(counts.requests(), byStatus),
-                new RunSummary.Changes(staged.getLong(StageTasklet.KEYS_SET, 0L), staged.getLong(StageTasklet.KEYS_REMOVED, 0L),
-                        staged.getLong(StageTasklet.TAGS_ADDED, 0L), staged.getLong(StageTasklet.TAGS_REMOVED, 0L)),
+                new RunSummary.Changes(staged.getLong(StepResults.KEYS_SET, 0L), staged.getLong(StepResults.KEYS_REMOVED, 0L),
+                        staged.getLong(StepResults.TAGS_ADDED, 0L), staged.getLong(StepResults.TAGS_REMOVED, 0L)),
                 run.dryRun(), metrics.snapshot(), dir.toString(), clean ? 0 : 4);
         JSON.writeValue(dir.resolve("summary.json").toFile(), summary);
         reports.writeHtml(dir, summary, reasons);

@@ -6,13 +6,13 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import io.tagsync.TagsyncProperties;
-import io.tagsync.job.RunParameters;
-import io.tagsync.store.FailedItem;
-import io.tagsync.store.RequestStore;
 import java.util.List;
 import java.util.Map;
+
+import io.tagsync.run.RunParameters;
+import io.tagsync.run.TagsyncProperties;
+import io.tagsync.store.FailedItem;
+import io.tagsync.store.RequestStore;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.springframework.stereotype.Component;

@@ -12,12 +12,13 @@ import java.util.Set;
 import java.util.zip.GZIPInputStream;
 
 import com.github.luben.zstd.Zstd;
+import io.tagsync.store.StagedRequest;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Turns merged updates into request bodies of the API's shape, and stored bytes back into them. */
 public final class RequestPayloads {

@@ -9,8 +9,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.tagsync.run.Threads;
 import io.tagsync.store.RequestStore;
-import io.tagsync.submission.Threads;
+import io.tagsync.store.StagedRequest;
 
 /**
  * Groups staged updates into requests of {@code size} and stores them as {@code PENDING}, numbered from 1.

@@ -4,26 +4,28 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.tagsync.TagsyncProperties;
 import io.tagsync.input.InputFingerprint;
 import io.tagsync.input.InputRow;
 import io.tagsync.input.ReadAheadReader;
 import io.tagsync.input.UpdateReader;
 import io.tagsync.input.UpdateReaders;
-import io.tagsync.job.RunParameters;
-import io.tagsync.job.StopSignal;
 import io.tagsync.metrics.TagsyncMetrics;
-import io.tagsync.reporting.ProgressLog;
-import org.springframework.batch.core.job.JobInterruptedException;
+import io.tagsync.run.ProgressLog;
+import io.tagsync.run.RunParameters;
+import io.tagsync.run.StepResults;
+import io.tagsync.run.StopSignal;
+import io.tagsync.run.TagsyncProperties;
+import io.tagsync.store.RejectedRow;
 import io.tagsync.store.RequestStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.job.JobInterruptedException;
+import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
-import org.springframework.batch.core.scope.context.ChunkContext;
 
 /**
  * Reads the whole input, rejects invalid rows, folds repeated image IDs into one update each (in image-ID
@@ -36,15 +38,6 @@ import org.springframework.batch.core.scope.context.ChunkContext;
 public class StageTasklet implements Tasklet {
 
     public static final int REQUEST_SIZE = 1000;
-    public static final String ROWS_READ = "tagsync.rowsRead";
-    public static final String ROWS_REJECTED = "tagsync.rowsRejected";
-    public static final String IMAGES = "tagsync.images";
-    public static final String REQUESTS = "tagsync.requests";
-    public static final String FINGERPRINT = "tagsync.inputFingerprint";
-    public static final String KEYS_SET = "tagsync.keysSet";
-    public static final String KEYS_REMOVED = "tagsync.keysRemoved";
-    public static final String TAGS_ADDED = "tagsync.tagsAdded";
-    public static final String TAGS_REMOVED = "tagsync.tagsRemoved";
 
     private static final Logger log = LoggerFactory.getLogger(StageTasklet.class);
     private static final int REJECT_FLUSH = 1000;
@@ -87,7 +80,7 @@ public class StageTasklet implements Tasklet {
         long[] changes;
         try (UpdateMerger merger = new UpdateMerger(staging.spillDirOrTemp(), staging.bufferRows());
              UpdateReader reader = new ReadAheadReader(UpdateReaders.open(Path.of(run.input()), files, settings, format), "stage-reader")) {
-            List<InputRow.Rejected> rejects = new ArrayList<>();
+            List<RejectedRow> rejects = new ArrayList<>();
             ProgressLog progress = new ProgressLog(log, "Rows read", -1);
             for (InputRow row = reader.next(); row != null; row = reader.next()) {
                 rows++;
@@ -102,7 +95,9 @@ public class StageTasklet implements Tasklet {
                     merger.add(valid.update(), rows,
                             manyFiles ? valid.source() + ":" + valid.row() : Long.toString(valid.row()));
                 } else {
-                    rejects.add((InputRow.Rejected) row);
+                    InputRow.Rejected reject = (InputRow.Rejected) row;
+                    rejects.add(new RejectedRow(reject.source(), reject.row(), reject.line(), reject.imageId(),
+                            reject.reason()));
                     rejected++;
                     if (rejects.size() == REJECT_FLUSH) {
                         store.insertRejects(instanceId, rejects);
@@ -136,15 +131,15 @@ public class StageTasklet implements Tasklet {
 
         metrics.staged(rows, rejected);
         ExecutionContext context = step.getExecutionContext();
-        context.putLong(ROWS_READ, rows);
-        context.putLong(ROWS_REJECTED, rejected);
-        context.putLong(IMAGES, images);
-        context.putLong(REQUESTS, requests);
-        context.putString(FINGERPRINT, fingerprint.toString());
-        context.putLong(KEYS_SET, changes[0]);
-        context.putLong(KEYS_REMOVED, changes[1]);
-        context.putLong(TAGS_ADDED, changes[2]);
-        context.putLong(TAGS_REMOVED, changes[3]);
+        context.putLong(StepResults.ROWS_READ, rows);
+        context.putLong(StepResults.ROWS_REJECTED, rejected);
+        context.putLong(StepResults.IMAGES, images);
+        context.putLong(StepResults.REQUESTS, requests);
+        context.putString(StepResults.FINGERPRINT, fingerprint.toString());
+        context.putLong(StepResults.KEYS_SET, changes[0]);
+        context.putLong(StepResults.KEYS_REMOVED, changes[1]);
+        context.putLong(StepResults.TAGS_ADDED, changes[2]);
+        context.putLong(StepResults.TAGS_REMOVED, changes[3]);
         contribution.incrementWriteCount(requests);
         double seconds = (System.nanoTime() - started) / 1e9;
         log.info("Staged {} rows ({} rejected) as {} requests for {} images in {} s ({} rows/s)", rows, rejected, requests,

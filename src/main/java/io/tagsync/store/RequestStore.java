@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import io.tagsync.input.InputRow;
-import io.tagsync.staging.StagedRequest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Repository;
@@ -66,7 +64,7 @@ public class RequestStore {
     }
 
     /** Stores rejected rows in a transaction of their own. */
-    public void insertRejects(long instanceId, List<InputRow.Rejected> rows) {
+    public void insertRejects(long instanceId, List<RejectedRow> rows) {
         ownTransaction.executeWithoutResult(tx -> jdbc.batchUpdate("""
                 INSERT INTO rejected_row (job_instance_id, source, row_no, line_no, image_id, reason)
                 VALUES (?, ?, ?, ?, ?, ?)""", rows, rows.size(), (ps, row) -> {

@@ -12,11 +12,12 @@ import io.tagsync.api.ApiException;
 import io.tagsync.api.ApiLimits;
 import io.tagsync.api.RoboflowClient;
 import io.tagsync.api.TaskRef;
+import io.tagsync.polling.Resubmission;
 import io.tagsync.staging.RequestPayloads;
-import io.tagsync.staging.StagedRequest;
 import io.tagsync.store.FailedItem;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
+import io.tagsync.store.StagedRequest;
 import io.tagsync.store.StoredRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,7 @@ import org.springframework.stereotype.Component;
  * Thread-safe.
  */
 @Component
-public class RequestSender {
+public class RequestSender implements Resubmission {
 
     private static final Logger log = LoggerFactory.getLogger(RequestSender.class);
 
@@ -48,6 +49,7 @@ public class RequestSender {
      * Sends the request, splitting it as far as the server's refusals require. {@code onSubmitted} receives
      * every request (the given one or a part of it) whose task the server accepted.
      */
+    @Override
     public void send(RoboflowClient client, long instanceId, long requestId, Consumer<Submitted> onSubmitted) {
         Deque<Long> work = new ArrayDeque<>();
         Map<Long, ConflictProbe> probes = new HashMap<>();
@@ -120,6 +122,7 @@ public class RequestSender {
     }
 
     /** After a task failed on every attempt: split the request (or send its one update alone) and send on. */
+    @Override
     public void sendAfterFailedTask(RoboflowClient client, long instanceId, long requestId, String reason,
             Consumer<Submitted> onSubmitted) {
         StoredRequest request = store.request(requestId);
@@ -139,6 +142,7 @@ public class RequestSender {
      * Gives a request up without splitting it: all its images become failed items with {@code reason}. For
      * tasks that never end, where each level of a split would wait the whole task timeout again.
      */
+    @Override
     public void giveUp(long instanceId, long requestId, String reason) {
         byte[] payload = store.payload(requestId);
         List<FailedItem> items = new ArrayList<>();
@@ -226,7 +230,4 @@ public class RequestSender {
         }
     }
 
-    /** A request whose task the server accepted, and the URL its answer gave for the task (or null). */
-    public record Submitted(long requestId, String taskId, String taskUrl, int attempts) {
-    }
 }

@@ -7,17 +7,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.tagsync.TagsyncProperties;
 import io.tagsync.api.ApiClientFactory;
 import io.tagsync.api.ApiException;
 import io.tagsync.api.RoboflowClient;
-import io.tagsync.job.RunParameters;
-import io.tagsync.job.StopSignal;
 import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.polling.TaskPoller;
-import io.tagsync.reporting.ProgressLog;
-import io.tagsync.reporting.RunReports;
-import io.tagsync.staging.StageTasklet;
+import io.tagsync.run.ProgressLog;
+import io.tagsync.run.RunParameters;
+import io.tagsync.run.StepResults;
+import io.tagsync.run.StopSignal;
+import io.tagsync.run.TagsyncProperties;
+import io.tagsync.run.Threads;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
 import org.slf4j.Logger;
@@ -49,12 +49,12 @@ public class SubmitTasklet implements Tasklet {
     private final RequestSender sender;
     private final StopSignal stopSignal;
     private final JobRepository jobRepository;
-    private final RunReports reports;
+    private final RejectsFile rejectsFile;
     private final TagsyncProperties.Await awaitSettings;
     private final TagsyncMetrics metrics;
 
     public SubmitTasklet(RequestStore store, ApiClientFactory clients, RequestSender sender, StopSignal stopSignal,
-            JobRepository jobRepository, RunReports reports, TagsyncProperties.Await awaitSettings,
+            JobRepository jobRepository, RejectsFile rejectsFile, TagsyncProperties.Await awaitSettings,
             TagsyncMetrics metrics) {
         this.metrics = metrics;
         this.awaitSettings = awaitSettings;
@@ -63,7 +63,7 @@ public class SubmitTasklet implements Tasklet {
         this.sender = sender;
         this.stopSignal = stopSignal;
         this.jobRepository = jobRepository;
-        this.reports = reports;
+        this.rejectsFile = rejectsFile;
     }
 
     @Override
@@ -131,10 +131,10 @@ public class SubmitTasklet implements Tasklet {
         RejectLimit limit = RejectLimit.parse(run.maxRejects());
         StepExecution stage = jobRepository.getLastStepExecution(step.getJobExecution().getJobInstance(), "stage");
         ExecutionContext staged = stage == null ? new ExecutionContext() : stage.getExecutionContext();
-        long rows = staged.getLong(StageTasklet.ROWS_READ, 0L);
-        long rejected = staged.getLong(StageTasklet.ROWS_REJECTED, 0L);
+        long rows = staged.getLong(StepResults.ROWS_READ, 0L);
+        long rejected = staged.getLong(StepResults.ROWS_REJECTED, 0L);
         if (limit.exceededBy(rejected, rows)) {
-            Path rejects = reports.writeRejects(reports.directory(run), run.instanceId());
+            Path rejects = rejectsFile.write(run);
             throw new RejectLimitExceededException(String.format(
                     "%d of %d rows rejected, above --max-rejects=%s; nothing was sent. See %s; fix the input and "
                             + "start a new run, or rerun this command with a higher --max-rejects to send the valid rows",

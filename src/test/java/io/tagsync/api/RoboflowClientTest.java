@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
-import io.tagsync.TagsyncProperties;
-import io.tagsync.TagsyncProperties.AuthMode;
-import io.tagsync.job.RunParameters;
+import io.tagsync.run.RunParameters;
+import io.tagsync.run.TagsyncProperties.AuthMode;
+import io.tagsync.run.TagsyncProperties;
 import io.tagsync.sandbox.ImageStore;
 import io.tagsync.sandbox.SandboxServer;
 import io.tagsync.sandbox.SandboxSettings;

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 import io.tagsync.Fixtures;
-import io.tagsync.TagsyncProperties;
+import io.tagsync.run.TagsyncProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

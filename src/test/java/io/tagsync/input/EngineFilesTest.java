@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.tagsync.Fixtures;
-import io.tagsync.TagsyncProperties;
+import io.tagsync.run.TagsyncProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import io.tagsync.ParquetFiles;
 import io.tagsync.Fixtures;
-import io.tagsync.TagsyncProperties;
+import io.tagsync.ParquetFiles;
+import io.tagsync.run.TagsyncProperties;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericRecord;

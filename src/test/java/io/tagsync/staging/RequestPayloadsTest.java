@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 
 import io.tagsync.input.ImageUpdate;
+import io.tagsync.store.StagedRequest;
 import org.junit.jupiter.api.Test;
 
 class RequestPayloadsTest {

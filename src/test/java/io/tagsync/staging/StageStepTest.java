@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.tagsync.job.JobTestSupport;
-import io.tagsync.job.RunParameters;
+import io.tagsync.run.RunParameters;
+import io.tagsync.run.StepResults;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -36,8 +37,8 @@ class StageStepTest extends JobTestSupport {
 
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         StepExecution step = execution.getStepExecutions().iterator().next();
-        assertThat(step.getExecutionContext().getLong(StageTasklet.ROWS_READ)).isEqualTo(16);
-        assertThat(step.getExecutionContext().getLong(StageTasklet.ROWS_REJECTED)).isEqualTo(8);
+        assertThat(step.getExecutionContext().getLong(StepResults.ROWS_READ)).isEqualTo(16);
+        assertThat(step.getExecutionContext().getLong(StepResults.ROWS_REJECTED)).isEqualTo(8);
         long instance = execution.getJobInstance().getInstanceId();
 
         List<Map<String, Object>> requests = jdbc.queryForList(

@@ -1,4 +1,4 @@
-package io.tagsync;
+package io.tagsync.run;
 
 import java.net.URI;
 import java.nio.file.Path;

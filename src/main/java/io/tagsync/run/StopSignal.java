@@ -1,4 +1,4 @@
-package io.tagsync.job;
+package io.tagsync.run;
 
 import org.springframework.stereotype.Component;
 

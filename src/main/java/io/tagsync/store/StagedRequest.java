@@ -1,4 +1,4 @@
-package io.tagsync.staging;
+package io.tagsync.store;
 
 /**
  * One batch request as staged: the request body ready to send and, per update, the image and the input

@@ -1,4 +1,4 @@
-package io.tagsync.submission;
+package io.tagsync.run;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package io.tagsync.reporting;
+package io.tagsync.run;
 
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -1,0 +1,21 @@
+package io.tagsync.run;
+
+/**
+ * Keys of what the stage step leaves in its execution context for the steps, reports and commands after it:
+ * counts of rows, images, requests and changes, and the fingerprint of the input it staged.
+ */
+public final class StepResults {
+
+    public static final String ROWS_READ = "tagsync.rowsRead";
+    public static final String ROWS_REJECTED = "tagsync.rowsRejected";
+    public static final String IMAGES = "tagsync.images";
+    public static final String REQUESTS = "tagsync.requests";
+    public static final String FINGERPRINT = "tagsync.inputFingerprint";
+    public static final String KEYS_SET = "tagsync.keysSet";
+    public static final String KEYS_REMOVED = "tagsync.keysRemoved";
+    public static final String TAGS_ADDED = "tagsync.tagsAdded";
+    public static final String TAGS_REMOVED = "tagsync.tagsRemoved";
+
+    private StepResults() {
+    }
+}

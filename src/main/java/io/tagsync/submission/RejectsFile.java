@@ -1,0 +1,13 @@
+package io.tagsync.submission;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import io.tagsync.run.RunParameters;
+
+/** Writes a run's rejected rows where its reports go, and says where: for a run stopped by the reject limit. */
+@FunctionalInterface
+public interface RejectsFile {
+
+    Path write(RunParameters run) throws IOException;
+}

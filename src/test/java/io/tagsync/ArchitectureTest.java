@@ -1,0 +1,58 @@
+package io.tagsync;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packages flow one way: input → staging → store, then submission → polling and the API client, then
+ * reporting and the job, with the commands on top; {@code run} (the run's settings, parameters and
+ * concurrency helpers) and {@code metrics} at the bottom. The sandbox and the benchmark stand apart from the
+ * job.
+ */
+class ArchitectureTest {
+
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.tagsync");
+
+    @Test
+    void packagesHaveNoCycles() {
+        slices().matching("io.tagsync.(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
+    void eachLayerUsesOnlyTheLayersBelowIt() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("run").definedBy("io.tagsync.run..")
+                .layer("metrics").definedBy("io.tagsync.metrics..")
+                .layer("input").definedBy("io.tagsync.input..")
+                .layer("store").definedBy("io.tagsync.store..")
+                .layer("staging").definedBy("io.tagsync.staging..")
+                .layer("api").definedBy("io.tagsync.api..")
+                .layer("polling").definedBy("io.tagsync.polling..")
+                .layer("submission").definedBy("io.tagsync.submission..")
+                .layer("reporting").definedBy("io.tagsync.reporting..")
+                .layer("job").definedBy("io.tagsync.job..")
+                .layer("cli").definedBy("io.tagsync.cli..")
+                .layer("sandbox").definedBy("io.tagsync.sandbox..")
+                .layer("bench").definedBy("io.tagsync.bench..")
+                .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("job").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("reporting").mayOnlyBeAccessedByLayers("job", "cli")
+                .whereLayer("submission").mayOnlyBeAccessedByLayers("job", "cli")
+                .whereLayer("polling").mayOnlyBeAccessedByLayers("submission", "job")
+                .whereLayer("api").mayOnlyBeAccessedByLayers("polling", "submission", "job", "cli")
+                .whereLayer("staging").mayOnlyBeAccessedByLayers("polling", "submission", "job", "cli")
+                .whereLayer("store").mayOnlyBeAccessedByLayers("staging", "polling", "submission", "reporting", "job",
+                        "cli")
+                .whereLayer("input").mayOnlyBeAccessedByLayers("staging", "job", "cli", "bench")
+                .whereLayer("sandbox").mayOnlyBeAccessedByLayers("cli", "bench")
+                .whereLayer("bench").mayNotBeAccessedByAnyLayer()
+                .check(CLASSES);
+    }
+}
