@@ -69,7 +69,6 @@ public class RunCommand {
             System.err.println("tagsync: no API key: set ROBOFLOW_API_KEY (or tagsync.api.key-file)");
             return ExitCodes.BAD_KEY;
         }
-        RejectLimit.parse(options.maxRejects());
         UpdateReaders.Format.parse(input.format());
         if (!options.dryRun()) {
             clients.prepare(options.apiUrl());

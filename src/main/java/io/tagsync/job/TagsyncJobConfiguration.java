@@ -34,6 +34,7 @@ public class TagsyncJobConfiguration {
     Job tagsyncJob(JobRepository jobRepository, Step stageStep, Step submitStep, Step awaitStep, Step reportStep,
             GracefulShutdown gracefulShutdown, ObservationRegistry observations) {
         return new JobBuilder(JOB_NAME, jobRepository)
+                .validator(new RunParametersValidator())
                 .observationRegistry(observations)
                 .listener(gracefulShutdown)
                 .start(stageStep)

@@ -1,0 +1,32 @@
+package io.tagsync.job;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+import io.tagsync.run.RunParameters;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
+
+class RunParametersValidatorTest {
+
+    private final RunParametersValidator validator = new RunParametersValidator();
+
+    @Test
+    void aRunsParametersAreCheckedBeforeItStarts() {
+        assertThatCode(() -> validator.validate(RunParameters.toJobParameters("/in.csv", "ws", "2026-11-30",
+                URI.create("https://api.roboflow.com"), 8, Path.of("reports"), "0.5%", false))).doesNotThrowAnyException();
+
+        assertThatThrownBy(() -> validator.validate(RunParameters.toJobParameters("/in.csv", "ws", "k",
+                URI.create("https://api.roboflow.com"), 0, null))).isInstanceOf(InvalidJobParametersException.class)
+                .hasMessage("--concurrency must be at least 1, not 0");
+        assertThatThrownBy(() -> validator.validate(RunParameters.toJobParameters("/in.csv", "ws", "k",
+                URI.create("api.roboflow.com"), 8, null))).hasMessageContaining("--api-url must be an absolute");
+        assertThatThrownBy(() -> validator.validate(RunParameters.toJobParameters("/in.csv", "ws", "k",
+                URI.create("https://api.roboflow.com"), 8, null, "lots", false))).hasMessageContaining("--max-rejects takes");
+        assertThatThrownBy(() -> validator.validate(RunParameters.toJobParameters("/in.csv", " ", "k",
+                URI.create("https://api.roboflow.com"), 8, null))).hasMessage("the run has no workspace");
+    }
+}
