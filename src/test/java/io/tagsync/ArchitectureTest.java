@@ -1,6 +1,7 @@
 package io.tagsync;
 
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -54,5 +55,12 @@ class ArchitectureTest {
                 .whereLayer("sandbox").mayOnlyBeAccessedByLayers("cli", "bench")
                 .whereLayer("bench").mayNotBeAccessedByAnyLayer()
                 .check(CLASSES);
+    }
+
+    @Test
+    void onlyTheStoreSpeaksSql() {
+        noClasses().that().resideOutsideOfPackage("io.tagsync.store..")
+                .should().dependOnClassesThat().resideInAPackage("org.springframework.jdbc..")
+                .because("SQL lives in the store, beside the tables it reads and writes").check(CLASSES);
     }
 }

@@ -13,7 +13,7 @@ import io.tagsync.input.InputException;
 import io.tagsync.input.InputFingerprint;
 import io.tagsync.input.UpdateReaders;
 import io.tagsync.job.GracefulShutdown;
-import io.tagsync.job.RunLock;
+import io.tagsync.store.RunLock;
 import io.tagsync.job.TagsyncJobConfiguration;
 import io.tagsync.metrics.Pushgateway;
 import io.tagsync.reporting.ReportTasklet;

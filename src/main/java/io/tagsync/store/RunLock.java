@@ -1,4 +1,4 @@
-package io.tagsync.job;
+package io.tagsync.store;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
