@@ -1,6 +1,7 @@
 package io.tagsync.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -35,7 +36,7 @@ public class DemoCommand {
 
     private static final List<String> INPUTS = List.of("changes.csv", "changes.jsonl", "changes.parquet");
 
-    public int run(Path sampleData) throws IOException {
+    public int run(Path sampleData, PrintStream out, PrintStream err) throws IOException {
         List<String> images = Files.readAllLines(sampleData.resolve("images.txt")).stream()
                 .map(String::strip).filter(line -> !line.isEmpty()).toList();
         ImageStore store = new ImageStore();
@@ -43,7 +44,7 @@ public class DemoCommand {
         String key = UUID.randomUUID().toString();
         SandboxSettings settings = new SandboxSettings().workspace("demo").apiKey(key).taskMillis(200, 1200);
         try (SandboxServer sandbox = SandboxServer.start(settings, store, 0)) {
-            System.out.println("Sandbox API at " + sandbox.url() + " with " + store.size() + " images in workspace 'demo'");
+            out.println("Sandbox API at " + sandbox.url() + " with " + store.size() + " images in workspace 'demo'");
             clients.overrideKey(key);
             String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
             long started = System.nanoTime();
@@ -52,17 +53,17 @@ public class DemoCommand {
                 Path input = sampleData.resolve(name).toAbsolutePath().normalize();
                 String format = name.substring(name.indexOf('.') + 1);
                 int exit = runCommand.run(new RunOptions(input, "demo", "demo-" + stamp + "-" + format, sandbox.url(),
-                        properties.submit().concurrency(), null));
+                        properties.submit().concurrency(), null), out, err);
                 code = Math.max(code, exit);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             SandboxServer.Stats stats = sandbox.stats();
-            System.out.printf("Sandbox served %d batch requests and %d status requests; %d runs took %.1f s%n",
+            out.printf("Sandbox served %d batch requests and %d status requests; %d runs took %.1f s%n",
                     stats.acceptedBatches(), stats.statusCalls(), INPUTS.size(), seconds);
-            System.out.println("A few images as the sandbox now holds them:");
+            out.println("A few images as the sandbox now holds them:");
             images.stream().limit(3).forEach(id -> store.image(id).ifPresent(image ->
-                    System.out.println("  " + id + "  metadata=" + image.metadata() + "  tags=" + image.tags())));
-            System.out.println("Exit code " + code + (code == 0 ? " (every row applied)" : ""));
+                    out.println("  " + id + "  metadata=" + image.metadata() + "  tags=" + image.tags())));
+            out.println("Exit code " + code + (code == 0 ? " (every row applied)" : ""));
             return code;
         }
     }

@@ -2,6 +2,7 @@ package io.tagsync.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -65,8 +66,13 @@ public class RunCommand {
     }
 
     public int run(RunOptions options) {
+        return run(options, System.out, System.err);
+    }
+
+    /** Runs, printing the run's summary to {@code out} and what went wrong, with the next step, to {@code err}. */
+    public int run(RunOptions options, PrintStream out, PrintStream err) {
         if (!clients.hasKey() && !options.dryRun()) {
-            System.err.println("tagsync: no API key: set ROBOFLOW_API_KEY (or tagsync.api.key-file)");
+            err.println("tagsync: no API key: set ROBOFLOW_API_KEY (or tagsync.api.key-file)");
             return ExitCodes.BAD_KEY;
         }
         UpdateReaders.Format.parse(input.format());
@@ -82,20 +88,20 @@ public class RunCommand {
             lock = RunLock.tryAcquire(dataSource, options.input() + "\n" + options.workspace() + "\n" + options.runKey()
                     + (options.dryRun() ? "\ndry-run" : ""));
         } catch (SQLException e) {
-            System.err.println("tagsync: cannot reach the job repository: " + e.getMessage());
+            err.println("tagsync: cannot reach the job repository: " + e.getMessage());
             return ExitCodes.FAILED;
         }
         if (lock.isEmpty()) {
-            System.err.println("tagsync: the run (" + run + ") is being worked on by another live process; "
+            err.println("tagsync: the run (" + run + ") is being worked on by another live process; "
                     + "wait for it to end, or stop it (SIGTERM) and rerun this command");
             return ExitCodes.FAILED;
         }
         try (RunLock held = lock.get()) {
-            return launch(options, parameters);
+            return launch(options, parameters, out, err);
         }
     }
 
-    private int launch(RunOptions options, JobParameters parameters) {
+    private int launch(RunOptions options, JobParameters parameters, PrintStream out, PrintStream err) {
         JobExecution last = jobRepository.getLastJobExecution(TagsyncJobConfiguration.JOB_NAME, parameters);
         if (last != null) {
             if (last.getStatus().isRunning()) {
@@ -106,14 +112,14 @@ public class RunCommand {
                 last = jobRepository.getJobExecution(last.getId());
             }
             if (last.getStatus() == BatchStatus.COMPLETED) {
-                System.out.println("Run " + last.getJobInstance().getInstanceId() + " (run key " + options.runKey()
+                out.println("Run " + last.getJobInstance().getInstanceId() + " (run key " + options.runKey()
                         + ") already completed; use another --run-key to apply the input again.");
-                printSavedSummary(last);
+                printSavedSummary(last, out);
                 return exitCode(last);
             }
             String changed = inputChange(last, options);
             if (changed != null) {
-                System.err.println("tagsync: " + changed);
+                err.println("tagsync: " + changed);
                 return ExitCodes.FAILED;
             }
             log.info("Restarting run {} after execution {} ended {}", last.getJobInstance().getInstanceId(), last.getId(),
@@ -126,7 +132,7 @@ public class RunCommand {
             log.info("Run {} ended {} after {} s", execution.getJobInstance().getInstanceId(), execution.getStatus(),
                     String.format("%.3f", (System.nanoTime() - started) / 1e9));
         } catch (Exception e) {
-            System.err.println("tagsync: the run could not start or end cleanly: " + e.getMessage());
+            err.println("tagsync: the run could not start or end cleanly: " + e.getMessage());
             return ExitCodes.FAILED;
         } finally {
             gracefulShutdown.release();
@@ -134,10 +140,10 @@ public class RunCommand {
         int code = exitCode(execution);
         pushgateway.push(options.workspace(), options.runKey(), code);
         if (execution.getStatus() != BatchStatus.COMPLETED) {
-            System.err.println("tagsync: run " + execution.getJobInstance().getInstanceId() + " " + execution.getStatus()
+            err.println("tagsync: run " + execution.getJobInstance().getInstanceId() + " " + execution.getStatus()
                     .toString().toLowerCase() + ": " + failureMessage(execution));
             if (code == ExitCodes.FAILED) {
-                System.err.println("tagsync: rerun the same command to resume where it stopped.");
+                err.println("tagsync: rerun the same command to resume where it stopped.");
             }
         }
         return code;
@@ -231,14 +237,14 @@ public class RunCommand {
         return null;
     }
 
-    private void printSavedSummary(JobExecution last) {
+    private void printSavedSummary(JobExecution last, PrintStream out) {
         for (StepExecution step : last.getStepExecutions()) {
             String dir = step.getExecutionContext().getString(ReportTasklet.REPORT_DIR, null);
             if (dir != null) {
                 try {
-                    System.out.print(Files.readString(Path.of(dir, "summary.txt")));
+                    out.print(Files.readString(Path.of(dir, "summary.txt")));
                 } catch (IOException e) {
-                    System.out.println("Reports: " + dir);
+                    out.println("Reports: " + dir);
                 }
             }
         }

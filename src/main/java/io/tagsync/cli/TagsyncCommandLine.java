@@ -49,9 +49,10 @@ public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator 
         String command = commands.isEmpty() ? "" : commands.get(0);
         try {
             exitCode = switch (command) {
-                case "run" -> runCommand.run(RunOptions.from(args, properties));
+                case "run" -> runCommand.run(RunOptions.from(args, properties), System.out, System.err);
                 case "demo" -> demoCommand.run(Path.of(
-                        RunOptions.option(args, "sample-data") == null ? "sample-data" : RunOptions.option(args, "sample-data")));
+                        RunOptions.option(args, "sample-data") == null ? "sample-data" : RunOptions.option(args, "sample-data")),
+                        System.out, System.err);
                 case "status" -> status(args);
                 default -> {
                     System.err.println(command.isEmpty() ? USAGE : "tagsync: unknown command '" + command + "'\n" + USAGE);
