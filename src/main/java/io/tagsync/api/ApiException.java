@@ -2,27 +2,76 @@ package io.tagsync.api;
 
 import java.time.Duration;
 
+import io.tagsync.run.ExitCodes;
+
 /**
  * A call to the API that did not succeed, classified by what tagsync should do about it. Messages name the
  * call by method and path only: request URLs may carry the API key, so they never reach a message.
  */
 public class ApiException extends RuntimeException {
 
+    /** What tagsync does about a failed call. */
+    public enum Action {
+        /** Back off with jitter and try again, up to {@code tagsync.api.max-attempts}; then the run fails. */
+        RETRY,
+        /** Close the run's rate gate for {@code Retry-After}, so that every request waits, and try again. */
+        CLOSE_RATE_GATE,
+        /** Never send it again as is: split the request, down to single updates, which are then refused. */
+        SPLIT,
+        /** Stop the run. */
+        STOP
+    }
+
+    /**
+     * The failure policy, in one place: each kind of failure, the HTTP statuses it comes from, what tagsync
+     * does about it and the exit code when it ends the run. A caller for which a {@code 404} names an image
+     * (the single-image endpoint) or a task (a task's status) handles that kind itself.
+     */
     public enum Kind {
-        /** 5xx, timeouts, dropped connections: try again after a backoff. */
-        TRANSIENT,
-        /** 429: the whole run slows down. */
-        RATE_LIMITED,
-        /** 400: the payload is wrong; sending it again as is cannot help. */
-        BAD_REQUEST,
+        /** 5xx, 408, timeouts, dropped connections, unreadable answers, a 202 without a task ID. */
+        TRANSIENT(Action.RETRY, ExitCodes.FAILED),
+        /** 429. */
+        RATE_LIMITED(Action.CLOSE_RATE_GATE, ExitCodes.FAILED),
+        /** 400, 422 and other 4xx: the payload is wrong. */
+        BAD_REQUEST(Action.SPLIT, ExitCodes.FAILED),
         /** 413: the body is larger than the server takes; smaller parts of it may go. */
-        TOO_LARGE,
-        /** 401/403: the key is wrong or lacks the image:tag scope; the run stops. */
-        AUTH,
-        /** 402/423: a plan limit; the run stops. */
-        PLAN_LIMIT,
-        /** 404. */
-        NOT_FOUND
+        TOO_LARGE(Action.SPLIT, ExitCodes.FAILED),
+        /** 401/403: the key is wrong or lacks the image:tag scope. */
+        AUTH(Action.STOP, ExitCodes.BAD_KEY),
+        /** 402/423: a plan limit. */
+        PLAN_LIMIT(Action.STOP, ExitCodes.FAILED),
+        /** 404: the workspace, unless the caller says otherwise. */
+        NOT_FOUND(Action.STOP, ExitCodes.NO_WORKSPACE);
+
+        private final Action action;
+        private final int exitCode;
+
+        Kind(Action action, int exitCode) {
+            this.action = action;
+            this.exitCode = exitCode;
+        }
+
+        public Action action() {
+            return action;
+        }
+
+        /** The process's exit code when a failure of this kind ends the run. */
+        public int exitCode() {
+            return exitCode;
+        }
+
+        /** The kind of an HTTP error status. */
+        public static Kind ofStatus(int status) {
+            return switch (status) {
+                case 400, 422 -> BAD_REQUEST;
+                case 413 -> TOO_LARGE;
+                case 401, 403 -> AUTH;
+                case 402, 423 -> PLAN_LIMIT;
+                case 404 -> NOT_FOUND;
+                case 429 -> RATE_LIMITED;
+                default -> status >= 500 || status == 408 ? TRANSIENT : BAD_REQUEST;
+            };
+        }
     }
 
     private final Kind kind;

@@ -199,10 +199,11 @@ public final class RoboflowClient {
                 throw new ApiException(ApiException.Kind.TRANSIENT, 0, what + " interrupted", null);
             } catch (RestClientException | ApiException e) {
                 ApiException failure = e instanceof ApiException api ? api : classify(what, (RestClientException) e);
-                if (failure.kind() == ApiException.Kind.RATE_LIMITED && ++rateLimited <= settings.maxAttempts() * 10) {
+                ApiException.Action action = failure.kind().action();
+                if (action == ApiException.Action.CLOSE_RATE_GATE && ++rateLimited <= settings.maxAttempts() * 10) {
                     // without a usable Retry-After the whole run backs off as for a transient failure
                     gate.closeFor(failure.retryAfter() != null ? failure.retryAfter() : backoff(rateLimited));
-                } else if (failure.kind() == ApiException.Kind.TRANSIENT && ++failures < settings.maxAttempts()) {
+                } else if (action == ApiException.Action.RETRY && ++failures < settings.maxAttempts()) {
                     sleep(backoff(failures));
                 } else {
                     throw failure;
@@ -232,15 +233,7 @@ public final class RoboflowClient {
             int status = response.getStatusCode().value();
             String reason = redact(Answers.errorReason(response.getResponseBodyAsString()));
             String message = what + " answered " + status + (reason.isBlank() ? "" : ": " + reason);
-            ApiException.Kind kind = switch (status) {
-                case 400, 422 -> ApiException.Kind.BAD_REQUEST;
-                case 413 -> ApiException.Kind.TOO_LARGE;
-                case 401, 403 -> ApiException.Kind.AUTH;
-                case 402, 423 -> ApiException.Kind.PLAN_LIMIT;
-                case 404 -> ApiException.Kind.NOT_FOUND;
-                case 429 -> ApiException.Kind.RATE_LIMITED;
-                default -> status >= 500 || status == 408 ? ApiException.Kind.TRANSIENT : ApiException.Kind.BAD_REQUEST;
-            };
+            ApiException.Kind kind = ApiException.Kind.ofStatus(status);
             Duration retryAfter = kind == ApiException.Kind.RATE_LIMITED ? retryAfter(response.getResponseHeaders()) : null;
             return new ApiException(kind, status, message, retryAfter, reason.isBlank() ? "HTTP " + status : reason);
         }

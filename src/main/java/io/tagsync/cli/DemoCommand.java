@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.tagsync.api.ApiClientFactory;
+import io.tagsync.run.ExitCodes;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.sandbox.ImageStore;
 import io.tagsync.sandbox.SandboxServer;

@@ -1,8 +1,8 @@
 package io.tagsync.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -14,13 +14,14 @@ import io.tagsync.input.InputException;
 import io.tagsync.input.InputFingerprint;
 import io.tagsync.input.UpdateReaders;
 import io.tagsync.job.GracefulShutdown;
-import io.tagsync.store.RunLock;
 import io.tagsync.job.TagsyncJobConfiguration;
 import io.tagsync.metrics.Pushgateway;
 import io.tagsync.reporting.ReportTasklet;
+import io.tagsync.run.ExitCodes;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
 import io.tagsync.run.TagsyncProperties;
+import io.tagsync.store.RunLock;
 import io.tagsync.submission.RejectLimit;
 import io.tagsync.submission.SubmitTasklet;
 import org.slf4j.Logger;
@@ -188,13 +189,7 @@ public class RunCommand {
             return ExitCodes.OK;
         }
         ApiException api = cause(execution, ApiException.class);
-        if (api != null && api.kind() == ApiException.Kind.AUTH) {
-            return ExitCodes.BAD_KEY;
-        }
-        if (api != null && api.kind() == ApiException.Kind.NOT_FOUND) {
-            return ExitCodes.NO_WORKSPACE;
-        }
-        return ExitCodes.FAILED;
+        return api != null ? api.kind().exitCode() : ExitCodes.FAILED;
     }
 
     private static String failureMessage(JobExecution execution) {

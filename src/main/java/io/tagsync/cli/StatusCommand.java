@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 import io.tagsync.reporting.ReportTasklet;
-import io.tagsync.store.RunHistory;
+import io.tagsync.run.ExitCodes;
 import io.tagsync.store.RunHistory.Execution;
 import io.tagsync.store.RunHistory.RequestLine;
 import io.tagsync.store.RunHistory.RunLine;
+import io.tagsync.store.RunHistory;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Component;

@@ -3,6 +3,7 @@ package io.tagsync.cli;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.tagsync.run.ExitCodes;
 import io.tagsync.run.TagsyncProperties;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;

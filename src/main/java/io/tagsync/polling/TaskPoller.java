@@ -140,9 +140,6 @@ public final class TaskPoller implements AutoCloseable {
         return finished.get();
     }
 
-    public int open() {
-        return open.get();
-    }
 
     /**
      * Stops polling after the polls in progress and records the completed tasks not yet recorded; tasks still

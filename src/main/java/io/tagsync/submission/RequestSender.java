@@ -178,7 +178,7 @@ public class RequestSender implements Resubmission {
                     + "larger body", request.seq(), request.updateCount(), bodyBytes);
             return halve(instanceId, request, payload, "too large: " + refusal.getMessage());
         }
-        if (refusal.kind() != ApiException.Kind.BAD_REQUEST) {
+        if (refusal.kind().action() != ApiException.Action.SPLIT) {
             throw refusal;
         }
         List<StagedRequest> groups = RequestPayloads.conflictFreeGroups(payload, store.imageRows(request.id()),
@@ -215,11 +215,13 @@ public class RequestSender implements Resubmission {
             return true;
         } catch (ApiException e) {
             switch (e.kind()) {
+                // a single update cannot be split further: the server refused it
                 case BAD_REQUEST, TOO_LARGE -> {
                     store.finish(instanceId, request.id(), RequestStatus.REFUSED, e.getMessage(),
                             List.of(new FailedItem(update.imageId(), rows, null, e.reason())));
                     return false;
                 }
+                // on the single-image endpoint a 404 names the image, not the workspace
                 case NOT_FOUND -> {
                     store.finish(instanceId, request.id(), RequestStatus.COMPLETED, null,
                             List.of(new FailedItem(update.imageId(), rows, null, e.reason())));

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-import io.tagsync.cli.ExitCodes;
+import io.tagsync.run.ExitCodes;
 import io.tagsync.cli.RunOptions;
 import io.tagsync.sandbox.SandboxSettings.Shape;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import io.tagsync.cli.ExitCodes;
+import io.tagsync.run.ExitCodes;
 import io.tagsync.cli.RunOptions;
 import io.tagsync.staging.RequestPayloads;
 import tools.jackson.databind.JsonNode;

@@ -18,7 +18,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
-import io.tagsync.cli.ExitCodes;
+import io.tagsync.run.ExitCodes;
 import io.tagsync.cli.RunOptions;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -15,7 +15,7 @@ import java.util.TreeSet;
 import java.util.zip.GZIPOutputStream;
 
 import io.tagsync.ParquetFiles;
-import io.tagsync.cli.ExitCodes;
+import io.tagsync.run.ExitCodes;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
 

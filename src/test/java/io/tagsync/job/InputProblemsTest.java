@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.tagsync.ParquetFiles;
-import io.tagsync.cli.ExitCodes;
+import io.tagsync.run.ExitCodes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.imageio.ImageIO;
 
 import com.sun.net.httpserver.HttpServer;
-import io.tagsync.cli.ExitCodes;
+import io.tagsync.run.ExitCodes;
 import io.tagsync.cli.StatusCommand;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

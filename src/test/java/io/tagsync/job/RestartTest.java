@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import io.tagsync.cli.ExitCodes;
+import io.tagsync.run.ExitCodes;
 import io.tagsync.sandbox.ImageStore;
 import org.junit.jupiter.api.Test;
 

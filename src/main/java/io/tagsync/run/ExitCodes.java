@@ -1,4 +1,4 @@
-package io.tagsync.cli;
+package io.tagsync.run;
 
 /** The process exit codes, as the README documents them. */
 public final class ExitCodes {
