@@ -20,6 +20,7 @@ import io.tagsync.reporting.ReportTasklet;
 import io.tagsync.run.ExitCodes;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
+import io.tagsync.run.Steps;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.store.RunLock;
 import io.tagsync.submission.RejectLimit;
@@ -152,7 +153,7 @@ public class RunCommand {
 
     /** Why the run must not restart on this input, or null when the input is what was staged. */
     private String inputChange(JobExecution last, RunOptions options) {
-        StepExecution stage = jobRepository.getLastStepExecution(last.getJobInstance(), "stage");
+        StepExecution stage = jobRepository.getLastStepExecution(last.getJobInstance(), Steps.STAGE);
         if (stage == null || stage.getStatus() != BatchStatus.COMPLETED) {
             return null; // nothing staged yet: staging will read the input as it is now
         }
@@ -181,7 +182,7 @@ public class RunCommand {
     public static int exitCode(JobExecution execution) {
         if (execution.getStatus() == BatchStatus.COMPLETED) {
             for (StepExecution step : execution.getStepExecutions()) {
-                if (step.getStepName().equals("report")
+                if (step.getStepName().equals(Steps.REPORT)
                         && step.getExitStatus().getExitCode().equals(ReportTasklet.COMPLETED_WITH_FAILURES)) {
                     return ExitCodes.PARTIAL;
                 }

@@ -11,6 +11,7 @@ import io.tagsync.run.ExitCodes;
 import io.tagsync.store.RunHistory.Execution;
 import io.tagsync.store.RunHistory.RequestLine;
 import io.tagsync.store.RunHistory.RunLine;
+import io.tagsync.run.Steps;
 import io.tagsync.store.RunHistory;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
@@ -43,7 +44,7 @@ public class StatusCommand {
     public RunDetail detail(long runId) {
         RunLine run = history.recentRuns(Integer.MAX_VALUE, null).stream().filter(line -> line.run() == runId)
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("no run " + runId + " in the job repository"));
-        StepExecution report = jobRepository.getLastStepExecution(jobRepository.getJobInstance(runId), "report");
+        StepExecution report = jobRepository.getLastStepExecution(jobRepository.getJobInstance(runId), Steps.REPORT);
         String reportDir = report == null ? null : report.getExecutionContext().getString(ReportTasklet.REPORT_DIR, null);
         return new RunDetail(run, history.executions(runId), history.requestsByStatus(runId), history.openRequests(runId),
                 reportDir);

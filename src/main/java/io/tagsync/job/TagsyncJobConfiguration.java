@@ -6,6 +6,8 @@ import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.polling.AwaitTasklet;
 import io.tagsync.reporting.ReportTasklet;
 import io.tagsync.reporting.RunReports;
+import io.tagsync.run.StepResults;
+import io.tagsync.run.Steps;
 import io.tagsync.run.StopSignal;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.staging.StageTasklet;
@@ -13,6 +15,7 @@ import io.tagsync.store.RequestStore;
 import io.tagsync.submission.RequestSender;
 import io.tagsync.submission.SubmitTasklet;
 import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.listener.ExecutionContextPromotionListener;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -47,8 +50,11 @@ public class TagsyncJobConfiguration {
     @Bean
     Step stageStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
             TagsyncProperties properties, StopSignal stopSignal, TagsyncMetrics metrics, ObservationRegistry observations) {
-        return new StepBuilder("stage", jobRepository)
+        ExecutionContextPromotionListener results = new ExecutionContextPromotionListener();
+        results.setKeys(StepResults.ALL);
+        return new StepBuilder(Steps.STAGE, jobRepository)
                 .observationRegistry(observations)
+                .listener(results)
                 .tasklet(new StageTasklet(store, properties.input(), properties.staging(), stopSignal, metrics),
                         transactionManager)
                 .build();
@@ -58,9 +64,9 @@ public class TagsyncJobConfiguration {
     Step submitStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
             ApiClientFactory clients, RequestSender sender, StopSignal stopSignal, RunReports reports,
             TagsyncProperties properties, TagsyncMetrics metrics, ObservationRegistry observations) {
-        return new StepBuilder("submit", jobRepository)
+        return new StepBuilder(Steps.SUBMIT, jobRepository)
                 .observationRegistry(observations)
-                .tasklet(new SubmitTasklet(store, clients, sender, stopSignal, jobRepository,
+                .tasklet(new SubmitTasklet(store, clients, sender, stopSignal,
                         run -> reports.writeRejects(reports.directory(run), run.instanceId()), properties.await(),
                         metrics), transactionManager)
                 .build();
@@ -70,7 +76,7 @@ public class TagsyncJobConfiguration {
     Step awaitStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
             ApiClientFactory clients, RequestSender sender, StopSignal stopSignal, TagsyncProperties properties,
             TagsyncMetrics metrics, ObservationRegistry observations) {
-        return new StepBuilder("await", jobRepository)
+        return new StepBuilder(Steps.AWAIT, jobRepository)
                 .observationRegistry(observations)
                 .tasklet(new AwaitTasklet(store, clients, sender, stopSignal, properties.await(), metrics),
                         transactionManager)
@@ -80,9 +86,9 @@ public class TagsyncJobConfiguration {
     @Bean
     Step reportStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
             RunReports reports, TagsyncMetrics metrics, ObservationRegistry observations) {
-        return new StepBuilder("report", jobRepository)
+        return new StepBuilder(Steps.REPORT, jobRepository)
                 .observationRegistry(observations)
-                .tasklet(new ReportTasklet(store, jobRepository, reports, metrics), transactionManager)
+                .tasklet(new ReportTasklet(store, reports, metrics), transactionManager)
                 .allowStartIfComplete(true)
                 .build();
     }

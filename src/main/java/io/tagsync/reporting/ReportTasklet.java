@@ -8,13 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.tagsync.metrics.TagsyncMetrics;
+import io.tagsync.run.ExitCodes;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
 import io.tagsync.store.RunCounts;
 import org.springframework.batch.core.ExitStatus;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
@@ -38,14 +38,12 @@ public class ReportTasklet implements Tasklet {
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final RequestStore store;
-    private final JobRepository jobRepository;
     private final RunReports reports;
     private final TagsyncMetrics metrics;
 
-    public ReportTasklet(RequestStore store, JobRepository jobRepository, RunReports reports, TagsyncMetrics metrics) {
+    public ReportTasklet(RequestStore store, RunReports reports, TagsyncMetrics metrics) {
         this.metrics = metrics;
         this.store = store;
-        this.jobRepository = jobRepository;
         this.reports = reports;
     }
 
@@ -55,8 +53,7 @@ public class ReportTasklet implements Tasklet {
         RunParameters run = RunParameters.of(step);
         Path dir = reports.directory(run);
 
-        StepExecution stage = jobRepository.getLastStepExecution(step.getJobExecution().getJobInstance(), "stage");
-        ExecutionContext staged = stage == null ? new ExecutionContext() : stage.getExecutionContext();
+        ExecutionContext staged = step.getJobExecution().getExecutionContext();
         long read = staged.getLong(StepResults.ROWS_READ, 0L);
         long rejected = staged.getLong(StepResults.ROWS_REJECTED, 0L);
         RunCounts counts = store.counts(run.instanceId());
@@ -76,7 +73,7 @@ public class ReportTasklet implements Tasklet {
                 new RunSummary.Requests(counts.requests(), byStatus),
                 new RunSummary.Changes(staged.getLong(StepResults.KEYS_SET, 0L), staged.getLong(StepResults.KEYS_REMOVED, 0L),
                         staged.getLong(StepResults.TAGS_ADDED, 0L), staged.getLong(StepResults.TAGS_REMOVED, 0L)),
-                run.dryRun(), metrics.snapshot(), dir.toString(), clean ? 0 : 4);
+                run.dryRun(), metrics.snapshot(), dir.toString(), clean ? ExitCodes.OK : ExitCodes.PARTIAL);
         JSON.writeValue(dir.resolve("summary.json").toFile(), summary);
         reports.writeHtml(dir, summary, reasons);
         Files.writeString(dir.resolve("summary.txt"), humanSummary(summary), StandardCharsets.UTF_8);

@@ -1,8 +1,9 @@
 package io.tagsync.run;
 
 /**
- * Keys of what the stage step leaves in its execution context for the steps, reports and commands after it:
- * counts of rows, images, requests and changes, and the fingerprint of the input it staged.
+ * Keys of what the stage step leaves for the steps, reports and commands after it: counts of rows, images,
+ * requests and changes, and the fingerprint of the input it staged. The stage step writes them to its own
+ * execution context, and a promotion listener copies them to the job's, which a restart carries over.
  */
 public final class StepResults {
 
@@ -15,6 +16,10 @@ public final class StepResults {
     public static final String KEYS_REMOVED = "tagsync.keysRemoved";
     public static final String TAGS_ADDED = "tagsync.tagsAdded";
     public static final String TAGS_REMOVED = "tagsync.tagsRemoved";
+
+    /** Every key, for the promotion listener. */
+    public static final String[] ALL = {ROWS_READ, ROWS_REJECTED, IMAGES, REQUESTS, FINGERPRINT, KEYS_SET, KEYS_REMOVED,
+        TAGS_ADDED, TAGS_REMOVED};
 
     private StepResults() {
     }

@@ -22,7 +22,6 @@ import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
@@ -48,13 +47,12 @@ public class SubmitTasklet implements Tasklet {
     private final ApiClientFactory clients;
     private final RequestSender sender;
     private final StopSignal stopSignal;
-    private final JobRepository jobRepository;
     private final RejectsFile rejectsFile;
     private final TagsyncProperties.Await awaitSettings;
     private final TagsyncMetrics metrics;
 
     public SubmitTasklet(RequestStore store, ApiClientFactory clients, RequestSender sender, StopSignal stopSignal,
-            JobRepository jobRepository, RejectsFile rejectsFile, TagsyncProperties.Await awaitSettings,
+            RejectsFile rejectsFile, TagsyncProperties.Await awaitSettings,
             TagsyncMetrics metrics) {
         this.metrics = metrics;
         this.awaitSettings = awaitSettings;
@@ -62,7 +60,6 @@ public class SubmitTasklet implements Tasklet {
         this.clients = clients;
         this.sender = sender;
         this.stopSignal = stopSignal;
-        this.jobRepository = jobRepository;
         this.rejectsFile = rejectsFile;
     }
 
@@ -129,8 +126,7 @@ public class SubmitTasklet implements Tasklet {
 
     private void checkRejectLimit(StepExecution step, RunParameters run) throws java.io.IOException {
         RejectLimit limit = RejectLimit.parse(run.maxRejects());
-        StepExecution stage = jobRepository.getLastStepExecution(step.getJobExecution().getJobInstance(), "stage");
-        ExecutionContext staged = stage == null ? new ExecutionContext() : stage.getExecutionContext();
+        ExecutionContext staged = step.getJobExecution().getExecutionContext();
         long rows = staged.getLong(StepResults.ROWS_READ, 0L);
         long rejected = staged.getLong(StepResults.ROWS_REJECTED, 0L);
         if (limit.exceededBy(rejected, rows)) {
