@@ -6,6 +6,7 @@ import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.polling.AwaitTasklet;
 import io.tagsync.reporting.ReportTasklet;
 import io.tagsync.reporting.RunReports;
+import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
 import io.tagsync.run.Steps;
 import io.tagsync.run.StopSignal;
@@ -17,9 +18,12 @@ import io.tagsync.submission.SubmitTasklet;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.listener.ExecutionContextPromotionListener;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -47,49 +51,83 @@ public class TagsyncJobConfiguration {
                 .build();
     }
 
+    /**
+     * The stage step: stage the input into requests, and promote what it counted to the job's execution context
+     * for the steps after it.
+     */
     @Bean
-    Step stageStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
-            TagsyncProperties properties, StopSignal stopSignal, TagsyncMetrics metrics, ObservationRegistry observations) {
+    Step stageStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, StageTasklet stageTasklet,
+            ObservationRegistry observations) {
         ExecutionContextPromotionListener results = new ExecutionContextPromotionListener();
         results.setKeys(StepResults.ALL);
         return new StepBuilder(Steps.STAGE, jobRepository)
                 .observationRegistry(observations)
                 .listener(results)
-                .tasklet(new StageTasklet(store, properties.input(), properties.staging(), stopSignal, metrics),
-                        transactionManager)
+                .tasklet(stageTasklet, transactionManager)
                 .build();
     }
 
     @Bean
-    Step submitStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
-            ApiClientFactory clients, RequestSender sender, StopSignal stopSignal, RunReports reports,
-            TagsyncProperties properties, TagsyncMetrics metrics, ObservationRegistry observations) {
+    Step submitStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            SubmitTasklet submitTasklet, ObservationRegistry observations) {
         return new StepBuilder(Steps.SUBMIT, jobRepository)
                 .observationRegistry(observations)
-                .tasklet(new SubmitTasklet(store, clients, sender, stopSignal,
-                        run -> reports.writeRejects(reports.directory(run), run.instanceId()), properties.await(),
-                        metrics), transactionManager)
+                .tasklet(submitTasklet, transactionManager)
                 .build();
     }
 
     @Bean
-    Step awaitStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
-            ApiClientFactory clients, RequestSender sender, StopSignal stopSignal, TagsyncProperties properties,
-            TagsyncMetrics metrics, ObservationRegistry observations) {
+    Step awaitStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, AwaitTasklet awaitTasklet,
+            ObservationRegistry observations) {
         return new StepBuilder(Steps.AWAIT, jobRepository)
                 .observationRegistry(observations)
-                .tasklet(new AwaitTasklet(store, clients, sender, stopSignal, properties.await(), metrics),
-                        transactionManager)
+                .tasklet(awaitTasklet, transactionManager)
                 .build();
     }
 
+    /** The report step runs again on every restart, even of a completed run, to write the reports anew. */
     @Bean
-    Step reportStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, RequestStore store,
-            RunReports reports, TagsyncMetrics metrics, ObservationRegistry observations) {
+    Step reportStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            ReportTasklet reportTasklet, ObservationRegistry observations) {
         return new StepBuilder(Steps.REPORT, jobRepository)
                 .observationRegistry(observations)
-                .tasklet(new ReportTasklet(store, reports, metrics), transactionManager)
+                .tasklet(reportTasklet, transactionManager)
                 .allowStartIfComplete(true)
                 .build();
+    }
+
+    // The steps' work, one tasklet each, made for each step execution from the run's job parameters.
+
+    @Bean
+    @StepScope
+    StageTasklet stageTasklet(@Value("#{stepExecution}") StepExecution step, RequestStore store,
+            TagsyncProperties properties, StopSignal stopSignal, TagsyncMetrics metrics) {
+        return new StageTasklet(RunParameters.of(step), store, properties.input(), properties.staging(), stopSignal,
+                metrics);
+    }
+
+    @Bean
+    @StepScope
+    SubmitTasklet submitTasklet(@Value("#{stepExecution}") StepExecution step, RequestStore store,
+            ApiClientFactory clients, RequestSender sender, StopSignal stopSignal, RunReports reports,
+            TagsyncProperties properties, TagsyncMetrics metrics) {
+        return new SubmitTasklet(RunParameters.of(step), store, clients, sender, stopSignal,
+                run -> reports.writeRejects(reports.directory(run), run.instanceId()), properties.await(), metrics);
+    }
+
+    @Bean
+    @StepScope
+    AwaitTasklet awaitTasklet(@Value("#{stepExecution}") StepExecution step, RequestStore store,
+            ApiClientFactory clients, RequestSender sender, StopSignal stopSignal, TagsyncProperties properties,
+            TagsyncMetrics metrics) {
+        return new AwaitTasklet(RunParameters.of(step), store, clients, sender, stopSignal, properties.await(),
+                metrics);
+    }
+
+    @Bean
+    @StepScope
+    ReportTasklet reportTasklet(@Value("#{stepExecution}") StepExecution step, RequestStore store, RunReports reports,
+            TagsyncMetrics metrics) {
+        return new ReportTasklet(RunParameters.of(step), store, reports, metrics);
     }
 }

@@ -35,8 +35,12 @@ public class AwaitTasklet implements Tasklet {
     private final TagsyncProperties.Await settings;
     private final TagsyncMetrics metrics;
 
-    public AwaitTasklet(RequestStore store, ApiClientFactory clients, Resubmission sender, StopSignal stopSignal,
+    private final RunParameters run;
+
+    public AwaitTasklet(RunParameters run, RequestStore store, ApiClientFactory clients, Resubmission sender,
+            StopSignal stopSignal,
             TagsyncProperties.Await settings, TagsyncMetrics metrics) {
+        this.run = run;
         this.metrics = metrics;
         this.store = store;
         this.clients = clients;
@@ -47,7 +51,6 @@ public class AwaitTasklet implements Tasklet {
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
-        RunParameters run = RunParameters.of(contribution.getStepExecution());
         if (run.dryRun()) {
             return RepeatStatus.FINISHED;
         }

@@ -41,7 +41,10 @@ public class ReportTasklet implements Tasklet {
     private final RunReports reports;
     private final TagsyncMetrics metrics;
 
-    public ReportTasklet(RequestStore store, RunReports reports, TagsyncMetrics metrics) {
+    private final RunParameters run;
+
+    public ReportTasklet(RunParameters run, RequestStore store, RunReports reports, TagsyncMetrics metrics) {
+        this.run = run;
         this.metrics = metrics;
         this.store = store;
         this.reports = reports;
@@ -50,7 +53,6 @@ public class ReportTasklet implements Tasklet {
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws IOException {
         StepExecution step = contribution.getStepExecution();
-        RunParameters run = RunParameters.of(step);
         Path dir = reports.directory(run);
 
         ExecutionContext staged = step.getJobExecution().getExecutionContext();

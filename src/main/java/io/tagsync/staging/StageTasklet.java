@@ -50,8 +50,12 @@ public class StageTasklet implements Tasklet {
     private final StopSignal stopSignal;
     private final TagsyncMetrics metrics;
 
-    public StageTasklet(RequestStore store, TagsyncProperties.Input settings, TagsyncProperties.Staging staging,
+    private final RunParameters run;
+
+    public StageTasklet(RunParameters run, RequestStore store, TagsyncProperties.Input settings,
+            TagsyncProperties.Staging staging,
             StopSignal stopSignal, TagsyncMetrics metrics) {
+        this.run = run;
         this.metrics = metrics;
         this.store = store;
         this.settings = settings;
@@ -63,7 +67,6 @@ public class StageTasklet implements Tasklet {
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext)
             throws JobInterruptedException, InterruptedException {
         StepExecution step = contribution.getStepExecution();
-        RunParameters run = RunParameters.of(step);
         long instanceId = run.instanceId();
         long started = System.nanoTime();
         store.clearStaged(instanceId);

@@ -51,9 +51,13 @@ public class SubmitTasklet implements Tasklet {
     private final TagsyncProperties.Await awaitSettings;
     private final TagsyncMetrics metrics;
 
-    public SubmitTasklet(RequestStore store, ApiClientFactory clients, RequestSender sender, StopSignal stopSignal,
+    private final RunParameters run;
+
+    public SubmitTasklet(RunParameters run, RequestStore store, ApiClientFactory clients, RequestSender sender,
+            StopSignal stopSignal,
             RejectsFile rejectsFile, TagsyncProperties.Await awaitSettings,
             TagsyncMetrics metrics) {
+        this.run = run;
         this.metrics = metrics;
         this.awaitSettings = awaitSettings;
         this.store = store;
@@ -66,7 +70,6 @@ public class SubmitTasklet implements Tasklet {
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         StepExecution step = contribution.getStepExecution();
-        RunParameters run = RunParameters.of(step);
         checkRejectLimit(step, run);
         if (run.dryRun()) {
             log.info("Dry run: nothing is sent");
