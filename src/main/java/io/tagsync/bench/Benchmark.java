@@ -4,6 +4,12 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,12 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.tagsync.input.InputFiles;
 import io.tagsync.input.ParquetCodecs;
+import io.tagsync.run.Steps;
 import io.tagsync.sandbox.ImageStore;
 import io.tagsync.sandbox.SandboxServer;
 import io.tagsync.sandbox.SandboxSettings;
@@ -48,9 +53,6 @@ public final class Benchmark {
             ? List.of("@" + System.getProperty("tagsync.bench.run-options"))
             : List.of("-Xmx256m", "-XX:+UseSerialGC");
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-    private static final Pattern STAGED = Pattern.compile("Staged (\\d+) rows .* in ([\\d.]+) s");
-    private static final Pattern KEPT = Pattern.compile("keeps (\\d+) bytes of requests");
-    private static final Pattern ENDED = Pattern.compile("Run \\d+ ended (\\w+) after ([\\d.]+) s");
 
     private final boolean quick;
     private final Path work;
@@ -326,24 +328,57 @@ public final class Benchmark {
                 Thread.sleep(20);
             }
             int exit = process.waitFor();
-            String output = Files.readString(log);
             if (exit != 0) {
                 throw new IllegalStateException("the benchmark's run " + runKey + " exited " + exit + "; see " + log);
             }
-            Matcher staged = STAGED.matcher(output);
-            Matcher ended = ENDED.matcher(output);
-            if (!staged.find() || !ended.find()) {
-                throw new IllegalStateException("no timings in " + log);
-            }
+            RepositoryFigures figures = RepositoryFigures.read(work.resolve("data").resolve("tagsync"), log);
             SandboxServer.Stats stats = sandbox.stats();
             keep.accept(store);
             double startup = stats.firstCallNanos() == 0 ? 0 : (stats.firstCallNanos() - launched) / 1e9;
-            Matcher kept = KEPT.matcher(output);
             long repositoryBytes = Files.size(repository);
             Files.delete(repository);
-            return new JobRun(Double.parseDouble(ended.group(2)), Double.parseDouble(staged.group(2)), startup, peak,
-                    kept.find() ? Long.parseLong(kept.group(1)) : 0, repositoryBytes,
+            return new JobRun(figures.jobSeconds(), figures.stageSeconds(), startup, peak, figures.keptBytes(),
+                    repositoryBytes,
                     Math.max(repositoryPeak, repositoryBytes), stats, cpu);
+        }
+    }
+
+    /**
+     * A run's figures as its job repository holds them, read once the run has ended: the job's and the stage
+     * step's time from Spring Batch's tables, and the bytes of requests tagsync's tables keep.
+     */
+    private record RepositoryFigures(double jobSeconds, double stageSeconds, long keptBytes) {
+
+        static RepositoryFigures read(Path database, Path log) throws SQLException {
+            try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + database
+                    + ";ACCESS_MODE_DATA=r", "sa", "");
+                 Statement sql = db.createStatement()) {
+                double job = seconds(sql, "SELECT START_TIME, END_TIME FROM BATCH_JOB_EXECUTION "
+                        + "ORDER BY JOB_EXECUTION_ID DESC FETCH FIRST 1 ROWS ONLY");
+                double stage = seconds(sql, "SELECT START_TIME, END_TIME FROM BATCH_STEP_EXECUTION "
+                        + "WHERE STEP_NAME = '" + Steps.STAGE + "' ORDER BY STEP_EXECUTION_ID DESC "
+                        + "FETCH FIRST 1 ROWS ONLY");
+                long kept;
+                try (ResultSet rows = sql.executeQuery("SELECT COALESCE(SUM(OCTET_LENGTH(payload) "
+                        + "+ OCTET_LENGTH(image_rows)), 0) FROM request_body")) {
+                    rows.next();
+                    kept = rows.getLong(1);
+                }
+                if (job < 0 || stage < 0) {
+                    throw new IllegalStateException("no ended run in " + database + "; see " + log);
+                }
+                return new RepositoryFigures(job, stage, kept);
+            }
+        }
+
+        private static double seconds(Statement sql, String query) throws SQLException {
+            try (ResultSet rows = sql.executeQuery(query)) {
+                if (!rows.next() || rows.getTimestamp(1) == null || rows.getTimestamp(2) == null) {
+                    return -1;
+                }
+                return Duration.between(rows.getTimestamp(1).toInstant(), rows.getTimestamp(2).toInstant())
+                        .toNanos() / 1e9;
+            }
         }
     }
 
