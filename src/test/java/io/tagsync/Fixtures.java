@@ -2,8 +2,12 @@ package io.tagsync;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import io.tagsync.input.ImageUpdate;
 import io.tagsync.input.InputRow;
@@ -29,19 +33,19 @@ public final class Fixtures {
     }
 
     /** img-001 ... img-010: the images basic.csv and basic.jsonl name (img-missing aside). */
-    public static final List<String> BASIC_IMAGES = java.util.stream.IntStream.rangeClosed(1, 10)
+    public static final List<String> BASIC_IMAGES = IntStream.rangeClosed(1, 10)
             .mapToObj(i -> String.format("img-%03d", i)).toList();
 
     /** An update with fresh, mutable collections in the given order. */
     public static ImageUpdate update(String id, Map<String, Object> set, List<String> remove, List<String> add,
             List<String> untag) {
-        return new ImageUpdate(id, new java.util.LinkedHashMap<>(set), new java.util.LinkedHashSet<>(remove),
-                new java.util.LinkedHashSet<>(add), new java.util.LinkedHashSet<>(untag));
+        return new ImageUpdate(id, new LinkedHashMap<>(set), new LinkedHashSet<>(remove),
+                new LinkedHashSet<>(add), new LinkedHashSet<>(untag));
     }
 
     /** Every row of a reader, in order. */
     public static List<InputRow> readAll(UpdateReader reader) {
-        List<InputRow> rows = new java.util.ArrayList<>();
+        List<InputRow> rows = new ArrayList<>();
         try (reader) {
             for (InputRow row = reader.next(); row != null; row = reader.next()) {
                 rows.add(row);

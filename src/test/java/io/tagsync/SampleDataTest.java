@@ -6,8 +6,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import io.tagsync.input.ImageUpdate;
 import io.tagsync.input.InputRow;
@@ -72,11 +76,11 @@ class SampleDataTest {
 
     private static String describe(StagedUpdate staged) {
         ImageUpdate update = staged.update();
-        Map<String, Object> metadata = new java.util.TreeMap<>();
+        Map<String, Object> metadata = new TreeMap<>();
         update.metadata().forEach((key, value) ->
                 metadata.put(key, value instanceof Number number ? ImageStore.normalize(number) : value));
-        return update.imageId() + " " + metadata + " -" + new java.util.TreeSet<>(update.removeMetadata()) + " +"
-                + new java.util.TreeSet<>(update.addTags()) + " -" + new java.util.TreeSet<>(update.removeTags());
+        return update.imageId() + " " + metadata + " -" + new TreeSet<>(update.removeMetadata()) + " +"
+                + new TreeSet<>(update.addTags()) + " -" + new TreeSet<>(update.removeTags());
     }
 
     private static void regenerate() throws IOException {
@@ -89,12 +93,12 @@ class SampleDataTest {
         JsonMapper json = JsonMapper.builder().build();
         StringBuilder lines = new StringBuilder();
         for (ImageUpdate update : rows) {
-            Map<String, Object> line = new java.util.LinkedHashMap<>();
+            Map<String, Object> line = new LinkedHashMap<>();
             line.put("imageId", update.imageId());
             if (!update.metadata().isEmpty()) {
                 line.put("metadata", update.metadata());
             }
-            for (Map.Entry<String, java.util.Set<String>> list : List.of(Map.entry("removeMetadata", update.removeMetadata()),
+            for (Map.Entry<String, Set<String>> list : List.of(Map.entry("removeMetadata", update.removeMetadata()),
                     Map.entry("addTags", update.addTags()), Map.entry("removeTags", update.removeTags()))) {
                 if (!list.getValue().isEmpty()) {
                     line.put(list.getKey(), list.getValue());

@@ -2,6 +2,7 @@ package io.tagsync.api;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ public class ApiClientFactory {
      * path after staging: building TLS, and loading and linking the HTTP client's classes, which a client
      * built here and never used does (it holds no key and opens no connection).
      */
-    public void prepare(java.net.URI apiUrl) {
+    public void prepare(URI apiUrl) {
         Tls.prepare(apiUrl);
         Thread warmUp = new Thread(() -> {
             try {

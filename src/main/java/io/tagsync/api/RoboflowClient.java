@@ -1,12 +1,15 @@
 package io.tagsync.api;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -239,11 +242,11 @@ public final class RoboflowClient {
         }
         Throwable cause = e instanceof ResourceAccessException && e.getCause() != null ? e.getCause() : e;
         String reason;
-        if (causedBy(cause, java.net.ConnectException.class)) {
+        if (causedBy(cause, ConnectException.class)) {
             reason = "cannot connect to " + authority + " (connection refused or unreachable)";
         } else if (causedBy(cause, ConnectTimeoutException.class)) {
             reason = "cannot connect to " + authority + " within " + readable(settings.connectTimeout());
-        } else if (causedBy(cause, java.net.SocketTimeoutException.class)) {
+        } else if (causedBy(cause, SocketTimeoutException.class)) {
             reason = "no answer from " + authority + " within " + readable(settings.readTimeout());
         } else if (cause instanceof IOException || cause instanceof ResourceAccessException) {
             reason = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + redact(cause.getMessage()));
@@ -312,8 +315,8 @@ public final class RoboflowClient {
     record Origin(String scheme, String host, int port) {
 
         static Origin of(URI uri) {
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-            String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(java.util.Locale.ROOT);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
             int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
             return new Origin(scheme, host, port);
         }

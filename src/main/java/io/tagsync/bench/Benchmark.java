@@ -1,7 +1,10 @@
 package io.tagsync.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,10 +16,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import io.tagsync.input.InputFiles;
@@ -142,7 +149,7 @@ public final class Benchmark {
                 () -> new SandboxSettings().taskMillis(50, 200)).jobSeconds);
         section("2 end-to-end", "CSV %s rows/s (%.2f × read-only); Parquet %s rows/s (%.2f × read-only)", rate(e2eCsv),
                 e2eCsv / readCsv, rate(e2eParquet), e2eParquet / readParquet);
-        JobRun medianE2e = e2eCsvRuns.stream().sorted(java.util.Comparator.comparingDouble((JobRun run) -> run.jobSeconds))
+        JobRun medianE2e = e2eCsvRuns.stream().sorted(Comparator.comparingDouble((JobRun run) -> run.jobSeconds))
                 .toList().get(e2eCsvRuns.size() / 2);
         double sendingSeconds = medianE2e.jobSeconds - medianE2e.stageSeconds;
         section("", "CSV: staging %.1f s, sending and polling %.1f s (%.0f requests/s); the sandbox's own CPU "
@@ -168,7 +175,7 @@ public final class Benchmark {
                         () -> new SandboxSettings().latencyMillis(100).taskMillis(300, 1000)));
             }
             int c = concurrency;
-            runs.sort(java.util.Comparator.comparingDouble((JobRun each) -> latencyRatio(each, c)));
+            runs.sort(Comparator.comparingDouble((JobRun each) -> latencyRatio(each, c)));
             JobRun run = runs.get(runs.size() / 2);
             long requests = run.stats.acceptedBatches();
             double ideal = idealSeconds(run, concurrency);
@@ -280,14 +287,14 @@ public final class Benchmark {
             ThreadCpu cpu) {
     }
 
-    private JobRun job(Path input, boolean dryRun, int concurrency, java.util.function.Supplier<SandboxSettings> settings)
+    private JobRun job(Path input, boolean dryRun, int concurrency, Supplier<SandboxSettings> settings)
             throws Exception {
         return job(input, dryRun, concurrency, settings, store -> { });
     }
 
     /** One run in a child JVM against a fresh sandbox; {@code keep} receives the sandbox's store afterwards. */
-    private JobRun job(Path input, boolean dryRun, int concurrency, java.util.function.Supplier<SandboxSettings> settings,
-            java.util.function.Consumer<ImageStore> keep) throws Exception {
+    private JobRun job(Path input, boolean dryRun, int concurrency, Supplier<SandboxSettings> settings,
+            Consumer<ImageStore> keep) throws Exception {
         // The sandbox of the run before kept every image it was sent: collect them now, so that collecting them
         // does not take this run's cores.
         System.gc();
@@ -388,7 +395,7 @@ public final class Benchmark {
      */
     private static final class ThreadCpu {
         private final Path tasks;
-        private final Map<String, Long> byThread = new java.util.HashMap<>();
+        private final Map<String, Long> byThread = new HashMap<>();
 
         ThreadCpu(long pid) {
             this.tasks = Path.of("/proc", String.valueOf(pid), "task");
@@ -426,13 +433,13 @@ public final class Benchmark {
     /** How to start tagsync as this JVM was started, its class-data archive (run.sh's) included. */
     private static List<String> launcher() {
         List<String> command = new ArrayList<>();
-        for (String argument : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (argument.startsWith("-XX:SharedArchiveFile=") || argument.startsWith("-Xlog:cds")) {
                 command.add(argument);
             }
         }
         String classPath = System.getProperty("java.class.path");
-        if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)) {
+        if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
             command.addAll(List.of("-jar", classPath));
         } else {
             command.addAll(List.of("-cp", classPath, "io.tagsync.TagsyncApplication"));
@@ -469,7 +476,7 @@ public final class Benchmark {
         command.addAll(List.of("bench", "--parse-once=" + file));
         Path errors = work.resolve("parse-once.err");
         Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
-        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0 || !output.strip().matches("[\\d.]+")) {
             throw new IllegalStateException("the parse of " + file + " in a fresh JVM failed: " + output + "; see " + errors);
         }
@@ -565,7 +572,7 @@ public final class Benchmark {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
             }
         }

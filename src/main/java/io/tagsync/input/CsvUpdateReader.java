@@ -3,11 +3,13 @@ package io.tagsync.input;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -72,7 +74,7 @@ public final class CsvUpdateReader implements UpdateReader {
         if (setting != null && !setting.isEmpty()) {
             return setting.equalsIgnoreCase("tab") || setting.equals("\\t") ? "\t" : setting;
         }
-        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".tsv") || name.endsWith(".tsv.gz") ? "\t" : ",";
     }
 
@@ -213,7 +215,7 @@ public final class CsvUpdateReader implements UpdateReader {
                     yield Long.parseLong(value);
                 } catch (NumberFormatException notLong) {
                     try {
-                        yield JsonUpdates.exact(new java.math.BigDecimal(value));
+                        yield JsonUpdates.exact(new BigDecimal(value));
                     } catch (NumberFormatException notNumber) {
                         throw new IllegalArgumentException("'" + cell + "' is not a number");
                     }

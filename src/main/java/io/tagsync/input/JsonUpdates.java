@@ -1,5 +1,6 @@
 package io.tagsync.input;
 
+import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Set;
 
@@ -97,9 +98,9 @@ final class JsonUpdates {
     }
 
     /** A decimal as a {@code double} when that holds it exactly, else as the decimal itself. */
-    static Number exact(java.math.BigDecimal decimal) {
+    static Number exact(BigDecimal decimal) {
         double number = decimal.doubleValue();
-        return Double.isFinite(number) && new java.math.BigDecimal(Double.toString(number)).compareTo(decimal) == 0
+        return Double.isFinite(number) && new BigDecimal(Double.toString(number)).compareTo(decimal) == 0
                 ? (Number) number : decimal;
     }
 

@@ -4,6 +4,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -86,8 +89,8 @@ public final class ParquetCodecs implements CompressionCodecFactory {
     }
 
     /** Refuses a file whose columns named in {@code used} are compressed with a codec tagsync cannot read. */
-    static void checkCodecs(java.nio.file.Path file, org.apache.parquet.hadoop.metadata.ParquetMetadata footer,
-            java.util.Set<String> used) {
+    static void checkCodecs(Path file, org.apache.parquet.hadoop.metadata.ParquetMetadata footer,
+            Set<String> used) {
         for (var block : footer.getBlocks()) {
             for (var chunk : block.getColumns()) {
                 if (used.contains(chunk.getPath().toArray()[0]) && !isSupported(chunk.getCodec())) {
@@ -174,7 +177,7 @@ public final class ParquetCodecs implements CompressionCodecFactory {
         Lz4Compressor compressor = new Lz4Compressor();
         byte[] out = new byte[compressor.maxCompressedLength(bytes.length)];
         int length = compressor.compress(bytes, 0, bytes.length, out, 0, out.length);
-        return java.util.Arrays.copyOf(out, length);
+        return Arrays.copyOf(out, length);
     }
 
     private static byte[] lz4Unblock(byte[] bytes, int offset, int length, int uncompressedSize) throws IOException {

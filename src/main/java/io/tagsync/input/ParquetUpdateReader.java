@@ -1,14 +1,18 @@
 package io.tagsync.input;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
 
 import io.tagsync.run.TagsyncProperties;
 import org.apache.parquet.ParquetReadOptions;
@@ -72,7 +76,7 @@ public final class ParquetUpdateReader implements UpdateReader {
         this.source = source;
         this.separator = settings.listSeparator();
         try {
-            if (java.nio.file.Files.size(file) == 0) {
+            if (Files.size(file) == 0) {
                 throw new InputException(file + ": the file is empty (0 bytes)");
             }
         } catch (IOException e) {
@@ -88,7 +92,7 @@ public final class ParquetUpdateReader implements UpdateReader {
             MessageType schema = reader.getFileMetaData().getSchema();
             layout(schema, settings);
             ParquetCodecs.checkCodecs(file, reader.getFooter(),
-                    projected.stream().map(Type::getName).collect(java.util.stream.Collectors.toSet()));
+                    projected.stream().map(Type::getName).collect(Collectors.toSet()));
             MessageType projection = new MessageType(schema.getName(), projected);
             reader.setRequestedSchema(projection);
             this.columnIO = new ColumnIOFactory().getColumnIO(projection, schema);
@@ -317,7 +321,7 @@ public final class ParquetUpdateReader implements UpdateReader {
             plain = JsonUpdates.scalar(node);
             if (plain == null) {
                 throw new JsonUpdates.RowProblem("column '" + column.name() + "': a metadata value must be a string, "
-                        + "number or boolean, not " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+                        + "number or boolean, not " + node.getNodeType().name().toLowerCase(Locale.ROOT));
             }
         } else if (column.parseAs() != null) {
             try {
@@ -484,7 +488,7 @@ public final class ParquetUpdateReader implements UpdateReader {
             return group(i -> fields[i], () -> struct.value = new LinkedHashMap<>(), () -> sink.accept(struct.value));
         }
 
-        private static GroupConverter group(java.util.function.IntFunction<Converter> children, Runnable start,
+        private static GroupConverter group(IntFunction<Converter> children, Runnable start,
                 Runnable end) {
             return new GroupConverter() {
                 @Override

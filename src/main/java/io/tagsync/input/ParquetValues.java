@@ -10,13 +10,14 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.UUID;
 
 import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit;
-import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
 /**
@@ -73,7 +74,7 @@ final class ParquetValues {
         LogicalTypeAnnotation logical = type.getLogicalTypeAnnotation();
         if (logical == null) {
             return type.isPrimitive()
-                    ? type.asPrimitiveType().getPrimitiveTypeName().name().toLowerCase(java.util.Locale.ROOT) : "struct";
+                    ? type.asPrimitiveType().getPrimitiveTypeName().name().toLowerCase(Locale.ROOT) : "struct";
         }
         if (logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation integer) {
             return (integer.isSigned() ? "int" : "uint") + integer.getBitWidth();
@@ -87,7 +88,7 @@ final class ParquetValues {
         if (logical instanceof LogicalTypeAnnotation.TimeLogicalTypeAnnotation time) {
             return "time(" + time.getUnit() + (time.isAdjustedToUTC() ? ", UTC" : "") + ")";
         }
-        String name = logical.toString().toLowerCase(java.util.Locale.ROOT);
+        String name = logical.toString().toLowerCase(Locale.ROOT);
         int parenthesis = name.indexOf('(');
         return parenthesis > 0 ? name.substring(0, parenthesis) : name;
     }

@@ -1,6 +1,8 @@
 package io.tagsync.input;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,7 +65,7 @@ public final class UpdateReaders {
                     .filter(file -> visible(input.relativize(file)))
                     .sorted(UpdateReaders::naturalOrder)
                     .toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new InputException(input + ": cannot list the directory: " + e.getMessage(), e);
         }
         if (files.isEmpty()) {
@@ -120,8 +122,8 @@ public final class UpdateReaders {
                 while (endY < b.length() && Character.isDigit(b.charAt(endY))) {
                     endY++;
                 }
-                java.math.BigInteger numberX = new java.math.BigInteger(a.substring(i, endX));
-                java.math.BigInteger numberY = new java.math.BigInteger(b.substring(j, endY));
+                BigInteger numberX = new BigInteger(a.substring(i, endX));
+                BigInteger numberY = new BigInteger(b.substring(j, endY));
                 int order = numberX.compareTo(numberY);
                 if (order != 0) {
                     return order;
@@ -195,7 +197,7 @@ public final class UpdateReaders {
             case CSV -> new CsvUpdateReader(file, source, settings);
             case JSON_LINES -> new JsonLinesUpdateReader(file, source);
             case PARQUET -> {
-                if (!java.nio.file.Files.isRegularFile(file)) {
+                if (!Files.isRegularFile(file)) {
                     throw new InputException(file + ": no such file");
                 }
                 yield new ParquetUpdateReader(file, source, settings);

@@ -2,6 +2,7 @@ package io.tagsync.metrics;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
@@ -67,7 +68,7 @@ public class TagsyncMetrics {
                 values.merge(key, counter.count(), Double::sum);
             } else if (meter instanceof Timer timer) {
                 values.merge(key + ".count", (double) timer.count(), Double::sum);
-                values.merge(key + ".seconds", timer.totalTime(java.util.concurrent.TimeUnit.SECONDS), Double::sum);
+                values.merge(key + ".seconds", timer.totalTime(TimeUnit.SECONDS), Double::sum);
             }
         }
         return values;

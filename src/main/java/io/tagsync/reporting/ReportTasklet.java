@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -60,7 +61,7 @@ public class ReportTasklet implements Tasklet {
         long rejected = staged.getLong(StepResults.ROWS_REJECTED, 0L);
         RunCounts counts = store.counts(run.instanceId());
 
-        Map<String, Long> reasons = new java.util.HashMap<>();
+        Map<String, Long> reasons = new HashMap<>();
         reports.writeRejects(dir, run.instanceId(), reasons);
         reports.writeFailedItems(dir, run.instanceId());
         Map<String, Long> byStatus = new LinkedHashMap<>();

@@ -6,6 +6,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,7 +43,7 @@ public class RunReports {
     }
 
     public Path writeRejects(Path dir, long instanceId) throws IOException {
-        return writeRejects(dir, instanceId, new java.util.HashMap<>());
+        return writeRejects(dir, instanceId, new HashMap<>());
     }
 
     /** Writes rejects.csv, counting the rows of each kind of reason (values in quotes left out). */
@@ -59,15 +62,15 @@ public class RunReports {
 
     /** Writes report.html (see {@link HtmlReport}). */
     Path writeHtml(Path dir, RunSummary summary, Map<String, Long> reasons) throws IOException {
-        List<HtmlReport.Timing> timings = new java.util.ArrayList<>();
+        List<HtmlReport.Timing> timings = new ArrayList<>();
         store.forEachTiming(summary.jobInstanceId(), (submitted, finished) -> timings.add(new HtmlReport.Timing(submitted, finished)));
-        List<FailedItem> failed = new java.util.ArrayList<>();
+        List<FailedItem> failed = new ArrayList<>();
         store.forEachFailedItem(summary.jobInstanceId(), item -> {
             if (failed.size() < 200) {
                 failed.add(item);
             }
         });
-        Map<String, Long> top = new java.util.LinkedHashMap<>();
+        Map<String, Long> top = new LinkedHashMap<>();
         reasons.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
                 .forEach(entry -> top.put(entry.getKey(), entry.getValue()));
         Path file = dir.resolve("report.html");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -36,7 +37,7 @@ public final class SandboxCommand {
                 .rateLimitShare(Double.parseDouble(options.getOrDefault("rate-limit-share", "0")), 1)
                 .serverErrorShare(Double.parseDouble(options.getOrDefault("server-error-share", "0")))
                 .taskFailureShare(Double.parseDouble(options.getOrDefault("task-failure-share", "0")))
-                .shape(SandboxSettings.Shape.valueOf(options.getOrDefault("shape", "docs").toUpperCase(java.util.Locale.ROOT)))
+                .shape(SandboxSettings.Shape.valueOf(options.getOrDefault("shape", "docs").toUpperCase(Locale.ROOT)))
                 .htmlErrors(Boolean.parseBoolean(options.getOrDefault("html-errors", "false")))
                 .maxBodyBytes(Long.parseLong(options.getOrDefault("max-body-bytes", "0")))
                 .refuseConflicts(Boolean.parseBoolean(options.getOrDefault("refuse-conflicts", "false")))

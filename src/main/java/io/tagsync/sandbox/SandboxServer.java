@@ -3,20 +3,28 @@ package io.tagsync.sandbox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,8 +69,8 @@ public final class SandboxServer implements AutoCloseable {
     private final AtomicLong faultsInjected = new AtomicLong();
     private final AtomicLong batchWorkNanos = new AtomicLong();
     private volatile SandboxTask lastTask;
-    private final java.util.Queue<JsonNode> acceptedBodies = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.Queue<String> requestLines = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<JsonNode> acceptedBodies = new ConcurrentLinkedQueue<>();
+    private final Queue<String> requestLines = new ConcurrentLinkedQueue<>();
     private volatile long firstCallNanos;
 
     private SandboxServer(SandboxSettings settings, ImageStore store, int port) throws IOException {
@@ -245,8 +253,8 @@ public final class SandboxServer implements AutoCloseable {
             faultsInjected.incrementAndGet();
             if (!settings.htmlErrors) {
                 exchange.getResponseHeaders().set("Retry-After", settings.shape == SandboxSettings.Shape.LEAN
-                        ? java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(java.time.ZonedDateTime.now(
-                                java.time.ZoneOffset.UTC).plusNanos((long) (settings.retryAfterSeconds * 1e9)))
+                        ? DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(
+                                ZoneOffset.UTC).plusNanos((long) (settings.retryAfterSeconds * 1e9)))
                         : String.valueOf(settings.retryAfterSeconds));
             }
             refuse(exchange, 429, "Too many requests");
@@ -339,7 +347,7 @@ public final class SandboxServer implements AutoCloseable {
         return settings.shape == SandboxSettings.Shape.LEAN ? url() + path : path;
     }
 
-    private static boolean holdsAny(List<SandboxUpdate> updates, java.util.Set<String> imageIds) {
+    private static boolean holdsAny(List<SandboxUpdate> updates, Set<String> imageIds) {
         if (imageIds.isEmpty()) {
             return false;
         }
@@ -433,7 +441,7 @@ public final class SandboxServer implements AutoCloseable {
 
     /** CPU time of this thread: what the sandbox spends, not what it waits for a core. */
     private static long cpuNanos() {
-        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     private static byte[] readBody(HttpExchange exchange) throws IOException {
@@ -490,7 +498,7 @@ public final class SandboxServer implements AutoCloseable {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+    private static ThreadFactory daemon(String prefix) {
         AtomicLong next = new AtomicLong();
         return runnable -> {
             Thread thread = new Thread(runnable, prefix + "-" + next.incrementAndGet());

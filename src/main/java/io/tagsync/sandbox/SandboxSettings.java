@@ -1,5 +1,9 @@
 package io.tagsync.sandbox;
 
+import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * The sandbox's knobs. Every field can change while the server runs (tests turn faults on and off mid-run);
  * fields are volatile, so a change is seen by the next request. Thread-safe.
@@ -25,17 +29,17 @@ public final class SandboxSettings {
     /** Refuse a batch in which one update sets a key or tag that another removes, each valid on its own. */
     volatile boolean refuseConflicts;
     /** The scheme, host and port the {@code url} of a {@code 202} points at; null: this server's. */
-    volatile java.net.URI taskUrlBase;
+    volatile URI taskUrlBase;
     /** Share of accepted batches answered {@code 202} without a taskId (the task still runs). */
     volatile double noTaskIdShare;
     /** The status of tasks ended outside the API's list (nothing applied). */
     volatile String unknownStatus = "cancelled";
-    final java.util.concurrent.atomic.AtomicInteger unknownNextTasks = new java.util.concurrent.atomic.AtomicInteger();
-    volatile java.util.Set<String> unknownStatusWith = java.util.Set.of();
+    final AtomicInteger unknownNextTasks = new AtomicInteger();
+    volatile Set<String> unknownStatusWith = Set.of();
     volatile double unknownStatusShare;
     /** Tasks that stay running for ever. */
-    final java.util.concurrent.atomic.AtomicInteger stuckNextTasks = new java.util.concurrent.atomic.AtomicInteger();
-    volatile java.util.Set<String> stuckTasksWith = java.util.Set.of();
+    final AtomicInteger stuckNextTasks = new AtomicInteger();
+    volatile Set<String> stuckTasksWith = Set.of();
     volatile double stuckShare;
     /** Keep every API request line (method and URI with its query) for tests that look for the key in them. */
     volatile boolean keepRequestLines;
@@ -54,16 +58,16 @@ public final class SandboxSettings {
     /** Share of batch tasks that end {@code failed} without applying anything. */
     volatile double taskFailureShare;
     /** The next this-many batch tasks end {@code failed}, whatever the share above. */
-    final java.util.concurrent.atomic.AtomicInteger failNextTasks = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger failNextTasks = new AtomicInteger();
     /** Share of API calls whose connection is dropped without an answer (half before, half after the work). */
     volatile double dropShare;
     /** Share of API calls answered only after {@code slowMillis} (beyond a client's timeout, if set so). */
     volatile double slowShare;
     volatile long slowMillis = 10_000;
     /** Tags the server refuses with {@code 400}, beyond the rules every client knows (as a newer server might). */
-    volatile java.util.Set<String> refusedTags = java.util.Set.of();
+    volatile Set<String> refusedTags = Set.of();
     /** A batch task holding any of these images fails on every attempt (a poison update). */
-    volatile java.util.Set<String> failTasksWith = java.util.Set.of();
+    volatile Set<String> failTasksWith = Set.of();
     /** Keep the body of every accepted batch request (for tests that compare what was sent). */
     volatile boolean keepBodies;
     /** Every API call answers {@code 503} while this is on. */
@@ -126,13 +130,13 @@ public final class SandboxSettings {
         return this;
     }
 
-    public SandboxSettings failTasksWith(java.util.Set<String> imageIds) {
-        failTasksWith = java.util.Set.copyOf(imageIds);
+    public SandboxSettings failTasksWith(Set<String> imageIds) {
+        failTasksWith = Set.copyOf(imageIds);
         return this;
     }
 
-    public SandboxSettings refuseTags(java.util.Set<String> tags) {
-        refusedTags = java.util.Set.copyOf(tags);
+    public SandboxSettings refuseTags(Set<String> tags) {
+        refusedTags = Set.copyOf(tags);
         return this;
     }
 
@@ -184,7 +188,7 @@ public final class SandboxSettings {
         return this;
     }
 
-    public SandboxSettings taskUrlBase(java.net.URI base) {
+    public SandboxSettings taskUrlBase(URI base) {
         taskUrlBase = base;
         return this;
     }
@@ -202,9 +206,9 @@ public final class SandboxSettings {
     }
 
     /** Every batch task holding any of these images ends in {@code status}. */
-    public SandboxSettings unknownStatusWith(java.util.Set<String> imageIds, String status) {
+    public SandboxSettings unknownStatusWith(Set<String> imageIds, String status) {
         unknownStatus = status;
-        unknownStatusWith = java.util.Set.copyOf(imageIds);
+        unknownStatusWith = Set.copyOf(imageIds);
         return this;
     }
 
@@ -227,8 +231,8 @@ public final class SandboxSettings {
     }
 
     /** Every batch task holding any of these images stays running for ever. */
-    public SandboxSettings stuckTasksWith(java.util.Set<String> imageIds) {
-        stuckTasksWith = java.util.Set.copyOf(imageIds);
+    public SandboxSettings stuckTasksWith(Set<String> imageIds) {
+        stuckTasksWith = Set.copyOf(imageIds);
         return this;
     }
 

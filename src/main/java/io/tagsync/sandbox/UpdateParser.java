@@ -1,7 +1,11 @@
 package io.tagsync.sandbox;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import tools.jackson.core.JacksonException;
@@ -90,7 +94,7 @@ final class UpdateParser {
      */
     static String batchProblem(List<SandboxUpdate> updates, boolean refuseDuplicates, boolean refuseConflicts) {
         if (refuseDuplicates) {
-            Set<String> seen = new java.util.HashSet<>();
+            Set<String> seen = new HashSet<>();
             for (SandboxUpdate update : updates) {
                 if (!seen.add(update.imageId())) {
                     return "image '" + update.imageId() + "' appears more than once in one batch";
@@ -98,8 +102,8 @@ final class UpdateParser {
             }
         }
         if (refuseConflicts) {
-            java.util.Map<String, String> setBy = new java.util.HashMap<>();
-            java.util.Map<String, String> removedBy = new java.util.HashMap<>();
+            Map<String, String> setBy = new HashMap<>();
+            Map<String, String> removedBy = new HashMap<>();
             for (SandboxUpdate update : updates) {
                 for (int i = 0; i < update.metadata().length; i += 2) {
                     setBy.putIfAbsent("metadata key '" + update.metadata()[i] + "'", update.imageId());
@@ -114,7 +118,7 @@ final class UpdateParser {
                     removedBy.putIfAbsent("tag '" + tag + "'", update.imageId());
                 }
             }
-            for (java.util.Map.Entry<String, String> set : setBy.entrySet()) {
+            for (Map.Entry<String, String> set : setBy.entrySet()) {
                 String remover = removedBy.get(set.getKey());
                 if (remover != null) {
                     return set.getKey() + " is set for image '" + set.getValue() + "' and removed for image '"
@@ -196,7 +200,7 @@ final class UpdateParser {
                             metadata = grow(metadata, size);
                             size = put(metadata, size, key, plain);
                         }
-                        metadata = java.util.Arrays.copyOf(metadata, 2 * size);
+                        metadata = Arrays.copyOf(metadata, 2 * size);
                     }
                 }
                 case "removeMetadata" -> removeMetadata = strings(parser, value);
@@ -270,7 +274,7 @@ final class UpdateParser {
     }
 
     private static Object[] grow(Object[] pairs, int size) {
-        return 2 * size < pairs.length ? pairs : java.util.Arrays.copyOf(pairs, Math.max(4, 2 * pairs.length));
+        return 2 * size < pairs.length ? pairs : Arrays.copyOf(pairs, Math.max(4, 2 * pairs.length));
     }
 
     /** Sets {@code key} in the pairs (a repeated key keeps its first place and its last value); the new size. */

@@ -1,5 +1,6 @@
 package io.tagsync.staging;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -265,7 +266,7 @@ public final class RequestPayloads {
     /** Stored bytes as written: Zstandard, or gzip from earlier versions (told apart by gzip's magic number). */
     private static byte[] decompress(byte[] bytes) {
         if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0x1F && (bytes[1] & 0xFF) == 0x8B) {
-            try (GZIPInputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
                 return in.readAllBytes();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.tagsync.run.Threads;
 import io.tagsync.store.RequestStore;
@@ -68,7 +69,7 @@ final class RequestWriter implements AutoCloseable {
     }
 
     private void hand(List<StagedUpdate> full) throws InterruptedException {
-        while (!batches.offer(full, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        while (!batches.offer(full, 100, TimeUnit.MILLISECONDS)) {
             if (written.isDone()) {
                 written(); // the writer failed: its failure is thrown here
                 throw new IllegalStateException("the request writer ended before all requests were handed to it");

@@ -3,6 +3,7 @@ package io.tagsync.staging;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /** Reads what {@link SpillOutput} wrote, through a buffer of its own. Not thread-safe. */
 final class SpillInput {
@@ -48,7 +49,7 @@ final class SpillInput {
         int length = readInt();
         if (length <= buffer.length) {
             require(length);
-            byte[] bytes = java.util.Arrays.copyOfRange(buffer, position, position + length);
+            byte[] bytes = Arrays.copyOfRange(buffer, position, position + length);
             position += length;
             return bytes;
         }

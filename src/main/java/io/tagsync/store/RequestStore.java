@@ -2,9 +2,11 @@ package io.tagsync.store;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -123,12 +125,12 @@ public class RequestStore {
             Integer maxSeq = jdbc.queryForObject("SELECT MAX(seq) FROM batch_request WHERE job_instance_id = ?",
                     Integer.class, instanceId);
             int seq = maxSeq == null ? 0 : maxSeq;
-            List<StagedRequest> numbered = new java.util.ArrayList<>();
+            List<StagedRequest> numbered = new ArrayList<>();
             for (StagedRequest part : parts) {
                 numbered.add(new StagedRequest(++seq, part.firstRow(), part.lastRow(), part.updateCount(), part.payload(),
                         part.imageRows()));
             }
-            List<Long> ids = new java.util.ArrayList<>();
+            List<Long> ids = new ArrayList<>();
             for (StagedRequest part : numbered) {
                 jdbc.update("""
                         INSERT INTO batch_request (job_instance_id, seq, first_row, last_row, update_count, status, parent_id)
@@ -168,7 +170,7 @@ public class RequestStore {
             return;
         }
         Timestamp now = Timestamp.from(Instant.now());
-        List<FailedItemRow> items = new java.util.ArrayList<>();
+        List<FailedItemRow> items = new ArrayList<>();
         for (Outcome outcome : outcomes) {
             outcome.items().forEach(item -> items.add(new FailedItemRow(outcome.requestId(), item)));
         }
@@ -210,7 +212,7 @@ public class RequestStore {
     }
 
     /** For each request that was not split: when it was acknowledged and when its task ended. */
-    public void forEachTiming(long instanceId, java.util.function.BiConsumer<Instant, Instant> action) {
+    public void forEachTiming(long instanceId, BiConsumer<Instant, Instant> action) {
         jdbc.query("SELECT submitted_at, finished_at FROM batch_request WHERE job_instance_id = ? AND status <> 'SPLIT'",
                 (RowCallbackHandler) rs -> action.accept(rs.getTimestamp(1) == null ? null : rs.getTimestamp(1).toInstant(),
                         rs.getTimestamp(2) == null ? null : rs.getTimestamp(2).toInstant()), instanceId);

@@ -1,5 +1,6 @@
 package io.tagsync.submission;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -127,7 +128,7 @@ public class SubmitTasklet implements Tasklet {
         return RepeatStatus.FINISHED;
     }
 
-    private void checkRejectLimit(StepExecution step, RunParameters run) throws java.io.IOException {
+    private void checkRejectLimit(StepExecution step, RunParameters run) throws IOException {
         RejectLimit limit = RejectLimit.parse(run.maxRejects());
         ExecutionContext staged = step.getJobExecution().getExecutionContext();
         long rows = staged.getLong(StepResults.ROWS_READ, 0L);

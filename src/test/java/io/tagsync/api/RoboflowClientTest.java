@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.TagsyncProperties.AuthMode;
@@ -149,7 +153,7 @@ class RoboflowClientTest {
     @Test
     void anUnreachableServerAndASilentOneAreNamedInTheMessage() throws IOException {
         int closedPort;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
         TagsyncProperties.Api settings = new TagsyncProperties.Api(URI.create("https://unused"), KEY, null,
@@ -282,9 +286,9 @@ class RoboflowClientTest {
 
     @Test
     void aTaskUrlOnAnotherHostIsNeverCalledAndGetsNoKey() throws IOException, InterruptedException {
-        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> seen = new CopyOnWriteArrayList<>();
         com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         other.createContext("/", exchange -> {
             seen.add(exchange.getRequestURI() + " " + exchange.getRequestHeaders().entrySet());
             byte[] answer = "{\"status\":\"completed\"}".getBytes(StandardCharsets.UTF_8);

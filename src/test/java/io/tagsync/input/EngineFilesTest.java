@@ -7,14 +7,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 import io.tagsync.Fixtures;
 import io.tagsync.run.TagsyncProperties;
@@ -80,7 +85,7 @@ class EngineFilesTest {
         try (var footer = org.apache.parquet.hadoop.ParquetFileReader.open(new org.apache.parquet.io.LocalInputFile(file),
                 org.apache.parquet.ParquetReadOptions.builder(new org.apache.parquet.conf.PlainParquetConfiguration()).build())) {
             assertThat(footer.getFooter().getBlocks().get(0).getColumns().get(1).getCodec().name())
-                    .isEqualTo(codec.equals("lz4") ? "LZ4_RAW" : codec.toUpperCase(java.util.Locale.ROOT));
+                    .isEqualTo(codec.equals("lz4") ? "LZ4_RAW" : codec.toUpperCase(Locale.ROOT));
             assertThat(footer.getFileMetaData().getSchema().getType("addTags").asGroupType().getType(0).asGroupType()
                     .getName()).as("the standard three-level list").isEqualTo("list");
         }
@@ -258,7 +263,7 @@ class EngineFilesTest {
 
         assertThat(files).hasSize(6).allSatisfy(file -> assertThat(out.relativize(file).toString()).startsWith("camera="));
         assertThat(rows).hasSize(12).allSatisfy(row -> assertThat(row).isInstanceOf(InputRow.Valid.class));
-        Map<String, Object> cameras = new java.util.TreeMap<>();
+        Map<String, Object> cameras = new TreeMap<>();
         rows.forEach(row -> cameras.put(valid(row).imageId(), valid(row).metadata().get("camera")));
         assertThat(cameras).containsEntry("img-1", "cam 1").containsEntry("img-5", "cam 2").containsEntry("img-3", null);
         assertThat(rows.get(0).source()).contains("camera=").contains("/data_0.parquet");
@@ -278,8 +283,8 @@ class EngineFilesTest {
 
     @Test
     void sparksInt96TimestampsAreIsoInstants() {
-        java.time.LocalDateTime at = java.time.LocalDateTime.of(2026, 11, 29, 10, 15, 30, 123_456_789);
-        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        LocalDateTime at = LocalDateTime.of(2026, 11, 29, 10, 15, 30, 123_456_789);
+        ByteBuffer bytes = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN)
                 .putLong(at.toLocalTime().toNanoOfDay()).putInt((int) (at.toLocalDate().toEpochDay() + 2_440_588L));
         org.apache.parquet.schema.PrimitiveType int96 = org.apache.parquet.schema.Types
                 .required(org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT96).named("ts");

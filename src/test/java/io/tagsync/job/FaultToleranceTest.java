@@ -7,11 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
 
-import io.tagsync.run.ExitCodes;
 import io.tagsync.cli.RunOptions;
+import io.tagsync.run.ExitCodes;
 import io.tagsync.sandbox.ImageStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -80,7 +81,7 @@ class FaultToleranceTest extends JobTestSupport {
         assertThat(run(input, "changing")).isEqualTo(ExitCodes.FAILED);
         sandbox.settings().outage(false);
 
-        Files.writeString(input, "img-new,,,,,late,\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(input, "img-new,,,,,late,\n", StandardOpenOption.APPEND);
 
         assertThat(run(input, "changing")).isEqualTo(ExitCodes.FAILED);
         assertThat(output.getErr()).contains("the input changed since run").contains("--run-key=changing-2");

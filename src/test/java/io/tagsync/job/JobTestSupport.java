@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import io.tagsync.cli.RunCommand;
@@ -108,7 +109,7 @@ public abstract class JobTestSupport {
     }
 
     protected Map<String, State> actualState(Collection<String> imageIds) {
-        Map<String, State> actual = new java.util.TreeMap<>();
+        Map<String, State> actual = new TreeMap<>();
         for (String id : imageIds) {
             store.image(id).ifPresent(image -> actual.put(id, State.of(image)));
         }
@@ -116,7 +117,7 @@ public abstract class JobTestSupport {
     }
 
     protected static Map<String, State> expectedState(Path json) throws IOException {
-        Map<String, State> expected = new java.util.TreeMap<>();
+        Map<String, State> expected = new TreeMap<>();
         JsonNode root = JSON.readTree(json.toFile());
         for (Map.Entry<String, JsonNode> image : root.properties()) {
             State state = new State();

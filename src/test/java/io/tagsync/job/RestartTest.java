@@ -3,7 +3,9 @@ package io.tagsync.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 
 import io.tagsync.run.ExitCodes;
 import io.tagsync.sandbox.ImageStore;
@@ -69,7 +71,7 @@ class RestartTest extends JobTestSupport {
         Path input = dir.resolve("poison-task.csv");
         GeneratedInput generated = GeneratedInput.write(input, 1_500, 1, 1, 5);
         store.seed(generated.imageIds);
-        sandbox.settings().failTasksWith(java.util.Set.of("gen-000017"));
+        sandbox.settings().failTasksWith(Set.of("gen-000017"));
 
         int exit = run(input, "poison-task");
 
@@ -81,7 +83,7 @@ class RestartTest extends JobTestSupport {
         assertThat(count("SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ? AND status = 'SPLIT'", instance))
                 .isEqualTo(10);
         assertThat(sandbox.stats().singleUpdates()).isEqualTo(2);
-        assertThat(java.nio.file.Files.readString(reportDir("poison-task").resolve("summary.json")))
+        assertThat(Files.readString(reportDir("poison-task").resolve("summary.json")))
                 .contains("\"staged\" : 1500").contains("\"succeeded\" : 1500");
     }
 

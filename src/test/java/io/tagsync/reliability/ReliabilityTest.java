@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -54,7 +55,7 @@ class ReliabilityTest {
     static void clean() throws IOException {
         if (Files.exists(WORK)) {
             try (Stream<Path> files = Files.walk(WORK)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
         }
         Files.createDirectories(WORK.resolve("logs"));

@@ -8,6 +8,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
@@ -32,7 +33,7 @@ class SortBufferTest {
     private static List<String> expected(List<Row> rows) {
         return rows.stream()
                 .sorted(Comparator.comparing(Row::key).thenComparingLong(Row::ordinal))
-                .map(row -> row.key() + "/" + row.ordinal() + "/" + java.util.Arrays.hashCode(row.row()))
+                .map(row -> row.key() + "/" + row.ordinal() + "/" + Arrays.hashCode(row.row()))
                 .toList();
     }
 
@@ -44,7 +45,7 @@ class SortBufferTest {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < buffer.size(); i++) {
             UpdateMerger.Pending pending = buffer.get(i);
-            out.add(pending.imageId() + "/" + pending.ordinal() + "/" + java.util.Arrays.hashCode(pending.encoded()));
+            out.add(pending.imageId() + "/" + pending.ordinal() + "/" + Arrays.hashCode(pending.encoded()));
         }
         return out;
     }
@@ -85,7 +86,7 @@ class SortBufferTest {
             }
             long ordinal = in.readLong();
             byte[] row = in.readBytes();
-            readBack.add(new String(key, StandardCharsets.UTF_8) + "/" + ordinal + "/" + java.util.Arrays.hashCode(row));
+            readBack.add(new String(key, StandardCharsets.UTF_8) + "/" + ordinal + "/" + Arrays.hashCode(row));
         }
         assertThat(readBack).isEqualTo(inMemory);
     }

@@ -1,18 +1,22 @@
 package io.tagsync.staging;
 
 import static io.tagsync.Fixtures.update;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 
 import io.tagsync.input.ImageUpdate;
-import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,16 +30,16 @@ class UpdateMergerTest {
     }
 
     private static StagedUpdate only(UpdateMerger merger) {
-        List<StagedUpdate> out = new java.util.ArrayList<>();
+        List<StagedUpdate> out = new ArrayList<>();
         merger.finish(out::add);
         assertThat(out).hasSize(1);
         return out.get(0);
     }
 
     @Test
-    void spillingToDiskGivesTheSameUpdatesAsMergingInMemory() throws java.io.IOException {
-        java.util.Random random = new java.util.Random(3);
-        List<ImageUpdate> rows = new java.util.ArrayList<>();
+    void spillingToDiskGivesTheSameUpdatesAsMergingInMemory() throws IOException {
+        Random random = new Random(3);
+        List<ImageUpdate> rows = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {
             String id = "img-" + random.nextInt(400);
             Map<String, Object> set = new LinkedHashMap<>();
@@ -49,9 +53,9 @@ class UpdateMergerTest {
             boolean add = random.nextBoolean();
             rows.add(update(id, set, remove, add ? List.of(tag) : List.of(), add ? List.of() : List.of(tag)));
         }
-        List<String> inMemory = new java.util.ArrayList<>();
-        List<String> spilled = new java.util.ArrayList<>();
-        List<String> tiered = new java.util.ArrayList<>();
+        List<String> inMemory = new ArrayList<>();
+        List<String> spilled = new ArrayList<>();
+        List<String> tiered = new ArrayList<>();
         // one row a run: 4,999 run files (the last row stays in memory), merged 64 at a time into tier-1 runs, and
         // 64 of those into a tier-2 run
         try (UpdateMerger memory = merger(10_000); UpdateMerger disk = merger(97); UpdateMerger tiers = merger(1)) {
@@ -69,7 +73,7 @@ class UpdateMergerTest {
         }
         assertThat(spilled).hasSize(400).isEqualTo(inMemory);
         assertThat(tiered).isEqualTo(inMemory);
-        try (var left = java.nio.file.Files.list(spillDir)) {
+        try (var left = Files.list(spillDir)) {
             assertThat(left).as("spill files removed").isEmpty();
         }
     }
@@ -127,7 +131,7 @@ class UpdateMergerTest {
         for (String id : List.of("c", "a", "c", "b", "a")) {
             merger.add(update(id, Map.of(), List.of(), List.of("t"), List.of()), 1, "1");
         }
-        List<StagedUpdate> out = new java.util.ArrayList<>();
+        List<StagedUpdate> out = new ArrayList<>();
         assertThat(merger.finish(out::add)).isEqualTo(3);
         assertThat(out).extracting(StagedUpdate::imageId).containsExactly("a", "b", "c");
     }
@@ -152,15 +156,15 @@ class UpdateMergerTest {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("text", "quote \" slash \\ tab \t é 画像");
         values.put("long", Long.MIN_VALUE);
-        values.put("big", new java.math.BigInteger("123456789012345678901234567890"));
-        values.put("decimal", new java.math.BigDecimal("0.12345678901234567890123"));
+        values.put("big", new BigInteger("123456789012345678901234567890"));
+        values.put("decimal", new BigDecimal("0.12345678901234567890123"));
         values.put("double", 1.0e-7);
         values.put("flag", true);
         UpdateMerger merger = merger(1000);
         merger.add(update("one", values, List.of("gone"), List.of("x"), List.of()), 1, "1");
         merger.add(update("two", values, List.of(), List.of(), List.of()), 2, "parts/a.csv:2");
         merger.add(update("two", Map.of(), List.of(), List.of("y"), List.of()), 3, "parts/b.csv:7");
-        List<StagedUpdate> out = new java.util.ArrayList<>();
+        List<StagedUpdate> out = new ArrayList<>();
         merger.finish(out::add);
 
         String written = "\"metadata\":{\"text\":\"quote \\\" slash \\\\ tab \\t é 画像\",\"long\":-9223372036854775808,"
@@ -171,7 +175,7 @@ class UpdateMergerTest {
         assertThat(out.get(1).json()).isEqualTo("{\"imageId\":\"two\"," + written + ",\"addTags\":[\"y\"]}");
         assertThat(out.get(1).rows()).isEqualTo("parts/a.csv:2,parts/b.csv:7");
         assertThat(out.get(1).update().metadata()).containsEntry("long", Long.MIN_VALUE)
-                .containsEntry("big", new java.math.BigInteger("123456789012345678901234567890"));
+                .containsEntry("big", new BigInteger("123456789012345678901234567890"));
         assertThat(List.of(out.get(0).keysSet(), out.get(0).keysRemoved(), out.get(0).tagsAdded(), out.get(0).tagsRemoved()))
                 .containsExactly(6, 1, 1, 0);
     }
@@ -180,14 +184,14 @@ class UpdateMergerTest {
     void imageIdsBeyondAsciiComeOutOnceEachInOneOrderWhetherSpilledOrNot() {
         // U+E000 sorts after U+1F600 as UTF-16 but before it as UTF-8: the buffer and the run files must agree
         List<String> ids = List.of("b", "\uE000", "\uD83D\uDE00", "é", "a", "\uE000", "\uD83D\uDE00", "é", "b", "a");
-        List<List<String>> outputs = new java.util.ArrayList<>();
+        List<List<String>> outputs = new ArrayList<>();
         for (int bufferRows : new int[] {1000, 3, 1}) {
             try (UpdateMerger merger = merger(bufferRows)) {
                 for (int i = 0; i < ids.size(); i++) {
                     merger.add(update(ids.get(i), Map.of(), List.of(), List.of("t" + i), List.of()), i + 1,
                             String.valueOf(i + 1));
                 }
-                List<String> out = new java.util.ArrayList<>();
+                List<String> out = new ArrayList<>();
                 merger.finish(update -> out.add(update.imageId() + " " + update.rows()));
                 outputs.add(out);
             }
