@@ -24,13 +24,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.tagsync.run.Threads;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -77,8 +77,8 @@ public final class SandboxServer implements AutoCloseable {
         this.settings = settings;
         this.store = store;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
-        this.handlers = Executors.newFixedThreadPool(64, daemon("sandbox-http"));
-        this.clock = Executors.newScheduledThreadPool(2, daemon("sandbox-tasks"));
+        this.handlers = Executors.newFixedThreadPool(64, Threads.named("sandbox-http"));
+        this.clock = Executors.newScheduledThreadPool(2, Threads.named("sandbox-tasks"));
         server.setExecutor(handlers);
         server.createContext("/", this::handle);
     }
@@ -496,14 +496,5 @@ public final class SandboxServer implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicLong next = new AtomicLong();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + next.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
