@@ -44,6 +44,7 @@ public class TagsyncJobConfiguration {
                 .validator(new RunParametersValidator())
                 .observationRegistry(observations)
                 .listener(gracefulShutdown)
+                .listener(new StageResultsCarryOver(jobRepository))
                 .start(stageStep)
                 .next(submitStep)
                 .next(awaitStep)

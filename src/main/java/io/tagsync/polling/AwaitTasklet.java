@@ -28,6 +28,7 @@ public class AwaitTasklet implements Tasklet {
 
     private static final Logger log = LoggerFactory.getLogger(AwaitTasklet.class);
 
+    private final RunParameters run;
     private final RequestStore store;
     private final ApiClientFactory clients;
     private final Resubmission sender;
@@ -35,11 +36,8 @@ public class AwaitTasklet implements Tasklet {
     private final TagsyncProperties.Await settings;
     private final TagsyncMetrics metrics;
 
-    private final RunParameters run;
-
     public AwaitTasklet(RunParameters run, RequestStore store, ApiClientFactory clients, Resubmission sender,
-            StopSignal stopSignal,
-            TagsyncProperties.Await settings, TagsyncMetrics metrics) {
+            StopSignal stopSignal, TagsyncProperties.Await settings, TagsyncMetrics metrics) {
         this.run = run;
         this.metrics = metrics;
         this.store = store;

@@ -38,11 +38,10 @@ public class ReportTasklet implements Tasklet {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReportTasklet.class);
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
+    private final RunParameters run;
     private final RequestStore store;
     private final RunReports reports;
     private final TagsyncMetrics metrics;
-
-    private final RunParameters run;
 
     public ReportTasklet(RunParameters run, RequestStore store, RunReports reports, TagsyncMetrics metrics) {
         this.run = run;

@@ -44,17 +44,15 @@ public class StageTasklet implements Tasklet {
 
     private static final int STOP_CHECK = 1 << 16;
 
+    private final RunParameters run;
     private final RequestStore store;
     private final TagsyncProperties.Input settings;
     private final TagsyncProperties.Staging staging;
     private final StopSignal stopSignal;
     private final TagsyncMetrics metrics;
 
-    private final RunParameters run;
-
     public StageTasklet(RunParameters run, RequestStore store, TagsyncProperties.Input settings,
-            TagsyncProperties.Staging staging,
-            StopSignal stopSignal, TagsyncMetrics metrics) {
+            TagsyncProperties.Staging staging, StopSignal stopSignal, TagsyncMetrics metrics) {
         this.run = run;
         this.metrics = metrics;
         this.store = store;

@@ -44,6 +44,7 @@ public class SubmitTasklet implements Tasklet {
 
     private static final Logger log = LoggerFactory.getLogger(SubmitTasklet.class);
 
+    private final RunParameters run;
     private final RequestStore store;
     private final ApiClientFactory clients;
     private final RequestSender sender;
@@ -52,11 +53,8 @@ public class SubmitTasklet implements Tasklet {
     private final TagsyncProperties.Await awaitSettings;
     private final TagsyncMetrics metrics;
 
-    private final RunParameters run;
-
     public SubmitTasklet(RunParameters run, RequestStore store, ApiClientFactory clients, RequestSender sender,
-            StopSignal stopSignal,
-            RejectsFile rejectsFile, TagsyncProperties.Await awaitSettings,
+            StopSignal stopSignal, RejectsFile rejectsFile, TagsyncProperties.Await awaitSettings,
             TagsyncMetrics metrics) {
         this.run = run;
         this.metrics = metrics;
@@ -71,7 +69,7 @@ public class SubmitTasklet implements Tasklet {
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         StepExecution step = contribution.getStepExecution();
-        checkRejectLimit(step, run);
+        checkRejectLimit(step);
         if (run.dryRun()) {
             log.info("Dry run: nothing is sent");
             return RepeatStatus.FINISHED;
@@ -128,7 +126,7 @@ public class SubmitTasklet implements Tasklet {
         return RepeatStatus.FINISHED;
     }
 
-    private void checkRejectLimit(StepExecution step, RunParameters run) throws IOException {
+    private void checkRejectLimit(StepExecution step) throws IOException {
         RejectLimit limit = RejectLimit.parse(run.maxRejects());
         ExecutionContext staged = step.getJobExecution().getExecutionContext();
         long rows = staged.getLong(StepResults.ROWS_READ, 0L);

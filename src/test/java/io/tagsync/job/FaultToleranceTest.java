@@ -14,8 +14,12 @@ import java.util.Set;
 import io.tagsync.cli.RunOptions;
 import io.tagsync.run.ExitCodes;
 import io.tagsync.sandbox.ImageStore;
+import io.tagsync.run.StepResults;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -107,5 +111,29 @@ class FaultToleranceTest extends JobTestSupport {
         // the restart skipped the stage step: its counts came over in the job's execution context
         assertThat(reportDir("limit").resolve("summary.txt")).content().contains("16 read, 8 valid, 8 rejected");
         assertThat(store.image("img-001").map(ImageStore.Image::tags).orElseThrow()).containsExactly("truck");
+    }
+
+    @Autowired
+    private JobRepository jobRepository;
+
+    @Test
+    void aRunStagedBeforeItsCountsReachedTheJobContextRestartsWithThem() throws IOException {
+        store.seed(BASIC_IMAGES);
+        Path input = fixture("basic.csv");
+        assertThat(runCommand.run(new RunOptions(input, WORKSPACE, "older", sandbox.url(), 4, reportDir("older"), "1")))
+                .isEqualTo(ExitCodes.FAILED);
+        // as an earlier version left it: the stage step's counts in its own context only
+        JobExecution failed = jobRepository.getJobExecution(jdbc.queryForObject(
+                "SELECT MAX(JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = ?", Long.class,
+                instanceOf(input, "older")));
+        for (String key : StepResults.ALL) {
+            failed.getExecutionContext().remove(key);
+        }
+        jobRepository.updateExecutionContext(failed);
+
+        int relaxed = runCommand.run(new RunOptions(input, WORKSPACE, "older", sandbox.url(), 4, reportDir("older"), "8"));
+
+        assertThat(relaxed).isEqualTo(ExitCodes.PARTIAL);
+        assertThat(reportDir("older").resolve("summary.txt")).content().contains("16 read, 8 valid, 8 rejected");
     }
 }
