@@ -2,12 +2,13 @@
 # Builds tagsync when the jar is missing or older than the sources, then runs it. After a build it unpacks the
 # jar under target/app and records a class-data archive of a dry run there (a few seconds, once), so that a run
 # starts in about half the time: the JVM maps the classes instead of loading them from nested jars.
-#   ./run.sh demo | run --input=PATH --workspace=WS [...] | sandbox [...] | status
+#   ./run.sh demo | run --input=PATH --workspace=WS [...] | sandbox [...] | bench [--quick] | status
+# demo, sandbox and bench come from the tools jar (target/tagsync-tools.jar), which the run jar leaves out.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 jar="$here/target/tagsync.jar"
 
-stale() { [ ! -f "$jar" ] || [ -n "$(find "$here/src/main" "$here/pom.xml" -newer "$jar" -print -quit)" ]; }
+stale() { [ ! -f "$jar" ] || [ -n "$(find "$here/src/main" "$here/src/tools" "$here/pom.xml" -newer "$jar" -print -quit)" ]; }
 if stale; then
   mkdir -p "$here/target"
   exec 9>"$here/target/.build.lock"
@@ -45,18 +46,20 @@ if [ -f "$archive" ]; then
   launch=(-XX:SharedArchiveFile="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off "${launch[@]}")
 fi
 
-extra=()
-if [ "${1:-}" = "demo" ]; then
-  extra+=("--sample-data=$here/sample-data")
-fi
 options="$here/config/jvm.options"
-if [ "${1:-}" = "bench" ]; then
-  # the benchmark's sandbox holds every image of its largest runs in memory; its runs get $options
-  exec java -Xmx12g -Dsun.net.httpserver.nodelay=true -Dtagsync.bench.run-options="$options" ${JAVA_OPTS:-} \
-    "${launch[@]}" "$@"
+tools=(-cp "$app/tagsync.jar:$here/target/tagsync-tools.jar" io.tagsync.tools.Tools)
+if [ -f "$archive" ]; then
+  tools=(-XX:SharedArchiveFile="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off "${tools[@]}")
 fi
-if [ "${1:-}" = "sandbox" ]; then
-  # a server, up for long: the sandbox keeps every image it is sent in memory, and C2 pays back
-  exec java -Dsun.net.httpserver.nodelay=true ${JAVA_OPTS:-} "${launch[@]}" "$@"
-fi
-exec java "@$options" -Dsun.net.httpserver.nodelay=true ${JAVA_OPTS:-} "${launch[@]}" "$@" "${extra[@]}"
+case "${1:-}" in
+  demo)
+    exec java "@$options" -Dsun.net.httpserver.nodelay=true ${JAVA_OPTS:-} "${tools[@]}" "$@" "--sample-data=$here/sample-data" ;;
+  bench)
+    # the benchmark's sandbox holds every image of its largest runs in memory; its runs get $options
+    exec java -Xmx12g -Dsun.net.httpserver.nodelay=true -Dtagsync.bench.run-options="$options" \
+      -Dtagsync.bench.run-jar="$app/tagsync.jar" ${JAVA_OPTS:-} "${tools[@]}" "$@" ;;
+  sandbox)
+    # a server, up for long: the sandbox keeps every image it is sent in memory, and C2 pays back
+    exec java -Dsun.net.httpserver.nodelay=true ${JAVA_OPTS:-} "${tools[@]}" "$@" ;;
+esac
+exec java "@$options" -Dsun.net.httpserver.nodelay=true ${JAVA_OPTS:-} "${launch[@]}" "$@"

@@ -1,9 +1,5 @@
 package io.tagsync;
 
-import java.util.Arrays;
-
-import io.tagsync.bench.Benchmark;
-import io.tagsync.sandbox.SandboxCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -13,14 +9,6 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class TagsyncApplication {
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("sandbox")) {
-            SandboxCommand.main(Arrays.copyOfRange(args, 1, args.length));
-            return;
-        }
-        if (args.length > 0 && args[0].equals("bench")) {
-            Benchmark.main(Arrays.copyOfRange(args, 1, args.length));
-            return;
-        }
         int exitCode;
         try {
             exitCode = SpringApplication.exit(SpringApplication.run(TagsyncApplication.class, args));

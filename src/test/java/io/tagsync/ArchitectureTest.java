@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The packages flow one way: input → staging → store, then submission → polling and the API client, then
  * reporting and the job, with the commands on top; {@code run} (the run's settings, parameters and
- * concurrency helpers) and {@code metrics} at the bottom. The sandbox and the benchmark stand apart from the
- * job.
+ * concurrency helpers) and {@code metrics} at the bottom. The tools (the sandbox, the benchmark and the demo,
+ * in {@code src/tools/java} and a jar of their own) use the job; the job never uses them.
  */
 class ArchitectureTest {
 
@@ -42,7 +42,8 @@ class ArchitectureTest {
                 .layer("cli").definedBy("io.tagsync.cli..")
                 .layer("sandbox").definedBy("io.tagsync.sandbox..")
                 .layer("bench").definedBy("io.tagsync.bench..")
-                .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .layer("tools").definedBy("io.tagsync.tools..")
+                .whereLayer("cli").mayOnlyBeAccessedByLayers("tools")
                 .whereLayer("job").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("reporting").mayOnlyBeAccessedByLayers("job", "cli")
                 .whereLayer("submission").mayOnlyBeAccessedByLayers("job", "cli")
@@ -51,10 +52,19 @@ class ArchitectureTest {
                 .whereLayer("staging").mayOnlyBeAccessedByLayers("polling", "submission", "job", "cli")
                 .whereLayer("store").mayOnlyBeAccessedByLayers("staging", "polling", "submission", "reporting", "job",
                         "cli")
-                .whereLayer("input").mayOnlyBeAccessedByLayers("staging", "job", "cli", "bench")
-                .whereLayer("sandbox").mayOnlyBeAccessedByLayers("cli", "bench")
-                .whereLayer("bench").mayNotBeAccessedByAnyLayer()
+                .whereLayer("input").mayOnlyBeAccessedByLayers("staging", "job", "cli", "bench", "tools")
+                .whereLayer("sandbox").mayOnlyBeAccessedByLayers("bench", "tools")
+                .whereLayer("bench").mayOnlyBeAccessedByLayers("tools")
+                .whereLayer("tools").mayNotBeAccessedByAnyLayer()
                 .check(CLASSES);
+    }
+
+    @Test
+    void theJobNeverUsesTheTools() {
+        noClasses().that().resideOutsideOfPackages("io.tagsync.sandbox..", "io.tagsync.bench..", "io.tagsync.tools..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.tagsync.sandbox..", "io.tagsync.bench..",
+                        "io.tagsync.tools..")
+                .because("the run jar leaves the tools out").check(CLASSES);
     }
 
     @Test

@@ -13,15 +13,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * Makes the client for a run. The key comes from {@code tagsync.api.key} (which defaults to the
- * {@code ROBOFLOW_API_KEY} environment variable) or {@code tagsync.api.key-file}; the built-in demo
- * replaces it with its sandbox's key.
+ * {@code ROBOFLOW_API_KEY} environment variable) or {@code tagsync.api.key-file}.
  */
 @Component
 public class ApiClientFactory {
 
     private final TagsyncProperties.Api settings;
     private final TagsyncProperties.Await await;
-    private volatile String keyOverride;
 
     public ApiClientFactory(TagsyncProperties properties) {
         this.settings = properties.api();
@@ -51,11 +49,6 @@ public class ApiClientFactory {
         warmUp.start();
     }
 
-    /** For the demo, which talks to a sandbox of its own. */
-    public void overrideKey(String key) {
-        this.keyOverride = key;
-    }
-
     public boolean hasKey() {
         String key = keyOrNull();
         return key != null && !key.isBlank();
@@ -71,9 +64,6 @@ public class ApiClientFactory {
     }
 
     private String keyOrNull() {
-        if (keyOverride != null) {
-            return keyOverride;
-        }
         if (settings.key() != null && !settings.key().isBlank()) {
             return settings.key();
         }

@@ -1,6 +1,5 @@
 package io.tagsync.cli;
 
-import java.nio.file.Path;
 import java.util.List;
 
 import io.tagsync.run.ExitCodes;
@@ -12,8 +11,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * Dispatches the command line: {@code run}, {@code demo}, {@code status} ({@code sandbox} starts without
- * Spring, in {@code TagsyncApplication}). Off in tests, which call the commands directly.
+ * Dispatches the command line: {@code run} and {@code status}. ({@code demo}, {@code sandbox} and {@code bench}
+ * live in the tools jar, which {@code run.sh} starts.) Off in tests, which call the commands directly.
  */
 @Component
 @ConditionalOnProperty(name = "tagsync.cli.enabled", havingValue = "true", matchIfMissing = true)
@@ -21,25 +20,22 @@ public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator 
 
     static final String USAGE = """
             usage:
-              tagsync demo                                  run the job on sample-data/ against a built-in sandbox
               tagsync run --input=PATH --workspace=WS [--run-key=KEY] [--api-url=URL]
                           [--concurrency=N] [--report-dir=DIR] [--max-rejects=N|N%] [--dry-run]
-              tagsync sandbox [--port=N] [--workspace=WS] [--api-key=K]
               tagsync status [--json] [--workspace=WS] [--limit=N]     recent runs
               tagsync status --run=ID [--json]              one run's executions, requests and reports
               tagsync status --unfinished [--workspace=WS]  runs that did not complete: input TAB run key
+            ./run.sh also has: demo (the job on sample-data/ against a built-in sandbox), sandbox, bench.
             The API key comes from ROBOFLOW_API_KEY. Any setting can be given as --tagsync.x.y=value.""";
 
     private final RunCommand runCommand;
-    private final DemoCommand demoCommand;
     private final StatusCommand statusCommand;
     private final TagsyncProperties properties;
     private int exitCode;
 
-    public TagsyncCommandLine(RunCommand runCommand, DemoCommand demoCommand, StatusCommand statusCommand,
+    public TagsyncCommandLine(RunCommand runCommand, StatusCommand statusCommand,
             TagsyncProperties properties) {
         this.runCommand = runCommand;
-        this.demoCommand = demoCommand;
         this.statusCommand = statusCommand;
         this.properties = properties;
     }
@@ -51,9 +47,6 @@ public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator 
         try {
             exitCode = switch (command) {
                 case "run" -> runCommand.run(RunOptions.from(args, properties), System.out, System.err);
-                case "demo" -> demoCommand.run(Path.of(
-                        RunOptions.option(args, "sample-data") == null ? "sample-data" : RunOptions.option(args, "sample-data")),
-                        System.out, System.err);
                 case "status" -> status(args);
                 default -> {
                     System.err.println(command.isEmpty() ? USAGE : "tagsync: unknown command '" + command + "'\n" + USAGE);

@@ -1,4 +1,4 @@
-package io.tagsync.cli;
+package io.tagsync.tools;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,44 +9,53 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
 
-import io.tagsync.api.ApiClientFactory;
+import io.tagsync.TagsyncApplication;
+import io.tagsync.cli.RunCommand;
+import io.tagsync.cli.RunOptions;
 import io.tagsync.run.ExitCodes;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.sandbox.ImageStore;
 import io.tagsync.sandbox.SandboxServer;
 import io.tagsync.sandbox.SandboxSettings;
-import org.springframework.stereotype.Component;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * {@code demo}: starts the sandbox in-process with the images of {@code sample-data/images.txt}, runs the job
  * on the same changes as CSV, JSON Lines and Parquet against it (each a run of its own; the updates are
- * idempotent, so the state after each is the same), and shows the result.
+ * idempotent, so the state after each is the same), and shows the result. The job runs in this JVM on its
+ * embedded defaults, with the sandbox's throwaway key given as a property (never on a command line).
  */
-@Component
-public class DemoCommand {
-
-    private final RunCommand runCommand;
-    private final ApiClientFactory clients;
-    private final TagsyncProperties properties;
-
-    public DemoCommand(RunCommand runCommand, ApiClientFactory clients, TagsyncProperties properties) {
-        this.runCommand = runCommand;
-        this.clients = clients;
-        this.properties = properties;
-    }
+final class DemoCommand {
 
     private static final List<String> INPUTS = List.of("changes.csv", "changes.jsonl", "changes.parquet");
 
-    public int run(Path sampleData, PrintStream out, PrintStream err) throws IOException {
+    private DemoCommand() {
+    }
+
+    static int main(String[] args) throws IOException {
+        Path sampleData = Path.of("sample-data");
+        for (String arg : args) {
+            if (arg.startsWith("--sample-data=")) {
+                sampleData = Path.of(arg.substring("--sample-data=".length()));
+            }
+        }
+        return run(sampleData, System.out, System.err);
+    }
+
+    static int run(Path sampleData, PrintStream out, PrintStream err) throws IOException {
         List<String> images = Files.readAllLines(sampleData.resolve("images.txt")).stream()
                 .map(String::strip).filter(line -> !line.isEmpty()).toList();
         ImageStore store = new ImageStore();
         store.seed(images);
         String key = UUID.randomUUID().toString();
         SandboxSettings settings = new SandboxSettings().workspace("demo").apiKey(key).taskMillis(200, 1200);
-        try (SandboxServer sandbox = SandboxServer.start(settings, store, 0)) {
+        try (SandboxServer sandbox = SandboxServer.start(settings, store, 0);
+                ConfigurableApplicationContext job = SpringApplication.run(TagsyncApplication.class,
+                        "--tagsync.cli.enabled=false", "--tagsync.api.key=" + key)) {
             out.println("Sandbox API at " + sandbox.url() + " with " + store.size() + " images in workspace 'demo'");
-            clients.overrideKey(key);
+            RunCommand runCommand = job.getBean(RunCommand.class);
+            int concurrency = job.getBean(TagsyncProperties.class).submit().concurrency();
             String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
             long started = System.nanoTime();
             int code = ExitCodes.OK;
@@ -54,7 +63,7 @@ public class DemoCommand {
                 Path input = sampleData.resolve(name).toAbsolutePath().normalize();
                 String format = name.substring(name.indexOf('.') + 1);
                 int exit = runCommand.run(new RunOptions(input, "demo", "demo-" + stamp + "-" + format, sandbox.url(),
-                        properties.submit().concurrency(), null), out, err);
+                        concurrency, null), out, err);
                 code = Math.max(code, exit);
             }
             double seconds = (System.nanoTime() - started) / 1e9;

@@ -1,6 +1,5 @@
 package io.tagsync.bench;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.management.ManagementFactory;
@@ -26,6 +25,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import io.tagsync.input.InputFiles;
 import io.tagsync.input.ParquetCodecs;
 import io.tagsync.run.Steps;
@@ -33,6 +34,7 @@ import io.tagsync.sandbox.ImageStore;
 import io.tagsync.sandbox.SandboxServer;
 import io.tagsync.sandbox.SandboxSettings;
 import org.apache.avro.generic.GenericData;
+import org.slf4j.LoggerFactory;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -77,8 +79,7 @@ public final class Benchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-                .setLevel(ch.qos.logback.classic.Level.WARN);
+        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
         if (args.length == 1 && args[0].startsWith("--parse-once=")) {
             parseOnce(Path.of(args[0].substring("--parse-once=".length())));
             return;
@@ -430,7 +431,10 @@ public final class Benchmark {
         }
     }
 
-    /** How to start tagsync as this JVM was started, its class-data archive (run.sh's) included. */
+    /**
+     * How to start tagsync: as a user does, with {@code java -jar} on the run jar run.sh names, its class-data
+     * archive included; else (from an IDE or the tests) on this JVM's class path.
+     */
     private static List<String> launcher() {
         List<String> command = new ArrayList<>();
         for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -439,8 +443,9 @@ public final class Benchmark {
             }
         }
         String classPath = System.getProperty("java.class.path");
-        if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
-            command.addAll(List.of("-jar", classPath));
+        String runJar = System.getProperty("tagsync.bench.run-jar");
+        if (runJar != null) {
+            command.addAll(List.of("-jar", runJar));
         } else {
             command.addAll(List.of("-cp", classPath, "io.tagsync.TagsyncApplication"));
         }
