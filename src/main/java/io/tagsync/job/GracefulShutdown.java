@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.tagsync.run.StopSignal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
@@ -13,8 +12,10 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Stops a run at a safe point when the JVM is asked to shut down (SIGTERM from systemd or Kubernetes, Ctrl-C):
- * the steps finish the requests in flight, record them, and end {@code STOPPED}, so that rerunning the same
+ * Stops a run at a safe point when the JVM is asked to shut down (SIGTERM from systemd or Kubernetes, Ctrl-C),
+ * through Spring Batch's {@code JobOperator.stop}, which marks the execution {@code STOPPING} and stops the
+ * running step's tasklet (each is a {@code StoppableStep}): the steps finish the requests in flight, record them,
+ * and end {@code STOPPED}, so that rerunning the same
  * command resumes the run. The hook waits for the job to end (at most {@code GRACE}), because the JVM halts
  * as soon as its shutdown hooks return. Spring Boot's own shutdown hook is off (see application.yml): it
  * would close the database under the stopping job.
@@ -26,18 +27,15 @@ public class GracefulShutdown implements JobExecutionListener {
     private static final Duration GRACE = Duration.ofSeconds(120);
 
     private final JobOperator jobOperator;
-    private final StopSignal stopSignal;
     private volatile Thread hook;
     private volatile CountDownLatch ended;
 
-    public GracefulShutdown(JobOperator jobOperator, StopSignal stopSignal) {
+    public GracefulShutdown(JobOperator jobOperator) {
         this.jobOperator = jobOperator;
-        this.stopSignal = stopSignal;
     }
 
     @Override
     public void beforeJob(JobExecution execution) {
-        stopSignal.reset();
         CountDownLatch latch = new CountDownLatch(1);
         ended = latch;
         Thread thread = new Thread(() -> stop(execution, latch), "tagsync-shutdown");
@@ -70,11 +68,10 @@ public class GracefulShutdown implements JobExecutionListener {
     private void stop(JobExecution execution, CountDownLatch latch) {
         log.warn("Shutdown requested: stopping run {} after the requests in flight; rerun the same command to resume",
                 execution.getJobInstance().getInstanceId());
-        stopSignal.requestStop();
         try {
             jobOperator.stop(execution);
         } catch (Exception e) {
-            log.debug("Stop request not recorded: {}", e.toString());
+            log.warn("Run {} could not be stopped: {}", execution.getJobInstance().getInstanceId(), e.toString());
         }
         try {
             if (!latch.await(GRACE.toSeconds(), TimeUnit.SECONDS)) {

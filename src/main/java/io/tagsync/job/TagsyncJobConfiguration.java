@@ -9,12 +9,12 @@ import io.tagsync.reporting.RunReports;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
 import io.tagsync.run.Steps;
-import io.tagsync.run.StopSignal;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.staging.StageTasklet;
 import io.tagsync.store.RequestStore;
 import io.tagsync.submission.RequestSender;
 import io.tagsync.submission.SubmitTasklet;
+import org.springframework.batch.core.configuration.support.MapJobRegistry;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.listener.ExecutionContextPromotionListener;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -36,6 +36,16 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class TagsyncJobConfiguration {
 
     public static final String JOB_NAME = "tagsync";
+
+    /**
+     * The job registry, as a bean: it registers the job once the context is up. {@code JobOperator.stop} finds the
+     * running step's tasklet through it; the registry Spring Batch would make on its own is filled before the job
+     * bean exists, and stays empty.
+     */
+    @Bean
+    MapJobRegistry jobRegistry() {
+        return new MapJobRegistry();
+    }
 
     @Bean
     Job tagsyncJob(JobRepository jobRepository, Step stageStep, Step submitStep, Step awaitStep, Step reportStep,
@@ -102,26 +112,26 @@ public class TagsyncJobConfiguration {
     @Bean
     @StepScope
     StageTasklet stageTasklet(@Value("#{stepExecution}") StepExecution step, RequestStore store,
-            TagsyncProperties properties, StopSignal stopSignal, TagsyncMetrics metrics) {
-        return new StageTasklet(RunParameters.of(step), store, properties.input(), properties.staging(), stopSignal,
+            TagsyncProperties properties, TagsyncMetrics metrics) {
+        return new StageTasklet(RunParameters.of(step), store, properties.input(), properties.staging(),
                 metrics);
     }
 
     @Bean
     @StepScope
     SubmitTasklet submitTasklet(@Value("#{stepExecution}") StepExecution step, RequestStore store,
-            ApiClientFactory clients, RequestSender sender, StopSignal stopSignal, RunReports reports,
+            ApiClientFactory clients, RequestSender sender, RunReports reports,
             TagsyncProperties properties, TagsyncMetrics metrics) {
-        return new SubmitTasklet(RunParameters.of(step), store, clients, sender, stopSignal,
+        return new SubmitTasklet(RunParameters.of(step), store, clients, sender,
                 run -> reports.writeRejects(reports.directory(run), run.instanceId()), properties.await(), metrics);
     }
 
     @Bean
     @StepScope
     AwaitTasklet awaitTasklet(@Value("#{stepExecution}") StepExecution step, RequestStore store,
-            ApiClientFactory clients, RequestSender sender, StopSignal stopSignal, TagsyncProperties properties,
+            ApiClientFactory clients, RequestSender sender, TagsyncProperties properties,
             TagsyncMetrics metrics) {
-        return new AwaitTasklet(RunParameters.of(step), store, clients, sender, stopSignal, properties.await(),
+        return new AwaitTasklet(RunParameters.of(step), store, clients, sender, properties.await(),
                 metrics);
     }
 

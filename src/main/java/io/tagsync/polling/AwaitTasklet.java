@@ -7,7 +7,7 @@ import io.tagsync.api.RoboflowClient;
 import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.run.ProgressLog;
 import io.tagsync.run.RunParameters;
-import io.tagsync.run.StopSignal;
+import io.tagsync.run.StoppableStep;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
@@ -16,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
-import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
@@ -24,7 +23,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * or recorded by an earlier execution of the run, until each is final. Requests left {@code PENDING} by an
  * interrupted split are sent first. A stop request ends the step {@code STOPPED} at once.
  */
-public class AwaitTasklet implements Tasklet {
+public class AwaitTasklet extends StoppableStep {
 
     private static final Logger log = LoggerFactory.getLogger(AwaitTasklet.class);
 
@@ -32,18 +31,16 @@ public class AwaitTasklet implements Tasklet {
     private final RequestStore store;
     private final ApiClientFactory clients;
     private final Resubmission sender;
-    private final StopSignal stopSignal;
     private final TagsyncProperties.Await settings;
     private final TagsyncMetrics metrics;
 
     public AwaitTasklet(RunParameters run, RequestStore store, ApiClientFactory clients, Resubmission sender,
-            StopSignal stopSignal, TagsyncProperties.Await settings, TagsyncMetrics metrics) {
+            TagsyncProperties.Await settings, TagsyncMetrics metrics) {
         this.run = run;
         this.metrics = metrics;
         this.store = store;
         this.clients = clients;
         this.sender = sender;
-        this.stopSignal = stopSignal;
         this.settings = settings;
     }
 
@@ -62,7 +59,7 @@ public class AwaitTasklet implements Tasklet {
         log.info("Waiting for {} tasks", open.size() + pending.size());
         ProgressLog progress = new ProgressLog(log, "Tasks finished", open.size() + pending.size());
         boolean done;
-        try (TaskPoller poller = new TaskPoller(run, client, store, sender, stopSignal, settings,
+        try (TaskPoller poller = new TaskPoller(run, client, store, sender, this::stopRequested, settings,
                 settings.callsAtOnce(run.concurrency()), metrics)) {
             open.forEach(poller::track);
             for (long requestId : pending) {

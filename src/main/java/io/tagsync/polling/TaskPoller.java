@@ -15,12 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import java.util.function.BooleanSupplier;
+
 import io.tagsync.api.ApiException;
 import io.tagsync.api.RoboflowClient;
 import io.tagsync.api.TaskStatus;
 import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.run.RunParameters;
-import io.tagsync.run.StopSignal;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.run.Threads;
 import io.tagsync.staging.RequestPayloads;
@@ -54,7 +55,7 @@ public final class TaskPoller implements AutoCloseable {
     private final RoboflowClient client;
     private final RequestStore store;
     private final Resubmission sender;
-    private final StopSignal stopSignal;
+    private final BooleanSupplier stopRequested;
     private final TagsyncProperties.Await settings;
     private final DelayQueue<Poll> queue = new DelayQueue<>();
     private final AtomicInteger open = new AtomicInteger();
@@ -68,13 +69,13 @@ public final class TaskPoller implements AutoCloseable {
     private final TagsyncMetrics metrics;
 
     public TaskPoller(RunParameters run, RoboflowClient client, RequestStore store, Resubmission sender,
-            StopSignal stopSignal, TagsyncProperties.Await settings, int pollers, TagsyncMetrics metrics) {
+            BooleanSupplier stopRequested, TagsyncProperties.Await settings, int pollers, TagsyncMetrics metrics) {
         this.metrics = metrics;
         this.run = run;
         this.client = client;
         this.store = store;
         this.sender = sender;
-        this.stopSignal = stopSignal;
+        this.stopRequested = stopRequested;
         this.settings = settings;
         this.pool = Executors.newFixedThreadPool(Math.max(1, pollers), Threads.named("poll"));
         for (int i = 0; i < Math.max(1, pollers); i++) {
@@ -110,7 +111,7 @@ public final class TaskPoller implements AutoCloseable {
             if (failed != null) {
                 throw failed;
             }
-            if (stopSignal.isStopRequested()) {
+            if (stopRequested.getAsBoolean()) {
                 return false;
             }
             Thread.sleep(50);
@@ -165,7 +166,7 @@ public final class TaskPoller implements AutoCloseable {
     }
 
     private void pollLoop() {
-        while (!closing && failure.get() == null && !stopSignal.isStopRequested()) {
+        while (!closing && failure.get() == null && !stopRequested.getAsBoolean()) {
             Poll poll;
             try {
                 poll = queue.poll(100, TimeUnit.MILLISECONDS);

@@ -13,7 +13,7 @@ import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.run.ProgressLog;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
-import io.tagsync.run.StopSignal;
+import io.tagsync.run.StoppableStep;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.store.RejectedRow;
 import io.tagsync.store.RequestStore;
@@ -23,7 +23,6 @@ import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
@@ -35,7 +34,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * over on restart, and a completed one is never repeated. The input's fingerprint is recorded for restarts
  * to check.
  */
-public class StageTasklet implements Tasklet {
+public class StageTasklet extends StoppableStep {
 
     public static final int REQUEST_SIZE = 1000;
 
@@ -48,17 +47,15 @@ public class StageTasklet implements Tasklet {
     private final RequestStore store;
     private final TagsyncProperties.Input settings;
     private final TagsyncProperties.Staging staging;
-    private final StopSignal stopSignal;
     private final TagsyncMetrics metrics;
 
     public StageTasklet(RunParameters run, RequestStore store, TagsyncProperties.Input settings,
-            TagsyncProperties.Staging staging, StopSignal stopSignal, TagsyncMetrics metrics) {
+            TagsyncProperties.Staging staging, TagsyncMetrics metrics) {
         this.run = run;
         this.metrics = metrics;
         this.store = store;
         this.settings = settings;
         this.staging = staging;
-        this.stopSignal = stopSignal;
     }
 
     @Override
@@ -87,7 +84,7 @@ public class StageTasklet implements Tasklet {
                 rows++;
                 if ((rows & (STOP_CHECK - 1)) == 0) {
                     progress.set(rows);
-                    if (stopSignal.isStopRequested()) {
+                    if (stopRequested()) {
                         step.setTerminateOnly();
                         throw new JobInterruptedException("staging stopped at row " + rows + "; it starts over on restart");
                     }

@@ -16,7 +16,7 @@ import io.tagsync.polling.TaskPoller;
 import io.tagsync.run.ProgressLog;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
-import io.tagsync.run.StopSignal;
+import io.tagsync.run.StoppableStep;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.run.Threads;
 import io.tagsync.store.RequestStatus;
@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
@@ -40,7 +39,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * a {@link TaskPoller} follows the acknowledged tasks; those still open when sending ends are left to the
  * await step.
  */
-public class SubmitTasklet implements Tasklet {
+public class SubmitTasklet extends StoppableStep {
 
     private static final Logger log = LoggerFactory.getLogger(SubmitTasklet.class);
 
@@ -48,13 +47,12 @@ public class SubmitTasklet implements Tasklet {
     private final RequestStore store;
     private final ApiClientFactory clients;
     private final RequestSender sender;
-    private final StopSignal stopSignal;
     private final RejectsFile rejectsFile;
     private final TagsyncProperties.Await awaitSettings;
     private final TagsyncMetrics metrics;
 
     public SubmitTasklet(RunParameters run, RequestStore store, ApiClientFactory clients, RequestSender sender,
-            StopSignal stopSignal, RejectsFile rejectsFile, TagsyncProperties.Await awaitSettings,
+            RejectsFile rejectsFile, TagsyncProperties.Await awaitSettings,
             TagsyncMetrics metrics) {
         this.run = run;
         this.metrics = metrics;
@@ -62,7 +60,6 @@ public class SubmitTasklet implements Tasklet {
         this.store = store;
         this.clients = clients;
         this.sender = sender;
-        this.stopSignal = stopSignal;
         this.rejectsFile = rejectsFile;
     }
 
@@ -85,13 +82,13 @@ public class SubmitTasklet implements Tasklet {
         ProgressLog progress = new ProgressLog(log, "Requests submitted", pending.size());
         AtomicReference<RuntimeException> fatal = new AtomicReference<>();
         // Tasks are followed while the rest is sent, so that the await step finds little left to do.
-        try (TaskPoller poller = new TaskPoller(run, client, store, sender, stopSignal, awaitSettings,
+        try (TaskPoller poller = new TaskPoller(run, client, store, sender, this::stopRequested, awaitSettings,
                 awaitSettings.pollersFor(run.concurrency()), metrics)) {
             ExecutorService pool = Executors.newFixedThreadPool(concurrency, Threads.named("submit"));
             try {
                 for (long requestId : pending) {
                     pool.execute(() -> {
-                        if (fatal.get() != null || poller.failure() != null || stopSignal.isStopRequested()) {
+                        if (fatal.get() != null || poller.failure() != null || stopRequested()) {
                             return;
                         }
                         try {
@@ -120,7 +117,7 @@ public class SubmitTasklet implements Tasklet {
         if (fatal.get() != null) {
             throw fatal.get();
         }
-        if (stopSignal.isStopRequested()) {
+        if (stopRequested()) {
             step.setTerminateOnly();
         }
         return RepeatStatus.FINISHED;
