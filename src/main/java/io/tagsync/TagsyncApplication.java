@@ -30,6 +30,7 @@ public class TagsyncApplication {
             return "the job repository under data/ is in use by another tagsync process (H2 admits one process "
                     + "at a time; use PostgreSQL for runs side by side)";
         }
-        return root.getClass().getSimpleName() + ": " + message.lines().findFirst().orElse("");
+        return root.getClass().getSimpleName() + ": "
+                + message.lines().findFirst().orElse("");
     }
 }

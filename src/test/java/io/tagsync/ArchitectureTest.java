@@ -1,7 +1,7 @@
 package io.tagsync;
 
-import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -28,49 +28,84 @@ class ArchitectureTest {
 
     @Test
     void eachLayerUsesOnlyTheLayersBelowIt() {
-        layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("run").definedBy("io.tagsync.run..")
-                .layer("metrics").definedBy("io.tagsync.metrics..")
-                .layer("input").definedBy("io.tagsync.input..")
-                .layer("store").definedBy("io.tagsync.store..")
-                .layer("staging").definedBy("io.tagsync.staging..")
-                .layer("api").definedBy("io.tagsync.api..")
-                .layer("polling").definedBy("io.tagsync.polling..")
-                .layer("submission").definedBy("io.tagsync.submission..")
-                .layer("reporting").definedBy("io.tagsync.reporting..")
-                .layer("job").definedBy("io.tagsync.job..")
-                .layer("cli").definedBy("io.tagsync.cli..")
-                .layer("sandbox").definedBy("io.tagsync.sandbox..")
-                .layer("bench").definedBy("io.tagsync.bench..")
-                .layer("tools").definedBy("io.tagsync.tools..")
-                .whereLayer("cli").mayOnlyBeAccessedByLayers("tools")
-                .whereLayer("job").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("reporting").mayOnlyBeAccessedByLayers("job", "cli")
-                .whereLayer("submission").mayOnlyBeAccessedByLayers("job", "cli")
-                .whereLayer("polling").mayOnlyBeAccessedByLayers("submission", "job")
-                .whereLayer("api").mayOnlyBeAccessedByLayers("polling", "submission", "job", "cli")
-                .whereLayer("staging").mayOnlyBeAccessedByLayers("polling", "submission", "job", "cli")
-                .whereLayer("store").mayOnlyBeAccessedByLayers("staging", "polling", "submission", "reporting", "job",
-                        "cli")
-                .whereLayer("input").mayOnlyBeAccessedByLayers("staging", "job", "cli", "bench", "tools")
-                .whereLayer("sandbox").mayOnlyBeAccessedByLayers("bench", "tools")
-                .whereLayer("bench").mayOnlyBeAccessedByLayers("tools")
-                .whereLayer("tools").mayNotBeAccessedByAnyLayer()
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("run")
+                .definedBy("io.tagsync.run..")
+                .layer("metrics")
+                .definedBy("io.tagsync.metrics..")
+                .layer("input")
+                .definedBy("io.tagsync.input..")
+                .layer("store")
+                .definedBy("io.tagsync.store..")
+                .layer("staging")
+                .definedBy("io.tagsync.staging..")
+                .layer("api")
+                .definedBy("io.tagsync.api..")
+                .layer("polling")
+                .definedBy("io.tagsync.polling..")
+                .layer("submission")
+                .definedBy("io.tagsync.submission..")
+                .layer("reporting")
+                .definedBy("io.tagsync.reporting..")
+                .layer("job")
+                .definedBy("io.tagsync.job..")
+                .layer("cli")
+                .definedBy("io.tagsync.cli..")
+                .layer("sandbox")
+                .definedBy("io.tagsync.sandbox..")
+                .layer("bench")
+                .definedBy("io.tagsync.bench..")
+                .layer("tools")
+                .definedBy("io.tagsync.tools..")
+                .whereLayer("cli")
+                .mayOnlyBeAccessedByLayers("tools")
+                .whereLayer("job")
+                .mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("reporting")
+                .mayOnlyBeAccessedByLayers("job", "cli")
+                .whereLayer("submission")
+                .mayOnlyBeAccessedByLayers("job", "cli")
+                .whereLayer("polling")
+                .mayOnlyBeAccessedByLayers("submission", "job")
+                .whereLayer("api")
+                .mayOnlyBeAccessedByLayers("polling", "submission", "job", "cli")
+                .whereLayer("staging")
+                .mayOnlyBeAccessedByLayers("polling", "submission", "job", "cli")
+                .whereLayer("store")
+                .mayOnlyBeAccessedByLayers("staging", "polling", "submission", "reporting", "job", "cli")
+                .whereLayer("input")
+                .mayOnlyBeAccessedByLayers("staging", "job", "cli", "bench", "tools")
+                .whereLayer("sandbox")
+                .mayOnlyBeAccessedByLayers("bench", "tools")
+                .whereLayer("bench")
+                .mayOnlyBeAccessedByLayers("tools")
+                .whereLayer("tools")
+                .mayNotBeAccessedByAnyLayer()
                 .check(CLASSES);
     }
 
     @Test
     void theJobNeverUsesTheTools() {
-        noClasses().that().resideOutsideOfPackages("io.tagsync.sandbox..", "io.tagsync.bench..", "io.tagsync.tools..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.tagsync.sandbox..", "io.tagsync.bench..",
-                        "io.tagsync.tools..")
-                .because("the run jar leaves the tools out").check(CLASSES);
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("io.tagsync.sandbox..", "io.tagsync.bench..", "io.tagsync.tools..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.tagsync.sandbox..", "io.tagsync.bench..", "io.tagsync.tools..")
+                .because("the run jar leaves the tools out")
+                .check(CLASSES);
     }
 
     @Test
     void onlyTheStoreSpeaksSql() {
-        noClasses().that().resideOutsideOfPackage("io.tagsync.store..")
-                .should().dependOnClassesThat().resideInAPackage("org.springframework.jdbc..")
-                .because("SQL lives in the store, beside the tables it reads and writes").check(CLASSES);
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.tagsync.store..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.springframework.jdbc..")
+                .because("SQL lives in the store, beside the tables it reads and writes")
+                .check(CLASSES);
     }
 }

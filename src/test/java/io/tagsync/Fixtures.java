@@ -1,5 +1,9 @@
 package io.tagsync;
 
+import io.tagsync.input.ImageUpdate;
+import io.tagsync.input.InputRow;
+import io.tagsync.input.UpdateReader;
+import io.tagsync.run.TagsyncProperties.Input;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,16 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
-import io.tagsync.input.ImageUpdate;
-import io.tagsync.input.InputRow;
-import io.tagsync.input.UpdateReader;
-import io.tagsync.run.TagsyncProperties.Input;
-
 /** Small named fixtures under src/test/resources/fixtures. */
 public final class Fixtures {
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static Path fixture(String name) {
         try {
@@ -34,13 +32,18 @@ public final class Fixtures {
 
     /** img-001 ... img-010: the images basic.csv and basic.jsonl name (img-missing aside). */
     public static final List<String> BASIC_IMAGES = IntStream.rangeClosed(1, 10)
-            .mapToObj(i -> String.format("img-%03d", i)).toList();
+            .mapToObj(i -> String.format("img-%03d", i))
+            .toList();
 
     /** An update with fresh, mutable collections in the given order. */
-    public static ImageUpdate update(String id, Map<String, Object> set, List<String> remove, List<String> add,
-            List<String> untag) {
-        return new ImageUpdate(id, new LinkedHashMap<>(set), new LinkedHashSet<>(remove),
-                new LinkedHashSet<>(add), new LinkedHashSet<>(untag));
+    public static ImageUpdate update(
+            String id, Map<String, Object> set, List<String> remove, List<String> add, List<String> untag) {
+        return new ImageUpdate(
+                id,
+                new LinkedHashMap<>(set),
+                new LinkedHashSet<>(remove),
+                new LinkedHashSet<>(add),
+                new LinkedHashSet<>(untag));
     }
 
     /** Every row of a reader, in order. */

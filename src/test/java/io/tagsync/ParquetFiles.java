@@ -1,11 +1,10 @@
 package io.tagsync;
 
+import io.tagsync.input.ParquetCodecs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import io.tagsync.input.ParquetCodecs;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -22,29 +21,54 @@ import org.apache.parquet.io.LocalOutputFile;
 public final class ParquetFiles {
 
     /** {@code imageId}, a struct {@code metadata}, list tags and {@code removeMetadata}; all but imageId nullable. */
-    public static final Schema STRUCT_METADATA = SchemaBuilder.record("change").fields()
+    public static final Schema STRUCT_METADATA = SchemaBuilder.record("change")
+            .fields()
             .requiredString("imageId")
-            .name("metadata").type().optional().record("meta").fields()
-                .optionalString("camera")
-                .optionalInt("exposure_ms")
-                .optionalDouble("gain")
-                .optionalBoolean("reviewed")
-                .endRecord()
-            .name("removeMetadata").type().optional().array().items().stringType()
-            .name("addTags").type().optional().array().items().stringType()
-            .name("removeTags").type().optional().array().items().stringType()
+            .name("metadata")
+            .type()
+            .optional()
+            .record("meta")
+            .fields()
+            .optionalString("camera")
+            .optionalInt("exposure_ms")
+            .optionalDouble("gain")
+            .optionalBoolean("reviewed")
+            .endRecord()
+            .name("removeMetadata")
+            .type()
+            .optional()
+            .array()
+            .items()
+            .stringType()
+            .name("addTags")
+            .type()
+            .optional()
+            .array()
+            .items()
+            .stringType()
+            .name("removeTags")
+            .type()
+            .optional()
+            .array()
+            .items()
+            .stringType()
             .endRecord();
 
     /** {@code image_id}, a map {@code metadata}, a {@code |}-joined string of tags, and a scalar column. */
-    public static final Schema MAP_METADATA = SchemaBuilder.record("change").fields()
+    public static final Schema MAP_METADATA = SchemaBuilder.record("change")
+            .fields()
             .requiredString("image_id")
-            .name("metadata").type().optional().map().values().stringType()
+            .name("metadata")
+            .type()
+            .optional()
+            .map()
+            .values()
+            .stringType()
             .optionalString("addTags")
             .optionalString("cam")
             .endRecord();
 
-    private ParquetFiles() {
-    }
+    private ParquetFiles() {}
 
     public static void write(Path file, Schema schema, CompressionCodecName codec, List<GenericRecord> records)
             throws IOException {
@@ -63,12 +87,18 @@ public final class ParquetFiles {
     }
 
     /** A record of {@link #STRUCT_METADATA}; {@code meta} holds camera, exposure_ms, gain, reviewed (each may be null). */
-    public static GenericRecord change(String imageId, Object[] meta, List<String> removeMetadata, List<String> addTags,
-            List<String> removeTags) {
-        Schema metaSchema = STRUCT_METADATA.getField("metadata").schema().getTypes().get(1);
-        GenericRecord metadata = meta == null ? null : new GenericRecordBuilder(metaSchema)
-                .set("camera", meta[0]).set("exposure_ms", meta[1]).set("gain", meta[2]).set("reviewed", meta[3])
-                .build();
+    public static GenericRecord change(
+            String imageId, Object[] meta, List<String> removeMetadata, List<String> addTags, List<String> removeTags) {
+        Schema metaSchema =
+                STRUCT_METADATA.getField("metadata").schema().getTypes().get(1);
+        GenericRecord metadata = meta == null
+                ? null
+                : new GenericRecordBuilder(metaSchema)
+                        .set("camera", meta[0])
+                        .set("exposure_ms", meta[1])
+                        .set("gain", meta[2])
+                        .set("reviewed", meta[3])
+                        .build();
         return new GenericRecordBuilder(STRUCT_METADATA)
                 .set("imageId", imageId)
                 .set("metadata", metadata)
@@ -80,6 +110,10 @@ public final class ParquetFiles {
 
     public static GenericRecord mapChange(String imageId, Map<String, Object> metadata, String addTags, String cam) {
         return new GenericRecordBuilder(MAP_METADATA)
-                .set("image_id", imageId).set("metadata", metadata).set("addTags", addTags).set("cam", cam).build();
+                .set("image_id", imageId)
+                .set("metadata", metadata)
+                .set("addTags", addTags)
+                .set("cam", cam)
+                .build();
     }
 }

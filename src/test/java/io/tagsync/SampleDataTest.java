@@ -2,6 +2,13 @@ package io.tagsync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.input.ImageUpdate;
+import io.tagsync.input.InputRow;
+import io.tagsync.input.UpdateReader;
+import io.tagsync.input.UpdateReaders;
+import io.tagsync.sandbox.ImageStore;
+import io.tagsync.staging.StagedUpdate;
+import io.tagsync.staging.UpdateMerger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,14 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-
-import io.tagsync.input.ImageUpdate;
-import io.tagsync.input.InputRow;
-import io.tagsync.input.UpdateReader;
-import io.tagsync.input.UpdateReaders;
-import io.tagsync.sandbox.ImageStore;
-import io.tagsync.staging.StagedUpdate;
-import io.tagsync.staging.UpdateMerger;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericRecord;
@@ -36,15 +35,39 @@ import tools.jackson.databind.json.JsonMapper;
 class SampleDataTest {
 
     private static final Path SAMPLES = Path.of("sample-data");
-    private static final Schema SCHEMA = SchemaBuilder.record("change").fields()
+    private static final Schema SCHEMA = SchemaBuilder.record("change")
+            .fields()
             .requiredString("imageId")
-            .name("metadata").type().record("metadata").fields()
-                .optionalString("camera").optionalString("site").optionalDouble("exposure_ms")
-                .optionalBoolean("reviewed").optionalString("batch").optionalLong("lux")
-                .endRecord().noDefault()
-            .name("removeMetadata").type().array().items().stringType().noDefault()
-            .name("addTags").type().array().items().stringType().noDefault()
-            .name("removeTags").type().array().items().stringType().noDefault()
+            .name("metadata")
+            .type()
+            .record("metadata")
+            .fields()
+            .optionalString("camera")
+            .optionalString("site")
+            .optionalDouble("exposure_ms")
+            .optionalBoolean("reviewed")
+            .optionalString("batch")
+            .optionalLong("lux")
+            .endRecord()
+            .noDefault()
+            .name("removeMetadata")
+            .type()
+            .array()
+            .items()
+            .stringType()
+            .noDefault()
+            .name("addTags")
+            .type()
+            .array()
+            .items()
+            .stringType()
+            .noDefault()
+            .name("removeTags")
+            .type()
+            .array()
+            .items()
+            .stringType()
+            .noDefault()
             .endRecord();
 
     @TempDir
@@ -63,7 +86,7 @@ class SampleDataTest {
     private String merged(Path file) {
         StringBuilder text = new StringBuilder();
         try (UpdateMerger merger = new UpdateMerger(spill, 100_000);
-             UpdateReader reader = UpdateReaders.open(file, Fixtures.defaultInput())) {
+                UpdateReader reader = UpdateReaders.open(file, Fixtures.defaultInput())) {
             long ordinal = 0;
             for (InputRow row = reader.next(); row != null; row = reader.next()) {
                 assertThat(row).as(file + " row " + row.row()).isInstanceOf(InputRow.Valid.class);
@@ -77,8 +100,9 @@ class SampleDataTest {
     private static String describe(StagedUpdate staged) {
         ImageUpdate update = staged.update();
         Map<String, Object> metadata = new TreeMap<>();
-        update.metadata().forEach((key, value) ->
-                metadata.put(key, value instanceof Number number ? ImageStore.normalize(number) : value));
+        update.metadata()
+                .forEach((key, value) ->
+                        metadata.put(key, value instanceof Number number ? ImageStore.normalize(number) : value));
         return update.imageId() + " " + metadata + " -" + new TreeSet<>(update.removeMetadata()) + " +"
                 + new TreeSet<>(update.addTags()) + " -" + new TreeSet<>(update.removeTags());
     }
@@ -98,8 +122,10 @@ class SampleDataTest {
             if (!update.metadata().isEmpty()) {
                 line.put("metadata", update.metadata());
             }
-            for (Map.Entry<String, Set<String>> list : List.of(Map.entry("removeMetadata", update.removeMetadata()),
-                    Map.entry("addTags", update.addTags()), Map.entry("removeTags", update.removeTags()))) {
+            for (Map.Entry<String, Set<String>> list : List.of(
+                    Map.entry("removeMetadata", update.removeMetadata()),
+                    Map.entry("addTags", update.addTags()),
+                    Map.entry("removeTags", update.removeTags()))) {
                 if (!list.getValue().isEmpty()) {
                     line.put(list.getKey(), list.getValue());
                 }
@@ -111,9 +137,12 @@ class SampleDataTest {
         List<GenericRecord> records = new ArrayList<>();
         for (ImageUpdate update : rows) {
             GenericRecordBuilder metadata = new GenericRecordBuilder(metadataSchema);
-            update.metadata().forEach((key, value) -> metadata.set(key,
-                    key.equals("exposure_ms") ? ((Number) value).doubleValue()
-                            : key.equals("lux") ? ((Number) value).longValue() : value));
+            update.metadata()
+                    .forEach((key, value) -> metadata.set(
+                            key,
+                            key.equals("exposure_ms")
+                                    ? ((Number) value).doubleValue()
+                                    : key.equals("lux") ? ((Number) value).longValue() : value));
             records.add(new GenericRecordBuilder(SCHEMA)
                     .set("imageId", update.imageId())
                     .set("metadata", metadata.build())

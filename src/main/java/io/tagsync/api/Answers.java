@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,14 +32,14 @@ final class Answers {
             "completed", TaskStatus.Phase.COMPLETED,
             "failed", TaskStatus.Phase.FAILED);
     private static final String[] REASON_FIELDS = {"error", "message", "reason"};
-    private static final Pattern TITLE = Pattern.compile("<title[^>]*>(.*?)</title>",
-            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    private static final Pattern HEADING = Pattern.compile("<h1[^>]*>(.*?)</h1>", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern TITLE =
+            Pattern.compile("<title[^>]*>(.*?)</title>", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern HEADING =
+            Pattern.compile("<h1[^>]*>(.*?)</h1>", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern TAG = Pattern.compile("<[^>]*>");
     private static final int LINE_LIMIT = 300;
 
-    private Answers() {
-    }
+    private Answers() {}
 
     /**
      * A {@code Retry-After} header: seconds, or an HTTP date (a date already past is zero); {@code null} when
@@ -55,8 +54,8 @@ final class Answers {
             return Double.isFinite(seconds) ? Duration.ofMillis((long) (Math.max(0, seconds) * 1000)) : null;
         } catch (NumberFormatException notSeconds) {
             try {
-                Duration until = Duration.between(now, ZonedDateTime.parse(value.strip(),
-                        DateTimeFormatter.RFC_1123_DATE_TIME));
+                Duration until =
+                        Duration.between(now, ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME));
                 return until.isNegative() ? Duration.ZERO : until;
             } catch (DateTimeException notADate) {
                 return null;
@@ -84,7 +83,11 @@ final class Answers {
             throw new IllegalArgumentException("no status in " + oneLine(json.toString()));
         }
         TaskStatus.Phase phase = PHASES.getOrDefault(status.strip().toLowerCase(Locale.ROOT), TaskStatus.Phase.UNKNOWN);
-        return new TaskStatus(status.strip(), phase, progress(json.get("progress")), failedItems(json.get("result")),
+        return new TaskStatus(
+                status.strip(),
+                phase,
+                progress(json.get("progress")),
+                failedItems(json.get("result")),
                 phase == TaskStatus.Phase.COMPLETED ? null : reasonOrNull(json.get("error")));
     }
 
@@ -116,7 +119,8 @@ final class Answers {
                         break;
                     }
                 }
-                failed.add(new TaskStatus.FailedItem(text(first(item, "imageId", "image_id", "id")),
+                failed.add(new TaskStatus.FailedItem(
+                        text(first(item, "imageId", "image_id", "id")),
                         reason == null ? "failed without a reason" : reason));
             } else if (item.isString()) {
                 failed.add(new TaskStatus.FailedItem(item.stringValue(), "failed without a reason"));
@@ -184,8 +188,12 @@ final class Answers {
     }
 
     private static String unescape(String text) {
-        return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
-                .replace("&nbsp;", " ").replace("&amp;", "&");
+        return text.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&nbsp;", " ")
+                .replace("&amp;", "&");
     }
 
     static String oneLine(String text) {

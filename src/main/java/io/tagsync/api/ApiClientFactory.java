@@ -1,14 +1,13 @@
 package io.tagsync.api;
 
+import io.tagsync.run.RunParameters;
+import io.tagsync.run.TagsyncProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import io.tagsync.run.RunParameters;
-import io.tagsync.run.TagsyncProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,8 +26,8 @@ public class ApiClientFactory {
     }
 
     public RoboflowClient create(RunParameters run) {
-        return RoboflowClient.create(settings, apiKey(), run.apiUrl(), run.workspace(),
-                await.callsAtOnce(run.concurrency()));
+        return RoboflowClient.create(
+                settings, apiKey(), run.apiUrl(), run.workspace(), await.callsAtOnce(run.concurrency()));
     }
 
     /**
@@ -38,13 +37,15 @@ public class ApiClientFactory {
      */
     public void prepare(URI apiUrl) {
         Tls.prepare(apiUrl);
-        Thread warmUp = new Thread(() -> {
-            try {
-                RoboflowClient.create(settings, "unused", apiUrl, "unused", 2);
-            } catch (RuntimeException e) {
-                // the run's own client reports whatever went wrong here
-            }
-        }, "client-setup");
+        Thread warmUp = new Thread(
+                () -> {
+                    try {
+                        RoboflowClient.create(settings, "unused", apiUrl, "unused", 2);
+                    } catch (RuntimeException e) {
+                        // the run's own client reports whatever went wrong here
+                    }
+                },
+                "client-setup");
         warmUp.setDaemon(true);
         warmUp.start();
     }
@@ -57,8 +58,8 @@ public class ApiClientFactory {
     private String apiKey() {
         String key = keyOrNull();
         if (key == null || key.isBlank()) {
-            throw new ApiException(ApiException.Kind.AUTH, 0,
-                    "no API key: set ROBOFLOW_API_KEY or tagsync.api.key-file", null);
+            throw new ApiException(
+                    ApiException.Kind.AUTH, 0, "no API key: set ROBOFLOW_API_KEY or tagsync.api.key-file", null);
         }
         return key.strip();
     }

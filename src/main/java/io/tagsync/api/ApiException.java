@@ -1,8 +1,7 @@
 package io.tagsync.api;
 
-import java.time.Duration;
-
 import io.tagsync.run.ExitCodes;
+import java.time.Duration;
 
 /**
  * A call to the API that did not succeed, classified by what tagsync should do about it. Messages name the

@@ -1,5 +1,7 @@
 package io.tagsync.api;
 
+import io.tagsync.run.TagsyncProperties;
+import io.tagsync.run.TagsyncProperties.AuthMode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -14,9 +16,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-
-import io.tagsync.run.TagsyncProperties.AuthMode;
-import io.tagsync.run.TagsyncProperties;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -64,11 +63,13 @@ public final class RoboflowClient {
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
 
-    private RoboflowClient(RoboflowApi api, String workspace, TagsyncProperties.Api settings, String apiKey,
-            URI baseUrl) {
+    private RoboflowClient(
+            RoboflowApi api, String workspace, TagsyncProperties.Api settings, String apiKey, URI baseUrl) {
         this.api = api;
         this.authority = baseUrl.getAuthority();
-        this.base = baseUrl.getRawPath() != null && baseUrl.getRawPath().endsWith("/") ? baseUrl : URI.create(baseUrl + "/");
+        this.base = baseUrl.getRawPath() != null && baseUrl.getRawPath().endsWith("/")
+                ? baseUrl
+                : URI.create(baseUrl + "/");
         this.apiOrigin = Origin.of(baseUrl);
         this.workspace = workspace;
         this.settings = settings;
@@ -76,8 +77,8 @@ public final class RoboflowClient {
     }
 
     /** A client for at most {@code connections} calls at once (submissions and status requests together). */
-    public static RoboflowClient create(TagsyncProperties.Api settings, String apiKey, URI baseUrl, String workspace,
-            int connections) {
+    public static RoboflowClient create(
+            TagsyncProperties.Api settings, String apiKey, URI baseUrl, String workspace, int connections) {
         ConnectionConfig connection = ConnectionConfig.custom()
                 .setConnectTimeout(Timeout.of(settings.connectTimeout()))
                 .setSocketTimeout(Timeout.of(settings.readTimeout()))
@@ -88,7 +89,8 @@ public final class RoboflowClient {
                 .setMaxConnTotal(Math.max(2, connections))
                 .setMaxConnPerRoute(Math.max(2, connections))
                 .setDefaultConnectionConfig(connection)
-                .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
+                .setDefaultSocketConfig(
+                        SocketConfig.custom().setTcpNoDelay(true).build())
                 .setTlsSocketStrategy(Tls.forUrl(baseUrl))
                 .build();
         // Retries are this class's: the library's own would hide calls from its counts and its backoff.
@@ -107,7 +109,8 @@ public final class RoboflowClient {
                 .requestFactory(factory)
                 .requestInterceptor(authentication(settings.auth(), apiKey, Origin.of(baseUrl)))
                 .build();
-        RoboflowApi api = HttpServiceProxyFactory.builderFor(RestClientAdapter.create(restClient)).build()
+        RoboflowApi api = HttpServiceProxyFactory.builderFor(RestClientAdapter.create(restClient))
+                .build()
                 .createClient(RoboflowApi.class);
         return new RoboflowClient(api, workspace, settings, apiKey, baseUrl);
     }
@@ -122,8 +125,11 @@ public final class RoboflowClient {
             ResponseEntity<byte[]> answer = api.batchUpdate(workspace, body);
             TaskRef task = Answers.taskRef(answer.getBody());
             if (task.taskId() == null) {
-                throw new ApiException(ApiException.Kind.TRANSIENT, answer.getStatusCode().value(), what + " answered "
-                        + answer.getStatusCode().value() + " without a taskId", null);
+                throw new ApiException(
+                        ApiException.Kind.TRANSIENT,
+                        answer.getStatusCode().value(),
+                        what + " answered " + answer.getStatusCode().value() + " without a taskId",
+                        null);
             }
             return task;
         });
@@ -141,8 +147,11 @@ public final class RoboflowClient {
             try {
                 return Answers.taskStatus(answer);
             } catch (IllegalArgumentException unreadable) {
-                throw new ApiException(ApiException.Kind.TRANSIENT, 200, what + ": unreadable answer ("
-                        + redact(unreadable.getMessage()) + ")", null);
+                throw new ApiException(
+                        ApiException.Kind.TRANSIENT,
+                        200,
+                        what + ": unreadable answer (" + redact(unreadable.getMessage()) + ")",
+                        null);
             }
         });
     }
@@ -162,8 +171,11 @@ public final class RoboflowClient {
             return target;
         }
         if (foreignUrlSeen.compareAndSet(false, true)) {
-            log.warn("The API gives task URLs on another host ({}); tasks are polled at {} instead, and the key goes "
-                    + "to no other host", Origin.of(target), apiOrigin);
+            log.warn(
+                    "The API gives task URLs on another host ({}); tasks are polled at {} instead, and the key goes "
+                            + "to no other host",
+                    Origin.of(target),
+                    apiOrigin);
         }
         return null;
     }
@@ -237,7 +249,8 @@ public final class RoboflowClient {
             String reason = redact(Answers.errorReason(response.getResponseBodyAsString()));
             String message = what + " answered " + status + (reason.isBlank() ? "" : ": " + reason);
             ApiException.Kind kind = ApiException.Kind.ofStatus(status);
-            Duration retryAfter = kind == ApiException.Kind.RATE_LIMITED ? retryAfter(response.getResponseHeaders()) : null;
+            Duration retryAfter =
+                    kind == ApiException.Kind.RATE_LIMITED ? retryAfter(response.getResponseHeaders()) : null;
             return new ApiException(kind, status, message, retryAfter, reason.isBlank() ? "HTTP " + status : reason);
         }
         Throwable cause = e instanceof ResourceAccessException && e.getCause() != null ? e.getCause() : e;
@@ -249,7 +262,8 @@ public final class RoboflowClient {
         } else if (causedBy(cause, SocketTimeoutException.class)) {
             reason = "no answer from " + authority + " within " + readable(settings.readTimeout());
         } else if (cause instanceof IOException || cause instanceof ResourceAccessException) {
-            reason = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + redact(cause.getMessage()));
+            reason = cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + redact(cause.getMessage()));
         } else {
             reason = "unreadable answer (" + cause.getClass().getSimpleName() + ")";
         }
@@ -270,7 +284,8 @@ public final class RoboflowClient {
     }
 
     private static Duration retryAfter(HttpHeaders headers) {
-        return Answers.retryAfter(headers == null ? null : headers.getFirst(HttpHeaders.RETRY_AFTER), ZonedDateTime.now());
+        return Answers.retryAfter(
+                headers == null ? null : headers.getFirst(HttpHeaders.RETRY_AFTER), ZonedDateTime.now());
     }
 
     private String redact(String text) {
@@ -317,7 +332,8 @@ public final class RoboflowClient {
         static Origin of(URI uri) {
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-            int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
+            int port =
+                    uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
             return new Origin(scheme, host, port);
         }
 

@@ -29,10 +29,8 @@ public record TaskStatus(String status, Phase phase, Progress progress, List<Fai
     }
 
     /** How far a running task is, when the server says: {@code done} of {@code total} images. */
-    public record Progress(long done, long total) {
-    }
+    public record Progress(long done, long total) {}
 
     /** An image the server could not update, and its reason. */
-    public record FailedItem(String imageId, String reason) {
-    }
+    public record FailedItem(String imageId, String reason) {}
 }

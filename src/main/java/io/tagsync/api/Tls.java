@@ -2,9 +2,7 @@ package io.tagsync.api;
 
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
-
 import javax.net.ssl.SSLException;
-
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 
@@ -20,8 +18,7 @@ final class Tls {
     };
     private static CompletableFuture<TlsSocketStrategy> strategy;
 
-    private Tls() {
-    }
+    private Tls() {}
 
     /** Starts building TLS on a thread of its own if {@code url} needs it and nothing has yet. */
     static void prepare(URI url) {
@@ -42,13 +39,15 @@ final class Tls {
     private static synchronized CompletableFuture<TlsSocketStrategy> started() {
         if (strategy == null) {
             CompletableFuture<TlsSocketStrategy> building = new CompletableFuture<>();
-            Thread builder = new Thread(() -> {
-                try {
-                    building.complete(DefaultClientTlsStrategy.createDefault());
-                } catch (RuntimeException | Error e) {
-                    building.completeExceptionally(e);
-                }
-            }, "tls-setup");
+            Thread builder = new Thread(
+                    () -> {
+                        try {
+                            building.complete(DefaultClientTlsStrategy.createDefault());
+                        } catch (RuntimeException | Error e) {
+                            building.completeExceptionally(e);
+                        }
+                    },
+                    "tls-setup");
             builder.setDaemon(true);
             builder.start();
             strategy = building;

@@ -1,13 +1,5 @@
 package io.tagsync.cli;
 
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.SQLException;
-import java.util.Optional;
-import javax.sql.DataSource;
-
 import io.tagsync.api.ApiClientFactory;
 import io.tagsync.api.ApiException;
 import io.tagsync.input.InputException;
@@ -23,8 +15,14 @@ import io.tagsync.run.StepResults;
 import io.tagsync.run.Steps;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.store.RunLock;
-import io.tagsync.submission.RejectLimit;
 import io.tagsync.submission.SubmitTasklet;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -54,8 +52,14 @@ public class RunCommand {
     private final Pushgateway pushgateway;
     private final TagsyncProperties.Input input;
 
-    public RunCommand(JobOperator jobOperator, JobRepository jobRepository, Job tagsyncJob, ApiClientFactory clients,
-            DataSource dataSource, GracefulShutdown gracefulShutdown, Pushgateway pushgateway,
+    public RunCommand(
+            JobOperator jobOperator,
+            JobRepository jobRepository,
+            Job tagsyncJob,
+            ApiClientFactory clients,
+            DataSource dataSource,
+            GracefulShutdown gracefulShutdown,
+            Pushgateway pushgateway,
             TagsyncProperties properties) {
         this.pushgateway = pushgateway;
         this.input = properties.input();
@@ -81,14 +85,23 @@ public class RunCommand {
         if (!options.dryRun()) {
             clients.prepare(options.apiUrl());
         }
-        JobParameters parameters = RunParameters.toJobParameters(options.input().toString(), options.workspace(),
-                options.runKey(), options.apiUrl(), options.concurrency(), options.reportDir(), options.maxRejects(),
+        JobParameters parameters = RunParameters.toJobParameters(
+                options.input().toString(),
+                options.workspace(),
+                options.runKey(),
+                options.apiUrl(),
+                options.concurrency(),
+                options.reportDir(),
+                options.maxRejects(),
                 options.dryRun());
-        String run = "input " + options.input() + ", workspace " + options.workspace() + ", run key " + options.runKey();
+        String run =
+                "input " + options.input() + ", workspace " + options.workspace() + ", run key " + options.runKey();
         Optional<RunLock> lock;
         try {
-            lock = RunLock.tryAcquire(dataSource, options.input() + "\n" + options.workspace() + "\n" + options.runKey()
-                    + (options.dryRun() ? "\ndry-run" : ""));
+            lock = RunLock.tryAcquire(
+                    dataSource,
+                    options.input() + "\n" + options.workspace() + "\n" + options.runKey()
+                            + (options.dryRun() ? "\ndry-run" : ""));
         } catch (SQLException e) {
             err.println("tagsync: cannot reach the job repository: " + e.getMessage());
             return ExitCodes.FAILED;
@@ -108,8 +121,11 @@ public class RunCommand {
         if (last != null) {
             if (last.getStatus().isRunning()) {
                 // We hold the run's lock, so the process that left it running is gone (kill -9, a lost host).
-                log.warn("Execution {} of run {} was left {} by a process that is gone; recovering it", last.getId(),
-                        last.getJobInstance().getInstanceId(), last.getStatus());
+                log.warn(
+                        "Execution {} of run {} was left {} by a process that is gone; recovering it",
+                        last.getId(),
+                        last.getJobInstance().getInstanceId(),
+                        last.getStatus());
                 jobOperator.recover(last);
                 last = jobRepository.getJobExecution(last.getId());
             }
@@ -124,14 +140,20 @@ public class RunCommand {
                 err.println("tagsync: " + changed);
                 return ExitCodes.FAILED;
             }
-            log.info("Restarting run {} after execution {} ended {}", last.getJobInstance().getInstanceId(), last.getId(),
+            log.info(
+                    "Restarting run {} after execution {} ended {}",
+                    last.getJobInstance().getInstanceId(),
+                    last.getId(),
                     last.getStatus());
         }
         JobExecution execution;
         long started = System.nanoTime();
         try {
             execution = jobOperator.start(tagsyncJob, parameters);
-            log.info("Run {} ended {} after {} s", execution.getJobInstance().getInstanceId(), execution.getStatus(),
+            log.info(
+                    "Run {} ended {} after {} s",
+                    execution.getJobInstance().getInstanceId(),
+                    execution.getStatus(),
                     String.format("%.3f", (System.nanoTime() - started) / 1e9));
         } catch (Exception e) {
             err.println("tagsync: the run could not start or end cleanly: " + e.getMessage());
@@ -142,8 +164,8 @@ public class RunCommand {
         int code = exitCode(execution);
         pushgateway.push(options.workspace(), options.runKey(), code);
         if (execution.getStatus() != BatchStatus.COMPLETED) {
-            err.println("tagsync: run " + execution.getJobInstance().getInstanceId() + " " + execution.getStatus()
-                    .toString().toLowerCase() + ": " + failureMessage(execution));
+            err.println("tagsync: run " + execution.getJobInstance().getInstanceId() + " "
+                    + execution.getStatus().toString().toLowerCase() + ": " + failureMessage(execution));
             if (code == ExitCodes.FAILED) {
                 err.println("tagsync: rerun the same command to resume where it stopped.");
             }
@@ -172,8 +194,12 @@ public class RunCommand {
             return null;
         }
         long instance = last.getJobInstance().getInstanceId();
-        return "the input changed since run " + instance + " staged it (then " + InputFingerprint.parse(staged).describe()
-                + "; now " + (now.startsWith("unreadable") ? now : InputFingerprint.parse(now).describe()) + "). "
+        return "the input changed since run " + instance + " staged it (then "
+                + InputFingerprint.parse(staged).describe()
+                + "; now "
+                + (now.startsWith("unreadable")
+                        ? now
+                        : InputFingerprint.parse(now).describe()) + "). "
                 + "Restarting would send what was staged from the old input. To apply the input as it is now, start "
                 + "a new run: add --run-key=" + options.runKey() + "-2 (or another new key).";
     }
@@ -197,8 +223,8 @@ public class RunCommand {
         ApiException api = cause(execution, ApiException.class);
         if (api != null) {
             return switch (api.kind()) {
-                case AUTH -> "the API key was refused (" + api.getMessage()
-                        + "); it needs the image:tag scope of the workspace";
+                case AUTH ->
+                    "the API key was refused (" + api.getMessage() + "); it needs the image:tag scope of the workspace";
                 case NOT_FOUND -> "workspace not found (" + api.getMessage() + ")";
                 case PLAN_LIMIT -> "a plan limit was reached (" + api.getMessage() + ")";
                 default -> api.getMessage();
@@ -208,7 +234,8 @@ public class RunCommand {
         if (input != null) {
             return input.getMessage();
         }
-        SubmitTasklet.RejectLimitExceededException rejects = cause(execution, SubmitTasklet.RejectLimitExceededException.class);
+        SubmitTasklet.RejectLimitExceededException rejects =
+                cause(execution, SubmitTasklet.RejectLimitExceededException.class);
         if (rejects != null) {
             return rejects.getMessage();
         }

@@ -1,22 +1,34 @@
 package io.tagsync.cli;
 
+import io.tagsync.run.TagsyncProperties;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
-
-import io.tagsync.run.TagsyncProperties;
 import org.springframework.boot.ApplicationArguments;
 
 /** The options of {@code run}: {@code --input}, {@code --workspace} and the optional rest. */
-public record RunOptions(Path input, String workspace, String runKey, URI apiUrl, int concurrency, Path reportDir,
-        String maxRejects, boolean dryRun) {
+public record RunOptions(
+        Path input,
+        String workspace,
+        String runKey,
+        URI apiUrl,
+        int concurrency,
+        Path reportDir,
+        String maxRejects,
+        boolean dryRun) {
 
     public RunOptions(Path input, String workspace, String runKey, URI apiUrl, int concurrency, Path reportDir) {
         this(input, workspace, runKey, apiUrl, concurrency, reportDir, null, false);
     }
 
-    public RunOptions(Path input, String workspace, String runKey, URI apiUrl, int concurrency, Path reportDir,
+    public RunOptions(
+            Path input,
+            String workspace,
+            String runKey,
+            URI apiUrl,
+            int concurrency,
+            Path reportDir,
             String maxRejects) {
         this(input, workspace, runKey, apiUrl, concurrency, reportDir, maxRejects, false);
     }

@@ -1,18 +1,17 @@
 package io.tagsync.cli;
 
+import io.tagsync.reporting.ReportTasklet;
+import io.tagsync.run.ExitCodes;
+import io.tagsync.run.Steps;
+import io.tagsync.store.RunHistory;
+import io.tagsync.store.RunHistory.Execution;
+import io.tagsync.store.RunHistory.RequestLine;
+import io.tagsync.store.RunHistory.RunLine;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import io.tagsync.reporting.ReportTasklet;
-import io.tagsync.run.ExitCodes;
-import io.tagsync.store.RunHistory.Execution;
-import io.tagsync.store.RunHistory.RequestLine;
-import io.tagsync.store.RunHistory.RunLine;
-import io.tagsync.run.Steps;
-import io.tagsync.store.RunHistory;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Component;
@@ -27,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class StatusCommand {
 
-    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final JsonMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final RunHistory history;
     private final JobRepository jobRepository;
@@ -37,16 +37,26 @@ public class StatusCommand {
         this.jobRepository = jobRepository;
     }
 
-    public record RunDetail(RunLine run, List<Execution> executions, Map<String, Long> requestsByStatus,
-            List<RequestLine> openRequests, String reportDir) {
-    }
+    public record RunDetail(
+            RunLine run,
+            List<Execution> executions,
+            Map<String, Long> requestsByStatus,
+            List<RequestLine> openRequests,
+            String reportDir) {}
 
     public RunDetail detail(long runId) {
-        RunLine run = history.recentRuns(Integer.MAX_VALUE, null).stream().filter(line -> line.run() == runId)
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("no run " + runId + " in the job repository"));
+        RunLine run = history.recentRuns(Integer.MAX_VALUE, null).stream()
+                .filter(line -> line.run() == runId)
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no run " + runId + " in the job repository"));
         StepExecution report = jobRepository.getLastStepExecution(jobRepository.getJobInstance(runId), Steps.REPORT);
-        String reportDir = report == null ? null : report.getExecutionContext().getString(ReportTasklet.REPORT_DIR, null);
-        return new RunDetail(run, history.executions(runId), history.requestsByStatus(runId), history.openRequests(runId),
+        String reportDir =
+                report == null ? null : report.getExecutionContext().getString(ReportTasklet.REPORT_DIR, null);
+        return new RunDetail(
+                run,
+                history.executions(runId),
+                history.requestsByStatus(runId),
+                history.openRequests(runId),
                 reportDir);
     }
 
@@ -60,13 +70,38 @@ public class StatusCommand {
             out.println("No runs yet.");
             return ExitCodes.OK;
         }
-        TextTable table = new TextTable("RUN", "RUN KEY", "WORKSPACE", "STATE", "STARTED", "DURATION", "REQUESTS",
-                "PENDING", "SUBMITTED", "COMPLETED", "FAILED", "REJECTED", "INPUT").rightAlign(0, 5, 6, 7, 8, 9, 10, 11);
+        TextTable table = new TextTable(
+                        "RUN",
+                        "RUN KEY",
+                        "WORKSPACE",
+                        "STATE",
+                        "STARTED",
+                        "DURATION",
+                        "REQUESTS",
+                        "PENDING",
+                        "SUBMITTED",
+                        "COMPLETED",
+                        "FAILED",
+                        "REJECTED",
+                        "INPUT")
+                .rightAlign(0, 5, 6, 7, 8, 9, 10, 11);
         for (RunLine run : runs) {
-            table.add(run.run(), run.runKey() + (run.dryRun() ? " (dry run)" : ""), run.workspace(), state(run),
-                    run.started() == null ? null : run.started().toString().replace('T', ' ').substring(0, 19),
-                    duration(run), run.requests(), run.pending(), run.submitted(), run.completed(), run.failed(),
-                    run.rejected(), run.input());
+            table.add(
+                    run.run(),
+                    run.runKey() + (run.dryRun() ? " (dry run)" : ""),
+                    run.workspace(),
+                    state(run),
+                    run.started() == null
+                            ? null
+                            : run.started().toString().replace('T', ' ').substring(0, 19),
+                    duration(run),
+                    run.requests(),
+                    run.pending(),
+                    run.submitted(),
+                    run.completed(),
+                    run.failed(),
+                    run.rejected(),
+                    run.input());
         }
         table.print(out);
         return ExitCodes.OK;
@@ -91,25 +126,39 @@ public class StatusCommand {
             return ExitCodes.OK;
         }
         RunLine run = detail.run();
-        out.printf("Run %d%s: %s, workspace %s, run key %s%n", run.run(), run.dryRun() ? " (dry run)" : "", state(run),
-                run.workspace(), run.runKey());
+        out.printf(
+                "Run %d%s: %s, workspace %s, run key %s%n",
+                run.run(), run.dryRun() ? " (dry run)" : "", state(run), run.workspace(), run.runKey());
         out.printf("  input      %s%n", run.input());
-        out.printf("  requests   %s%n", String.join(", ", detail.requestsByStatus().entrySet().stream()
-                .map(entry -> entry.getValue() + " " + entry.getKey().toLowerCase()).toList()));
+        out.printf(
+                "  requests   %s%n",
+                String.join(
+                        ", ",
+                        detail.requestsByStatus().entrySet().stream()
+                                .map(entry ->
+                                        entry.getValue() + " " + entry.getKey().toLowerCase())
+                                .toList()));
         out.printf("  rejected   %d rows%n", run.rejected());
         out.printf("  reports    %s%n", detail.reportDir() == null ? "(not written yet)" : detail.reportDir());
         out.println("  executions");
         for (Execution execution : detail.executions()) {
-            out.printf("    %-6s %-10s %-24s started %s%n", execution.execution(), execution.status(),
-                    execution.exitCode(), execution.started());
+            out.printf(
+                    "    %-6s %-10s %-24s started %s%n",
+                    execution.execution(), execution.status(), execution.exitCode(), execution.started());
         }
         if (!detail.openRequests().isEmpty()) {
             out.println("  requests not completed (first 50)");
             TextTable table = new TextTable("SEQ", "STATUS", "UPDATES", "ATTEMPTS", "TASK", "SUBMITTED", "ERROR")
                     .rightAlign(0, 2, 3);
             for (RequestLine request : detail.openRequests()) {
-                table.add(request.seq(), request.status(), request.updates(), request.attempts(), request.taskId(),
-                        request.submittedAt(), request.error());
+                table.add(
+                        request.seq(),
+                        request.status(),
+                        request.updates(),
+                        request.attempts(),
+                        request.taskId(),
+                        request.submittedAt(),
+                        request.error());
             }
             table.print(out);
         }
@@ -124,8 +173,8 @@ public class StatusCommand {
         if (run.started() == null) {
             return null;
         }
-        long seconds = Duration.between(run.started(), run.ended() == null ? Instant.now() : run.ended()).toSeconds();
+        long seconds = Duration.between(run.started(), run.ended() == null ? Instant.now() : run.ended())
+                .toSeconds();
         return seconds < 60 ? seconds + "s" : seconds / 60 + "m" + String.format("%02d", seconds % 60) + "s";
     }
-
 }

@@ -1,9 +1,8 @@
 package io.tagsync.cli;
 
-import java.util.List;
-
 import io.tagsync.run.ExitCodes;
 import io.tagsync.run.TagsyncProperties;
+import java.util.List;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;
@@ -33,8 +32,7 @@ public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator 
     private final TagsyncProperties properties;
     private int exitCode;
 
-    public TagsyncCommandLine(RunCommand runCommand, StatusCommand statusCommand,
-            TagsyncProperties properties) {
+    public TagsyncCommandLine(RunCommand runCommand, StatusCommand statusCommand, TagsyncProperties properties) {
         this.runCommand = runCommand;
         this.statusCommand = statusCommand;
         this.properties = properties;
@@ -49,7 +47,8 @@ public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator 
                 case "run" -> runCommand.run(RunOptions.from(args, properties), System.out, System.err);
                 case "status" -> status(args);
                 default -> {
-                    System.err.println(command.isEmpty() ? USAGE : "tagsync: unknown command '" + command + "'\n" + USAGE);
+                    System.err.println(
+                            command.isEmpty() ? USAGE : "tagsync: unknown command '" + command + "'\n" + USAGE);
                     yield ExitCodes.FAILED;
                 }
             };

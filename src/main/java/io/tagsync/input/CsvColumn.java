@@ -5,9 +5,21 @@ import java.nio.file.Path;
 /** What one CSV column means, parsed from its (mapped) header name. */
 record CsvColumn(Kind kind, String key, ValueType type) {
 
-    enum Kind { IMAGE_ID, METADATA_VALUE, METADATA_JSON, REMOVE_METADATA, ADD_TAGS, REMOVE_TAGS, IGNORED }
+    enum Kind {
+        IMAGE_ID,
+        METADATA_VALUE,
+        METADATA_JSON,
+        REMOVE_METADATA,
+        ADD_TAGS,
+        REMOVE_TAGS,
+        IGNORED
+    }
 
-    enum ValueType { STRING, NUMBER, BOOLEAN }
+    enum ValueType {
+        STRING,
+        NUMBER,
+        BOOLEAN
+    }
 
     static final CsvColumn IGNORED = new CsvColumn(Kind.IGNORED, null, null);
 
@@ -36,8 +48,9 @@ record CsvColumn(Kind kind, String key, ValueType type) {
                     case "string" -> ValueType.STRING;
                     case "number" -> ValueType.NUMBER;
                     case "boolean" -> ValueType.BOOLEAN;
-                    default -> throw new InputException(file + ": line 1: column '" + header
-                            + "' has an unknown type ':" + suffix + "' (use :string, :number or :boolean)");
+                    default ->
+                        throw new InputException(file + ": line 1: column '" + header + "' has an unknown type ':"
+                                + suffix + "' (use :string, :number or :boolean)");
                 };
                 spec = spec.substring(0, colon);
             }

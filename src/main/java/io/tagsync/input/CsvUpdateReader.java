@@ -1,5 +1,6 @@
 package io.tagsync.input;
 
+import io.tagsync.run.TagsyncProperties;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -12,8 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-
-import io.tagsync.run.TagsyncProperties;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -45,7 +44,8 @@ public final class CsvUpdateReader implements UpdateReader {
         this.separator = settings.listSeparator();
         Reader reader = InputFiles.openText(file);
         try {
-            this.parser = CSVFormat.RFC4180.builder()
+            this.parser = CSVFormat.RFC4180
+                    .builder()
                     .setDelimiter(delimiter(file, settings.csvDelimiter()))
                     .setHeader()
                     .setSkipHeaderRecord(true)
@@ -56,8 +56,10 @@ public final class CsvUpdateReader implements UpdateReader {
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
             close(reader);
             long bad = InputFiles.utf8Line(e);
-            throw new InputException(file + ": line " + (bad > 0 ? bad + ": not valid UTF-8"
-                    : "1: cannot read the header: " + message(e)), e);
+            throw new InputException(
+                    file + ": line "
+                            + (bad > 0 ? bad + ": not valid UTF-8" : "1: cannot read the header: " + message(e)),
+                    e);
         }
         this.headers = parser.getHeaderNames();
         try {
@@ -97,7 +99,9 @@ public final class CsvUpdateReader implements UpdateReader {
             }
             String target = settings.columns().getOrDefault(header, header);
             CsvColumn column = CsvColumn.parse(file, header, target);
-            String identity = column.kind() == CsvColumn.Kind.METADATA_VALUE ? "metadata." + column.key() : column.kind().name();
+            String identity = column.kind() == CsvColumn.Kind.METADATA_VALUE
+                    ? "metadata." + column.key()
+                    : column.kind().name();
             if (!seen.add(identity)) {
                 throw new InputException(file + ": line 1: duplicate column '" + header + "'");
             }
@@ -121,13 +125,14 @@ public final class CsvUpdateReader implements UpdateReader {
             record = records.next();
         } catch (UncheckedIOException | IllegalStateException e) {
             long bad = InputFiles.utf8Line(e);
-            throw new InputException(file + ": line " + (bad > 0 ? bad + ": not valid UTF-8" : line + ": " + message(e)), e);
+            throw new InputException(
+                    file + ": line " + (bad > 0 ? bad + ": not valid UTF-8" : line + ": " + message(e)), e);
         }
         row++;
         if (record.size() != columns.length) {
             String imageId = record.size() > 0 ? imageIdOf(record) : null;
-            return new InputRow.Rejected(source, row, line, imageId,
-                    "has " + record.size() + " fields, the header has " + columns.length);
+            return new InputRow.Rejected(
+                    source, row, line, imageId, "has " + record.size() + " fields, the header has " + columns.length);
         }
         return toRow(record, line);
     }
@@ -160,11 +165,19 @@ public final class CsvUpdateReader implements UpdateReader {
                     try {
                         value = typed(cell, column.type());
                     } catch (IllegalArgumentException e) {
-                        return new InputRow.Rejected(source, row, line, imageId(record),
+                        return new InputRow.Rejected(
+                                source,
+                                row,
+                                line,
+                                imageId(record),
                                 "column '" + headers.get(i) + "': " + e.getMessage());
                     }
                     if (metadata.put(column.key(), value) != null) {
-                        return new InputRow.Rejected(source, row, line, imageId(record),
+                        return new InputRow.Rejected(
+                                source,
+                                row,
+                                line,
+                                imageId(record),
                                 "metadata key '" + column.key() + "' is set by two columns");
                     }
                 }
@@ -175,15 +188,18 @@ public final class CsvUpdateReader implements UpdateReader {
                     try {
                         JsonUpdates.mergeMetadata(JsonUpdates.parse(cell), metadata);
                     } catch (JsonUpdates.RowProblem problem) {
-                        return new InputRow.Rejected(source, row, line, imageId(record),
+                        return new InputRow.Rejected(
+                                source,
+                                row,
+                                line,
+                                imageId(record),
                                 "column '" + headers.get(i) + "': " + problem.getMessage());
                     }
                 }
                 case REMOVE_METADATA -> split(cell, removeMetadata);
                 case ADD_TAGS -> split(cell, addTags);
                 case REMOVE_TAGS -> split(cell, removeTags);
-                case IGNORED -> {
-                }
+                case IGNORED -> {}
             }
         }
         ImageUpdate update = new ImageUpdate(imageId, metadata, removeMetadata, addTags, removeTags);

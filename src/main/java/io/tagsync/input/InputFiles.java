@@ -16,8 +16,7 @@ import java.util.zip.GZIPInputStream;
  */
 public final class InputFiles {
 
-    private InputFiles() {
-    }
+    private InputFiles() {}
 
     public static Reader openText(Path file) {
         InputStream in = null;

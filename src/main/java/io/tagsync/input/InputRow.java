@@ -12,9 +12,7 @@ public sealed interface InputRow {
 
     long line();
 
-    record Valid(String source, long row, long line, ImageUpdate update) implements InputRow {
-    }
+    record Valid(String source, long row, long line, ImageUpdate update) implements InputRow {}
 
-    record Rejected(String source, long row, long line, String imageId, String reason) implements InputRow {
-    }
+    record Rejected(String source, long row, long line, String imageId, String reason) implements InputRow {}
 }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -108,8 +107,10 @@ public final class JsonLinesUpdateReader implements UpdateReader {
             if (bad > 0) {
                 throw new InputException(file + ": line " + bad + ": not valid UTF-8", e);
             }
-            throw new InputException(file + ": line " + e.getLocation().getLineNr() + ": not valid JSON ("
-                    + e.getOriginalMessage() + ")", e);
+            throw new InputException(
+                    file + ": line " + e.getLocation().getLineNr() + ": not valid JSON (" + e.getOriginalMessage()
+                            + ")",
+                    e);
         }
         row++;
         return row(node, at);
@@ -123,7 +124,8 @@ public final class JsonLinesUpdateReader implements UpdateReader {
             return new InputRow.Rejected(source, row, at, null, problem.getMessage());
         }
         Optional<String> violation = UpdateRules.violation(update);
-        return violation.<InputRow>map(reason -> new InputRow.Rejected(source, row, at, update.imageId(), reason))
+        return violation
+                .<InputRow>map(reason -> new InputRow.Rejected(source, row, at, update.imageId(), reason))
                 .orElseGet(() -> new InputRow.Valid(source, row, at, update));
     }
 

@@ -3,7 +3,6 @@ package io.tagsync.input;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Set;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -13,11 +12,12 @@ final class JsonUpdates {
 
     /** Reads decimals as written, so that one too precise for a double still arrives exactly. */
     static final JsonMapper JSON = JsonMapper.builder()
-            .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+            .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
     private static final Set<String> FIELDS = Set.of("imageId", "metadata", "removeMetadata", "addTags", "removeTags");
 
-    private JsonUpdates() {
-    }
+    private JsonUpdates() {}
 
     /** A row's reason to be rejected. */
     static final class RowProblem extends Exception {
@@ -53,8 +53,13 @@ final class JsonUpdates {
         if (object != null && !object.isNull()) {
             mergeMetadata(object, metadata);
         }
-        return new ImageUpdate(imageId == null || imageId.isNull() ? null : imageId.stringValue().strip(), metadata,
-                strings(node.get("removeMetadata"), "removeMetadata"), strings(node.get("addTags"), "addTags"),
+        return new ImageUpdate(
+                imageId == null || imageId.isNull()
+                        ? null
+                        : imageId.stringValue().strip(),
+                metadata,
+                strings(node.get("removeMetadata"), "removeMetadata"),
+                strings(node.get("addTags"), "addTags"),
                 strings(node.get("removeTags"), "removeTags"));
     }
 
@@ -101,7 +106,8 @@ final class JsonUpdates {
     static Number exact(BigDecimal decimal) {
         double number = decimal.doubleValue();
         return Double.isFinite(number) && new BigDecimal(Double.toString(number)).compareTo(decimal) == 0
-                ? (Number) number : decimal;
+                ? (Number) number
+                : decimal;
     }
 
     private static Set<String> strings(JsonNode node, String field) throws RowProblem {

@@ -1,5 +1,8 @@
 package io.tagsync.input;
 
+import com.github.luben.zstd.Zstd;
+import io.airlift.compress.lz4.Lz4Compressor;
+import io.airlift.compress.lz4.Lz4Decompressor;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,10 +12,6 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-
-import com.github.luben.zstd.Zstd;
-import io.airlift.compress.lz4.Lz4Compressor;
-import io.airlift.compress.lz4.Lz4Decompressor;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -41,8 +40,7 @@ public final class ParquetCodecs implements CompressionCodecFactory {
             }
 
             @Override
-            public void release() {
-            }
+            public void release() {}
         };
     }
 
@@ -64,14 +62,12 @@ public final class ParquetCodecs implements CompressionCodecFactory {
             }
 
             @Override
-            public void release() {
-            }
+            public void release() {}
         };
     }
 
     @Override
-    public void release() {
-    }
+    public void release() {}
 
     private static final String SUPPORTED = "SNAPPY, ZSTD, GZIP, LZ4_RAW, LZ4 or none";
 
@@ -84,18 +80,19 @@ public final class ParquetCodecs implements CompressionCodecFactory {
 
     private static void supported(CompressionCodecName codec) {
         if (!isSupported(codec)) {
-            throw new UnsupportedOperationException("Parquet codec " + codec + " is not supported (use " + SUPPORTED + ")");
+            throw new UnsupportedOperationException(
+                    "Parquet codec " + codec + " is not supported (use " + SUPPORTED + ")");
         }
     }
 
     /** Refuses a file whose columns named in {@code used} are compressed with a codec tagsync cannot read. */
-    static void checkCodecs(Path file, org.apache.parquet.hadoop.metadata.ParquetMetadata footer,
-            Set<String> used) {
+    static void checkCodecs(Path file, org.apache.parquet.hadoop.metadata.ParquetMetadata footer, Set<String> used) {
         for (var block : footer.getBlocks()) {
             for (var chunk : block.getColumns()) {
                 if (used.contains(chunk.getPath().toArray()[0]) && !isSupported(chunk.getCodec())) {
-                    throw new InputException(file + ": column '" + chunk.getPath().toArray()[0] + "' is compressed with "
-                            + chunk.getCodec() + ", which tagsync cannot read; write the file with " + SUPPORTED);
+                    throw new InputException(file + ": column '"
+                            + chunk.getPath().toArray()[0] + "' is compressed with " + chunk.getCodec()
+                            + ", which tagsync cannot read; write the file with " + SUPPORTED);
                 }
             }
         }
@@ -139,7 +136,11 @@ public final class ParquetCodecs implements CompressionCodecFactory {
     /** One Hadoop LZ4 block: the uncompressed length, then one chunk: its compressed length and an LZ4 block. */
     private static byte[] hadoopLz4(byte[] bytes) {
         byte[] block = lz4Block(bytes);
-        return ByteBuffer.allocate(8 + block.length).putInt(bytes.length).putInt(block.length).put(block).array();
+        return ByteBuffer.allocate(8 + block.length)
+                .putInt(bytes.length)
+                .putInt(block.length)
+                .put(block)
+                .array();
     }
 
     /**
@@ -162,8 +163,8 @@ public final class ParquetCodecs implements CompressionCodecFactory {
                     if (chunk <= 0 || chunk > in.remaining()) {
                         return null;
                     }
-                    written += new Lz4Decompressor().decompress(bytes, in.position(), chunk, out, written,
-                            blockEnd - written);
+                    written += new Lz4Decompressor()
+                            .decompress(bytes, in.position(), chunk, out, written, blockEnd - written);
                     in.position(in.position() + chunk);
                 }
             }

@@ -1,5 +1,6 @@
 package io.tagsync.input;
 
+import io.tagsync.run.TagsyncProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +14,6 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
-
-import io.tagsync.run.TagsyncProperties;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -48,11 +47,17 @@ import org.apache.parquet.schema.Type;
  */
 public final class ParquetUpdateReader implements UpdateReader {
 
-    private enum Kind { IMAGE_ID, METADATA_OBJECT, METADATA_JSON, METADATA_VALUE, REMOVE_METADATA, ADD_TAGS,
-        REMOVE_TAGS }
-
-    private record Column(String name, Kind kind, String key, CsvColumn.ValueType parseAs, boolean json) {
+    private enum Kind {
+        IMAGE_ID,
+        METADATA_OBJECT,
+        METADATA_JSON,
+        METADATA_VALUE,
+        REMOVE_METADATA,
+        ADD_TAGS,
+        REMOVE_TAGS
     }
+
+    private record Column(String name, Kind kind, String key, CsvColumn.ValueType parseAs, boolean json) {}
 
     private final Path file;
     private final String source;
@@ -83,15 +88,20 @@ public final class ParquetUpdateReader implements UpdateReader {
             throw new InputException(file + ": cannot be read: " + e.getMessage(), e);
         }
         try {
-            this.reader = ParquetFileReader.open(new LocalInputFile(file),
-                    ParquetReadOptions.builder(new PlainParquetConfiguration()).withCodecFactory(new ParquetCodecs()).build());
+            this.reader = ParquetFileReader.open(
+                    new LocalInputFile(file),
+                    ParquetReadOptions.builder(new PlainParquetConfiguration())
+                            .withCodecFactory(new ParquetCodecs())
+                            .build());
         } catch (IOException | RuntimeException e) {
             throw new InputException(file + ": not a readable Parquet file (" + e.getMessage() + ")", e);
         }
         try {
             MessageType schema = reader.getFileMetaData().getSchema();
             layout(schema, settings);
-            ParquetCodecs.checkCodecs(file, reader.getFooter(),
+            ParquetCodecs.checkCodecs(
+                    file,
+                    reader.getFooter(),
                     projected.stream().map(Type::getName).collect(Collectors.toSet()));
             MessageType projection = new MessageType(schema.getName(), projected);
             reader.setRequestedSchema(projection);
@@ -124,10 +134,12 @@ public final class ParquetUpdateReader implements UpdateReader {
                 case "removeTags" -> listColumn(field, Kind.REMOVE_TAGS);
                 default -> valueColumn(field, target);
             };
-            String identity = column.kind() == Kind.METADATA_VALUE ? "metadata." + column.key() : column.kind().name();
+            String identity = column.kind() == Kind.METADATA_VALUE
+                    ? "metadata." + column.key()
+                    : column.kind().name();
             if (!seen.add(identity)) {
-                throw new InputException(file + ": column '" + name + "' duplicates another column's meaning ("
-                        + target + ")");
+                throw new InputException(
+                        file + ": column '" + name + "' duplicates another column's meaning (" + target + ")");
             }
             hasImageId |= column.kind() == Kind.IMAGE_ID;
             columns.add(column);
@@ -148,7 +160,9 @@ public final class ParquetUpdateReader implements UpdateReader {
         if (logical instanceof LogicalTypeAnnotation.MapLogicalTypeAnnotation
                 || logical instanceof LogicalTypeAnnotation.MapKeyValueTypeAnnotation) {
             GroupType entry = mapEntry(group);
-            if (entry == null || !entry.getType(0).isPrimitive() || !ParquetValues.isText(entry.getType(0).asPrimitiveType())) {
+            if (entry == null
+                    || !entry.getType(0).isPrimitive()
+                    || !ParquetValues.isText(entry.getType(0).asPrimitiveType())) {
                 throw unsupported(field.getName(), field, "a map of string keys to scalars");
             }
             requireScalar(entry.getType(1), false, field.getName() + " (its values)");
@@ -184,7 +198,11 @@ public final class ParquetUpdateReader implements UpdateReader {
         CsvColumn spec = CsvColumn.parse(file, field.getName(), target);
         PrimitiveType type = requireScalar(field, false);
         boolean text = ParquetValues.isText(type);
-        return new Column(field.getName(), Kind.METADATA_VALUE, spec.key(), text && target.contains(":") ? spec.type() : null,
+        return new Column(
+                field.getName(),
+                Kind.METADATA_VALUE,
+                spec.key(),
+                text && target.contains(":") ? spec.type() : null,
                 ParquetValues.isJson(type));
     }
 
@@ -223,7 +241,8 @@ public final class ParquetUpdateReader implements UpdateReader {
      * null when the column is not a list.
      */
     static Type listElement(Type field) {
-        if (field.isPrimitive() || !(field.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation)) {
+        if (field.isPrimitive()
+                || !(field.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation)) {
             return null;
         }
         GroupType list = field.asGroupType();
@@ -235,14 +254,18 @@ public final class ParquetUpdateReader implements UpdateReader {
             return repeated; // two-level: repeated binary element
         }
         GroupType inner = repeated.asGroupType();
-        if (inner.getFieldCount() != 1 || inner.getName().equals("array") || inner.getName().equals(list.getName() + "_tuple")) {
+        if (inner.getFieldCount() != 1
+                || inner.getName().equals("array")
+                || inner.getName().equals(list.getName() + "_tuple")) {
             return repeated; // legacy: the repeated group is the element
         }
         return inner.getType(0); // three-level: list.element
     }
 
     private static GroupType mapEntry(GroupType map) {
-        if (map.getFieldCount() != 1 || map.getType(0).isPrimitive() || !map.getType(0).isRepetition(Type.Repetition.REPEATED)) {
+        if (map.getFieldCount() != 1
+                || map.getType(0).isPrimitive()
+                || !map.getType(0).isRepetition(Type.Repetition.REPEATED)) {
             return null;
         }
         GroupType entry = map.getType(0).asGroupType();
@@ -311,7 +334,8 @@ public final class ParquetUpdateReader implements UpdateReader {
                 .orElseGet(() -> new InputRow.Valid(source, row, row, update));
     }
 
-    private void metadataValue(Column column, Object value, Map<String, Object> metadata) throws JsonUpdates.RowProblem {
+    private void metadataValue(Column column, Object value, Map<String, Object> metadata)
+            throws JsonUpdates.RowProblem {
         Object plain = value;
         if (column.json()) {
             var node = JsonUpdates.parse(value.toString());
@@ -413,7 +437,7 @@ public final class ParquetUpdateReader implements UpdateReader {
                     children[i] = converter(field, value -> current[0][index] = value);
                 }
             }
-            root = group(fieldIndex -> children[fieldIndex], () -> current[0] = new Object[count], () -> { });
+            root = group(fieldIndex -> children[fieldIndex], () -> current[0] = new Object[count], () -> {});
         }
 
         @Override
@@ -437,7 +461,8 @@ public final class ParquetUpdateReader implements UpdateReader {
                 return list(group, sink);
             }
             if ((logical instanceof LogicalTypeAnnotation.MapLogicalTypeAnnotation
-                    || logical instanceof LogicalTypeAnnotation.MapKeyValueTypeAnnotation) && mapEntry(group) != null) {
+                            || logical instanceof LogicalTypeAnnotation.MapKeyValueTypeAnnotation)
+                    && mapEntry(group) != null) {
                 return map(group, sink);
             }
             return struct(group, sink);
@@ -455,7 +480,7 @@ public final class ParquetUpdateReader implements UpdateReader {
                     items.value.add(value);
                 }
             });
-            Converter repeated = element == list.getType(0) ? elements : group(i -> elements, () -> { }, () -> { });
+            Converter repeated = element == list.getType(0) ? elements : group(i -> elements, () -> {}, () -> {});
             return group(i -> repeated, () -> items.value = new ArrayList<>(), () -> sink.accept(items.value));
         }
 
@@ -466,14 +491,17 @@ public final class ParquetUpdateReader implements UpdateReader {
             GroupType entryType = mapEntry(group);
             Converter key = converter(entryType.getType(0), item -> entry[0] = item);
             Converter value = converter(entryType.getType(1), item -> entry[1] = item);
-            Converter entries = group(i -> i == 0 ? key : value, () -> {
-                entry[0] = null;
-                entry[1] = null;
-            }, () -> {
-                if (entry[0] != null) {
-                    map.value.put(entry[0].toString(), entry[1]);
-                }
-            });
+            Converter entries = group(
+                    i -> i == 0 ? key : value,
+                    () -> {
+                        entry[0] = null;
+                        entry[1] = null;
+                    },
+                    () -> {
+                        if (entry[0] != null) {
+                            map.value.put(entry[0].toString(), entry[1]);
+                        }
+                    });
             return group(i -> entries, () -> map.value = new LinkedHashMap<>(), () -> sink.accept(map.value));
         }
 
@@ -488,8 +516,7 @@ public final class ParquetUpdateReader implements UpdateReader {
             return group(i -> fields[i], () -> struct.value = new LinkedHashMap<>(), () -> sink.accept(struct.value));
         }
 
-        private static GroupConverter group(IntFunction<Converter> children, Runnable start,
-                Runnable end) {
+        private static GroupConverter group(IntFunction<Converter> children, Runnable start, Runnable end) {
             return new GroupConverter() {
                 @Override
                 public Converter getConverter(int fieldIndex) {

@@ -12,12 +12,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.UUID;
-
 import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
-import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit;
 import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 
 /**
@@ -31,12 +30,10 @@ final class ParquetValues {
 
     private static final long JULIAN_EPOCH_DAY = 2_440_588L;
 
-    private ParquetValues() {
-    }
+    private ParquetValues() {}
 
     /** A value that cannot be sent, with the reason; rejects its row. */
-    record Problem(String reason) {
-    }
+    record Problem(String reason) {}
 
     /** Decodes the values of one primitive column. */
     interface Decoder {
@@ -74,7 +71,8 @@ final class ParquetValues {
         LogicalTypeAnnotation logical = type.getLogicalTypeAnnotation();
         if (logical == null) {
             return type.isPrimitive()
-                    ? type.asPrimitiveType().getPrimitiveTypeName().name().toLowerCase(Locale.ROOT) : "struct";
+                    ? type.asPrimitiveType().getPrimitiveTypeName().name().toLowerCase(Locale.ROOT)
+                    : "struct";
         }
         if (logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation integer) {
             return (integer.isSigned() ? "int" : "uint") + integer.getBitWidth();
@@ -115,26 +113,30 @@ final class ParquetValues {
         LogicalTypeAnnotation logical = type.getLogicalTypeAnnotation();
         if (logical == null) {
             return switch (physical) {
-                case BOOLEAN -> new Decoder() {
-                    @Override
-                    public Object fromBoolean(boolean value) {
-                        return value;
-                    }
-                };
+                case BOOLEAN ->
+                    new Decoder() {
+                        @Override
+                        public Object fromBoolean(boolean value) {
+                            return value;
+                        }
+                    };
                 case INT32, INT64 -> signed();
-                case FLOAT, DOUBLE -> new Decoder() {
-                    @Override
-                    public Object fromDouble(double value) {
-                        return Double.isFinite(value) ? (Object) value
-                                : new Problem(value + " is not a number JSON can carry");
-                    }
-                };
-                case INT96 -> new Decoder() {
-                    @Override
-                    public Object fromBinary(Binary value) {
-                        return int96(value);
-                    }
-                };
+                case FLOAT, DOUBLE ->
+                    new Decoder() {
+                        @Override
+                        public Object fromDouble(double value) {
+                            return Double.isFinite(value)
+                                    ? (Object) value
+                                    : new Problem(value + " is not a number JSON can carry");
+                        }
+                    };
+                case INT96 ->
+                    new Decoder() {
+                        @Override
+                        public Object fromBinary(Binary value) {
+                            return int96(value);
+                        }
+                    };
                 default -> null;
             };
         }
@@ -175,17 +177,19 @@ final class ParquetValues {
             };
         }
         if (logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation integer) {
-            return integer.isSigned() ? signed() : new Decoder() {
-                @Override
-                public Object fromInt(int value) {
-                    return Integer.toUnsignedLong(value);
-                }
+            return integer.isSigned()
+                    ? signed()
+                    : new Decoder() {
+                        @Override
+                        public Object fromInt(int value) {
+                            return Integer.toUnsignedLong(value);
+                        }
 
-                @Override
-                public Object fromLong(long value) {
-                    return value >= 0 ? (Object) value : new BigInteger(Long.toUnsignedString(value));
-                }
-            };
+                        @Override
+                        public Object fromLong(long value) {
+                            return value >= 0 ? (Object) value : new BigInteger(Long.toUnsignedString(value));
+                        }
+                    };
         }
         if (logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
             return new Decoder() {
@@ -217,8 +221,10 @@ final class ParquetValues {
                 @Override
                 public Object fromLong(long value) {
                     Instant instant = instant(value, unit);
-                    return utc ? instant.toString()
-                            : DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
+                    return utc
+                            ? instant.toString()
+                            : DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
+                                    LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
                 }
             };
         }
@@ -262,8 +268,10 @@ final class ParquetValues {
     private static Instant instant(long value, TimeUnit unit) {
         return switch (unit) {
             case MILLIS -> Instant.ofEpochMilli(value);
-            case MICROS -> Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000L), Math.floorMod(value, 1_000_000L) * 1_000L);
-            case NANOS -> Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000_000L), Math.floorMod(value, 1_000_000_000L));
+            case MICROS ->
+                Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000L), Math.floorMod(value, 1_000_000L) * 1_000L);
+            case NANOS ->
+                Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000_000L), Math.floorMod(value, 1_000_000_000L));
         };
     }
 
@@ -272,6 +280,7 @@ final class ParquetValues {
         ByteBuffer bytes = value.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         long nanosOfDay = bytes.getLong();
         long julianDay = Integer.toUnsignedLong(bytes.getInt());
-        return Instant.ofEpochSecond((julianDay - JULIAN_EPOCH_DAY) * 86_400L, nanosOfDay).toString();
+        return Instant.ofEpochSecond((julianDay - JULIAN_EPOCH_DAY) * 86_400L, nanosOfDay)
+                .toString();
     }
 }

@@ -1,5 +1,6 @@
 package io.tagsync.input;
 
+import io.tagsync.run.TagsyncProperties;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -7,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import io.tagsync.run.TagsyncProperties;
 
 /**
  * The {@code key=value} folders above a file of a partitioned export (as Spark, DuckDB and Hive write them):
@@ -22,8 +21,7 @@ final class PartitionColumns {
     private static final Set<String> NULL_PARTITIONS = Set.of("__HIVE_DEFAULT_PARTITION__", "NULL");
     static final PartitionColumns NONE = new PartitionColumns(List.of());
 
-    private record Column(String name, CsvColumn meaning, String value) {
-    }
+    private record Column(String name, CsvColumn meaning, String value) {}
 
     private final List<Column> columns;
 
@@ -33,7 +31,10 @@ final class PartitionColumns {
 
     /** The partition columns of {@code file} within the input folder {@code root}. */
     static PartitionColumns of(Path root, Path file, TagsyncProperties.Input settings) {
-        if (root == null || !file.startsWith(root) || file.getParent() == null || file.getParent().equals(root)) {
+        if (root == null
+                || !file.startsWith(root)
+                || file.getParent() == null
+                || file.getParent().equals(root)) {
             return NONE;
         }
         List<Column> columns = new ArrayList<>();
@@ -52,13 +53,16 @@ final class PartitionColumns {
             try {
                 meaning = CsvColumn.parse(file, key, settings.columns().getOrDefault(key, key));
             } catch (InputException unknown) {
-                throw new InputException(file.getParent() + ": folder '" + name + "' is partition "
-                        + "column '" + key + "', which is not a tagsync column (expected imageId, metadata.KEY[:type], "
-                        + "removeMetadata, addTags, removeTags; map or ignore it in tagsync.input)", unknown);
+                throw new InputException(
+                        file.getParent() + ": folder '" + name + "' is partition "
+                                + "column '" + key
+                                + "', which is not a tagsync column (expected imageId, metadata.KEY[:type], "
+                                + "removeMetadata, addTags, removeTags; map or ignore it in tagsync.input)",
+                        unknown);
             }
             if (meaning.kind() == CsvColumn.Kind.IMAGE_ID || meaning.kind() == CsvColumn.Kind.METADATA_JSON) {
-                throw new InputException(file.getParent() + ": partition column '" + key
-                        + "' cannot be " + (meaning.kind() == CsvColumn.Kind.IMAGE_ID ? "imageId" : "metadata"));
+                throw new InputException(file.getParent() + ": partition column '" + key + "' cannot be "
+                        + (meaning.kind() == CsvColumn.Kind.IMAGE_ID ? "imageId" : "metadata"));
             }
             if (!NULL_PARTITIONS.contains(value) && !value.isEmpty()) {
                 columns.add(new Column(key, meaning, value));
@@ -93,20 +97,22 @@ final class PartitionColumns {
                 case METADATA_VALUE -> {
                     Object value;
                     try {
-                        value = CsvUpdateReader.typed(column.value(), column.meaning().type());
+                        value = CsvUpdateReader.typed(
+                                column.value(), column.meaning().type());
                     } catch (IllegalArgumentException e) {
                         return rejected(valid, "partition column '" + column.name() + "': " + e.getMessage());
                     }
                     if (metadata.put(column.meaning().key(), value) != null) {
-                        return rejected(valid, "metadata key '" + column.meaning().key() + "' is set by a column and by "
-                                + "the partition folder '" + column.name() + "=" + column.value() + "'");
+                        return rejected(
+                                valid,
+                                "metadata key '" + column.meaning().key() + "' is set by a column and by "
+                                        + "the partition folder '" + column.name() + "=" + column.value() + "'");
                     }
                 }
                 case REMOVE_METADATA -> CsvUpdateReader.split(column.value(), separator, removeMetadata);
                 case ADD_TAGS -> CsvUpdateReader.split(column.value(), separator, addTags);
                 case REMOVE_TAGS -> CsvUpdateReader.split(column.value(), separator, removeTags);
-                default -> {
-                }
+                default -> {}
             }
         }
         ImageUpdate applied = new ImageUpdate(update.imageId(), metadata, removeMetadata, addTags, removeTags);
@@ -116,6 +122,7 @@ final class PartitionColumns {
     }
 
     private static InputRow rejected(InputRow.Valid row, String reason) {
-        return new InputRow.Rejected(row.source(), row.row(), row.line(), row.update().imageId(), reason);
+        return new InputRow.Rejected(
+                row.source(), row.row(), row.line(), row.update().imageId(), reason);
     }
 }

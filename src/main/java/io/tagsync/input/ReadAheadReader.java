@@ -35,8 +35,7 @@ public final class ReadAheadReader implements UpdateReader {
     }
 
     /** A block of rows; {@code last} when the input ends after them, {@code failure} when it failed there. */
-    private record Block(List<InputRow> rows, boolean last, Throwable failure) {
-    }
+    private record Block(List<InputRow> rows, boolean last, Throwable failure) {}
 
     private void readAhead() {
         while (!closed) {

@@ -1,5 +1,6 @@
 package io.tagsync.input;
 
+import io.tagsync.run.TagsyncProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -8,8 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-
-import io.tagsync.run.TagsyncProperties;
 
 /**
  * Opens an input — one file, or a directory of part files read as one input — with the reader its format
@@ -20,7 +19,9 @@ import io.tagsync.run.TagsyncProperties;
 public final class UpdateReaders {
 
     public enum Format {
-        CSV, JSON_LINES, PARQUET;
+        CSV,
+        JSON_LINES,
+        PARQUET;
 
         /** {@code csv}, {@code jsonl} (also {@code json}, {@code ndjson}) or {@code parquet}; null or blank: none. */
         public static Format parse(String name) {
@@ -31,16 +32,16 @@ public final class UpdateReaders {
                 case "csv" -> CSV;
                 case "jsonl", "json", "ndjson" -> JSON_LINES;
                 case "parquet" -> PARQUET;
-                default -> throw new IllegalArgumentException("--format takes csv, jsonl (or json, ndjson) or parquet, not "
-                        + name);
+                default ->
+                    throw new IllegalArgumentException(
+                            "--format takes csv, jsonl (or json, ndjson) or parquet, not " + name);
             };
         }
     }
 
     private static final String EXTENSIONS = ".csv, .tsv, .jsonl, .ndjson, .json (each also .gz) or .parquet";
 
-    private UpdateReaders() {
-    }
+    private UpdateReaders() {}
 
     /** The files of an input, in reading order, by their extensions. */
     public static List<Path> files(Path input) {
@@ -243,8 +244,13 @@ public final class UpdateReaders {
         }
 
         private UpdateReader reader(Path file) {
-            return UpdateReaders.open(file, folder == null ? file.getFileName().toString()
-                    : folder.relativize(file).toString(), settings, format);
+            return UpdateReaders.open(
+                    file,
+                    folder == null
+                            ? file.getFileName().toString()
+                            : folder.relativize(file).toString(),
+                    settings,
+                    format);
         }
 
         @Override

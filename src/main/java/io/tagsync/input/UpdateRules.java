@@ -8,8 +8,7 @@ import java.util.Optional;
  */
 public final class UpdateRules {
 
-    private UpdateRules() {
-    }
+    private UpdateRules() {}
 
     /** The reason the update would be refused, or empty when it is valid. */
     public static Optional<String> violation(ImageUpdate update) {

@@ -1,9 +1,8 @@
 package io.tagsync.job;
 
-import java.net.URI;
-
 import io.tagsync.run.RunParameters;
 import io.tagsync.submission.RejectLimit;
+import java.net.URI;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersValidator;
@@ -17,8 +16,9 @@ final class RunParametersValidator implements JobParametersValidator {
 
     @Override
     public void validate(JobParameters parameters) throws InvalidJobParametersException {
-        for (String name : new String[] {RunParameters.INPUT, RunParameters.WORKSPACE, RunParameters.RUN_KEY,
-                RunParameters.API_URL}) {
+        for (String name :
+                new String[] {RunParameters.INPUT, RunParameters.WORKSPACE, RunParameters.RUN_KEY, RunParameters.API_URL
+                }) {
             String value = parameters.getString(name);
             if (value == null || value.isBlank()) {
                 throw new InvalidJobParametersException("the run has no " + name);

@@ -14,11 +14,11 @@ import io.tagsync.staging.StageTasklet;
 import io.tagsync.store.RequestStore;
 import io.tagsync.submission.RequestSender;
 import io.tagsync.submission.SubmitTasklet;
+import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.configuration.support.MapJobRegistry;
 import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.listener.ExecutionContextPromotionListener;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.listener.ExecutionContextPromotionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
@@ -48,8 +48,14 @@ public class TagsyncJobConfiguration {
     }
 
     @Bean
-    Job tagsyncJob(JobRepository jobRepository, Step stageStep, Step submitStep, Step awaitStep, Step reportStep,
-            GracefulShutdown gracefulShutdown, ObservationRegistry observations) {
+    Job tagsyncJob(
+            JobRepository jobRepository,
+            Step stageStep,
+            Step submitStep,
+            Step awaitStep,
+            Step reportStep,
+            GracefulShutdown gracefulShutdown,
+            ObservationRegistry observations) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .validator(new RunParametersValidator())
                 .observationRegistry(observations)
@@ -67,7 +73,10 @@ public class TagsyncJobConfiguration {
      * for the steps after it.
      */
     @Bean
-    Step stageStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, StageTasklet stageTasklet,
+    Step stageStep(
+            JobRepository jobRepository,
+            PlatformTransactionManager transactionManager,
+            StageTasklet stageTasklet,
             ObservationRegistry observations) {
         ExecutionContextPromotionListener results = new ExecutionContextPromotionListener();
         results.setKeys(StepResults.ALL);
@@ -79,8 +88,11 @@ public class TagsyncJobConfiguration {
     }
 
     @Bean
-    Step submitStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            SubmitTasklet submitTasklet, ObservationRegistry observations) {
+    Step submitStep(
+            JobRepository jobRepository,
+            PlatformTransactionManager transactionManager,
+            SubmitTasklet submitTasklet,
+            ObservationRegistry observations) {
         return new StepBuilder(Steps.SUBMIT, jobRepository)
                 .observationRegistry(observations)
                 .tasklet(submitTasklet, transactionManager)
@@ -88,7 +100,10 @@ public class TagsyncJobConfiguration {
     }
 
     @Bean
-    Step awaitStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, AwaitTasklet awaitTasklet,
+    Step awaitStep(
+            JobRepository jobRepository,
+            PlatformTransactionManager transactionManager,
+            AwaitTasklet awaitTasklet,
             ObservationRegistry observations) {
         return new StepBuilder(Steps.AWAIT, jobRepository)
                 .observationRegistry(observations)
@@ -98,8 +113,11 @@ public class TagsyncJobConfiguration {
 
     /** The report step runs again on every restart, even of a completed run, to write the reports anew. */
     @Bean
-    Step reportStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            ReportTasklet reportTasklet, ObservationRegistry observations) {
+    Step reportStep(
+            JobRepository jobRepository,
+            PlatformTransactionManager transactionManager,
+            ReportTasklet reportTasklet,
+            ObservationRegistry observations) {
         return new StepBuilder(Steps.REPORT, jobRepository)
                 .observationRegistry(observations)
                 .tasklet(reportTasklet, transactionManager)
@@ -111,33 +129,52 @@ public class TagsyncJobConfiguration {
 
     @Bean
     @StepScope
-    StageTasklet stageTasklet(@Value("#{stepExecution}") StepExecution step, RequestStore store,
-            TagsyncProperties properties, TagsyncMetrics metrics) {
-        return new StageTasklet(RunParameters.of(step), store, properties.input(), properties.staging(),
-                metrics);
-    }
-
-    @Bean
-    @StepScope
-    SubmitTasklet submitTasklet(@Value("#{stepExecution}") StepExecution step, RequestStore store,
-            ApiClientFactory clients, RequestSender sender, RunReports reports,
-            TagsyncProperties properties, TagsyncMetrics metrics) {
-        return new SubmitTasklet(RunParameters.of(step), store, clients, sender,
-                run -> reports.writeRejects(reports.directory(run), run.instanceId()), properties.await(), metrics);
-    }
-
-    @Bean
-    @StepScope
-    AwaitTasklet awaitTasklet(@Value("#{stepExecution}") StepExecution step, RequestStore store,
-            ApiClientFactory clients, RequestSender sender, TagsyncProperties properties,
+    StageTasklet stageTasklet(
+            @Value("#{stepExecution}") StepExecution step,
+            RequestStore store,
+            TagsyncProperties properties,
             TagsyncMetrics metrics) {
-        return new AwaitTasklet(RunParameters.of(step), store, clients, sender, properties.await(),
+        return new StageTasklet(RunParameters.of(step), store, properties.input(), properties.staging(), metrics);
+    }
+
+    @Bean
+    @StepScope
+    SubmitTasklet submitTasklet(
+            @Value("#{stepExecution}") StepExecution step,
+            RequestStore store,
+            ApiClientFactory clients,
+            RequestSender sender,
+            RunReports reports,
+            TagsyncProperties properties,
+            TagsyncMetrics metrics) {
+        return new SubmitTasklet(
+                RunParameters.of(step),
+                store,
+                clients,
+                sender,
+                run -> reports.writeRejects(reports.directory(run), run.instanceId()),
+                properties.await(),
                 metrics);
     }
 
     @Bean
     @StepScope
-    ReportTasklet reportTasklet(@Value("#{stepExecution}") StepExecution step, RequestStore store, RunReports reports,
+    AwaitTasklet awaitTasklet(
+            @Value("#{stepExecution}") StepExecution step,
+            RequestStore store,
+            ApiClientFactory clients,
+            RequestSender sender,
+            TagsyncProperties properties,
+            TagsyncMetrics metrics) {
+        return new AwaitTasklet(RunParameters.of(step), store, clients, sender, properties.await(), metrics);
+    }
+
+    @Bean
+    @StepScope
+    ReportTasklet reportTasklet(
+            @Value("#{stepExecution}") StepExecution step,
+            RequestStore store,
+            RunReports reports,
             TagsyncMetrics metrics) {
         return new ReportTasklet(RunParameters.of(step), store, reports, metrics);
     }

@@ -1,5 +1,6 @@
 package io.tagsync.metrics;
 
+import io.tagsync.run.TagsyncProperties;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -8,8 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-
-import io.tagsync.run.TagsyncProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -38,19 +37,29 @@ public class Pushgateway {
         }
         StringBuilder text = new StringBuilder();
         for (Map.Entry<String, Double> entry : metrics.snapshot().entrySet()) {
-            text.append(name(entry.getKey())).append(' ').append(entry.getValue()).append('\n');
+            text.append(name(entry.getKey()))
+                    .append(' ')
+                    .append(entry.getValue())
+                    .append('\n');
         }
         text.append("tagsync_exit_code ").append(exitCode).append('\n');
-        text.append("tagsync_last_run_end_seconds ").append(System.currentTimeMillis() / 1000).append('\n');
+        text.append("tagsync_last_run_end_seconds ")
+                .append(System.currentTimeMillis() / 1000)
+                .append('\n');
         URI target = URI.create(url.toString().replaceAll("/+$", "") + "/metrics/job/tagsync/workspace/"
                 + URLEncoder.encode(workspace, StandardCharsets.UTF_8) + "/run_key/"
                 + URLEncoder.encode(runKey, StandardCharsets.UTF_8));
         try {
-            HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
-                    HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10))
-                            .header("Content-Type", "text/plain; version=0.0.4")
-                            .PUT(HttpRequest.BodyPublishers.ofString(text.toString())).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(target)
+                                    .timeout(Duration.ofSeconds(10))
+                                    .header("Content-Type", "text/plain; version=0.0.4")
+                                    .PUT(HttpRequest.BodyPublishers.ofString(text.toString()))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 log.warn("The Pushgateway answered {} to the run's metrics", response.statusCode());
             }

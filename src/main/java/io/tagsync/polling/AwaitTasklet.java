@@ -1,7 +1,5 @@
 package io.tagsync.polling;
 
-import java.util.List;
-
 import io.tagsync.api.ApiClientFactory;
 import io.tagsync.api.RoboflowClient;
 import io.tagsync.metrics.TagsyncMetrics;
@@ -12,6 +10,7 @@ import io.tagsync.run.TagsyncProperties;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
 import io.tagsync.store.SubmittedRequest;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -34,8 +33,13 @@ public class AwaitTasklet extends StoppableStep {
     private final TagsyncProperties.Await settings;
     private final TagsyncMetrics metrics;
 
-    public AwaitTasklet(RunParameters run, RequestStore store, ApiClientFactory clients, Resubmission sender,
-            TagsyncProperties.Await settings, TagsyncMetrics metrics) {
+    public AwaitTasklet(
+            RunParameters run,
+            RequestStore store,
+            ApiClientFactory clients,
+            Resubmission sender,
+            TagsyncProperties.Await settings,
+            TagsyncMetrics metrics) {
         this.run = run;
         this.metrics = metrics;
         this.store = store;
@@ -59,8 +63,15 @@ public class AwaitTasklet extends StoppableStep {
         log.info("Waiting for {} tasks", open.size() + pending.size());
         ProgressLog progress = new ProgressLog(log, "Tasks finished", open.size() + pending.size());
         boolean done;
-        try (TaskPoller poller = new TaskPoller(run, client, store, sender, this::stopRequested, settings,
-                settings.callsAtOnce(run.concurrency()), metrics)) {
+        try (TaskPoller poller = new TaskPoller(
+                run,
+                client,
+                store,
+                sender,
+                this::stopRequested,
+                settings,
+                settings.callsAtOnce(run.concurrency()),
+                metrics)) {
             open.forEach(poller::track);
             for (long requestId : pending) {
                 sender.send(client, run.instanceId(), requestId, poller::track);

@@ -1,9 +1,8 @@
 package io.tagsync.polling;
 
+import io.tagsync.store.Outcome;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.tagsync.store.Outcome;
 
 /**
  * Outcomes of finished tasks waiting to be recorded together, one transaction a batch instead of one a task.

@@ -1,8 +1,7 @@
 package io.tagsync.polling;
 
-import java.util.function.Consumer;
-
 import io.tagsync.api.RoboflowClient;
+import java.util.function.Consumer;
 
 /**
  * How the poller sends a request again when its task failed or never ended. Implemented where requests are
@@ -15,13 +14,12 @@ public interface Resubmission {
     void send(RoboflowClient client, long instanceId, long requestId, Consumer<Submitted> onSubmitted);
 
     /** After a task failed on every attempt: split the request (or send its one update alone) and send on. */
-    void sendAfterFailedTask(RoboflowClient client, long instanceId, long requestId, String reason,
-            Consumer<Submitted> onSubmitted);
+    void sendAfterFailedTask(
+            RoboflowClient client, long instanceId, long requestId, String reason, Consumer<Submitted> onSubmitted);
 
     /** Gives a request up without splitting it: all its images become failed items with {@code reason}. */
     void giveUp(long instanceId, long requestId, String reason);
 
     /** A request whose task the server accepted, and the URL its answer gave for the task (or null). */
-    record Submitted(long requestId, String taskId, String taskUrl, int attempts) {
-    }
+    record Submitted(long requestId, String taskId, String taskUrl, int attempts) {}
 }

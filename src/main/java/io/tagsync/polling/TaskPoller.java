@@ -1,5 +1,18 @@
 package io.tagsync.polling;
 
+import io.tagsync.api.ApiException;
+import io.tagsync.api.RoboflowClient;
+import io.tagsync.api.TaskStatus;
+import io.tagsync.metrics.TagsyncMetrics;
+import io.tagsync.run.RunParameters;
+import io.tagsync.run.TagsyncProperties;
+import io.tagsync.run.Threads;
+import io.tagsync.staging.RequestPayloads;
+import io.tagsync.store.FailedItem;
+import io.tagsync.store.Outcome;
+import io.tagsync.store.RequestStatus;
+import io.tagsync.store.RequestStore;
+import io.tagsync.store.SubmittedRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,22 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-
 import java.util.function.BooleanSupplier;
-
-import io.tagsync.api.ApiException;
-import io.tagsync.api.RoboflowClient;
-import io.tagsync.api.TaskStatus;
-import io.tagsync.metrics.TagsyncMetrics;
-import io.tagsync.run.RunParameters;
-import io.tagsync.run.TagsyncProperties;
-import io.tagsync.run.Threads;
-import io.tagsync.staging.RequestPayloads;
-import io.tagsync.store.FailedItem;
-import io.tagsync.store.Outcome;
-import io.tagsync.store.RequestStatus;
-import io.tagsync.store.RequestStore;
-import io.tagsync.store.SubmittedRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,8 +66,15 @@ public final class TaskPoller implements AutoCloseable {
 
     private final TagsyncMetrics metrics;
 
-    public TaskPoller(RunParameters run, RoboflowClient client, RequestStore store, Resubmission sender,
-            BooleanSupplier stopRequested, TagsyncProperties.Await settings, int pollers, TagsyncMetrics metrics) {
+    public TaskPoller(
+            RunParameters run,
+            RoboflowClient client,
+            RequestStore store,
+            Resubmission sender,
+            BooleanSupplier stopRequested,
+            TagsyncProperties.Await settings,
+            int pollers,
+            TagsyncMetrics metrics) {
         this.metrics = metrics;
         this.run = run;
         this.client = client;
@@ -87,18 +92,31 @@ public final class TaskPoller implements AutoCloseable {
     public void track(Resubmission.Submitted submitted) {
         long now = System.nanoTime();
         open.incrementAndGet();
-        queue.add(new Poll(submitted.requestId(), submitted.taskId(), submitted.taskUrl(), submitted.attempts(), now,
-                now + settings.firstPoll().toNanos(), settings.firstPoll().toNanos()));
+        queue.add(new Poll(
+                submitted.requestId(),
+                submitted.taskId(),
+                submitted.taskUrl(),
+                submitted.attempts(),
+                now,
+                now + settings.firstPoll().toNanos(),
+                settings.firstPoll().toNanos()));
     }
 
     /** A request acknowledged earlier (by a step or run before this one). */
     public void track(SubmittedRequest request) {
         long now = System.nanoTime();
-        long since = Math.max(0, Duration.between(request.submittedAt(), Instant.now()).toNanos());
+        long since = Math.max(
+                0, Duration.between(request.submittedAt(), Instant.now()).toNanos());
         long wait = Math.max(0, settings.firstPoll().toNanos() - since);
         open.incrementAndGet();
-        queue.add(new Poll(request.id(), request.taskId(), request.taskUrl(), request.attempts(), now - since,
-                now + wait, settings.firstPoll().toNanos()));
+        queue.add(new Poll(
+                request.id(),
+                request.taskId(),
+                request.taskUrl(),
+                request.attempts(),
+                now - since,
+                now + wait,
+                settings.firstPoll().toNanos()));
     }
 
     /**
@@ -140,7 +158,6 @@ public final class TaskPoller implements AutoCloseable {
     public long finished() {
         return finished.get();
     }
-
 
     /**
      * Stops polling after the polls in progress and records the completed tasks not yet recorded; tasks still
@@ -223,14 +240,15 @@ public final class TaskPoller implements AutoCloseable {
                     queue.add(poll.later(nextInterval(poll, status)));
                 } else {
                     metrics.taskFailed();
-                    retryOrGiveUp(poll, "task " + poll.taskId + " still '" + status.status() + "' after "
-                            + settings.taskTimeout());
+                    retryOrGiveUp(
+                            poll,
+                            "task " + poll.taskId + " still '" + status.status() + "' after " + settings.taskTimeout());
                 }
                 return false;
             }
             case COMPLETED -> {
-                completed.add(new Outcome(poll.requestId, RequestStatus.COMPLETED, null,
-                        failedItems(poll, status.failedItems())));
+                completed.add(new Outcome(
+                        poll.requestId, RequestStatus.COMPLETED, null, failedItems(poll, status.failedItems())));
                 return true;
             }
             case FAILED -> {
@@ -240,10 +258,14 @@ public final class TaskPoller implements AutoCloseable {
             }
             default -> {
                 metrics.taskFailed();
-                log.warn("Task {} is in status '{}', which tagsync does not know; handling it as a failed task",
-                        poll.taskId, status.status());
-                retryOrSplit(poll, "task " + poll.taskId + " ended in unknown status '" + status.status() + "'"
-                        + (status.error() == null ? "" : ": " + status.error()));
+                log.warn(
+                        "Task {} is in status '{}', which tagsync does not know; handling it as a failed task",
+                        poll.taskId,
+                        status.status());
+                retryOrSplit(
+                        poll,
+                        "task " + poll.taskId + " ended in unknown status '" + status.status() + "'"
+                                + (status.error() == null ? "" : ": " + status.error()));
                 return false;
             }
         }
@@ -251,7 +273,11 @@ public final class TaskPoller implements AutoCloseable {
 
     private void retryOrSplit(Poll poll, String reason) {
         if (poll.attempts < settings.maxTaskAttempts()) {
-            log.warn("Task {} failed ({}); resubmitting, attempt {} of {}", poll.taskId, reason, poll.attempts + 1,
+            log.warn(
+                    "Task {} failed ({}); resubmitting, attempt {} of {}",
+                    poll.taskId,
+                    reason,
+                    poll.attempts + 1,
                     settings.maxTaskAttempts());
             sender.send(client, run.instanceId(), poll.requestId, this::track);
         } else {
@@ -268,7 +294,10 @@ public final class TaskPoller implements AutoCloseable {
             log.warn("{}; resubmitting, attempt {} of {}", reason, poll.attempts + 1, settings.maxTaskAttempts());
             sender.send(client, run.instanceId(), poll.requestId, this::track);
         } else {
-            log.warn("{} on the last of {} attempts; its images are reported failed", reason, settings.maxTaskAttempts());
+            log.warn(
+                    "{} on the last of {} attempts; its images are reported failed",
+                    reason,
+                    settings.maxTaskAttempts());
             sender.giveUp(run.instanceId(), poll.requestId, reason + " on each of " + poll.attempts + " attempts");
         }
     }
@@ -278,13 +307,14 @@ public final class TaskPoller implements AutoCloseable {
             return List.of();
         }
         Map<String, String> rows = new HashMap<>();
-        for (RequestPayloads.ImageRows image : RequestPayloads.imageRows(store.payload(poll.requestId),
-                store.imageRows(poll.requestId))) {
+        for (RequestPayloads.ImageRows image :
+                RequestPayloads.imageRows(store.payload(poll.requestId), store.imageRows(poll.requestId))) {
             rows.put(image.imageId(), image.rows());
         }
         List<FailedItem> items = new ArrayList<>(failed.size());
         for (TaskStatus.FailedItem item : failed) {
-            items.add(new FailedItem(item.imageId(), rows.getOrDefault(item.imageId(), ""), poll.taskId, item.reason()));
+            items.add(
+                    new FailedItem(item.imageId(), rows.getOrDefault(item.imageId(), ""), poll.taskId, item.reason()));
         }
         return items;
     }
@@ -310,7 +340,13 @@ public final class TaskPoller implements AutoCloseable {
         final long dueNanos;
         final long intervalNanos;
 
-        Poll(long requestId, String taskId, String taskUrl, int attempts, long submittedNanos, long dueNanos,
+        Poll(
+                long requestId,
+                String taskId,
+                String taskUrl,
+                int attempts,
+                long submittedNanos,
+                long dueNanos,
                 long intervalNanos) {
             this.requestId = requestId;
             this.taskId = taskId;
@@ -322,7 +358,8 @@ public final class TaskPoller implements AutoCloseable {
         }
 
         Poll later(long interval) {
-            return new Poll(requestId, taskId, taskUrl, attempts, submittedNanos, System.nanoTime() + interval, interval);
+            return new Poll(
+                    requestId, taskId, taskUrl, attempts, submittedNanos, System.nanoTime() + interval, interval);
         }
 
         @Override

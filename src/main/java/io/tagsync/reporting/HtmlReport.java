@@ -1,10 +1,9 @@
 package io.tagsync.reporting;
 
+import io.tagsync.store.FailedItem;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import io.tagsync.store.FailedItem;
 
 /**
  * {@code report.html}: one self-contained page (inline CSS and SVG, no script, nothing fetched) with the
@@ -16,35 +15,57 @@ final class HtmlReport {
     private static final int WIDTH = 720;
     private static final int HEIGHT = 240;
 
-    private HtmlReport() {
-    }
+    private HtmlReport() {}
 
     /** When one request was acknowledged and when its task ended (null while open). */
-    record Timing(Instant submitted, Instant finished) {
-    }
+    record Timing(Instant submitted, Instant finished) {}
 
-    static String render(RunSummary summary, List<Timing> timings, Map<String, Long> rejectReasons,
-            List<FailedItem> failed, long failedTotal) {
+    static String render(
+            RunSummary summary,
+            List<Timing> timings,
+            Map<String, Long> rejectReasons,
+            List<FailedItem> failed,
+            long failedTotal) {
         StringBuilder html = new StringBuilder(16_384);
         html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>tagsync run ")
-                .append(summary.jobInstanceId()).append("</title><style>")
+                .append(summary.jobInstanceId())
+                .append("</title><style>")
                 .append("body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:60rem}")
-                .append("table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}td,th{border:1px solid #ccc;padding:.25rem .6rem;")
-                .append("text-align:left}td.n{text-align:right}h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}")
+                .append(
+                        "table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}td,th{border:1px solid #ccc;padding:.25rem .6rem;")
+                .append(
+                        "text-align:left}td.n{text-align:right}h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}")
                 .append(".ok{color:#17693a}.bad{color:#a3231f}svg text{font-size:11px;fill:#444}")
                 .append("</style></head><body>");
-        html.append("<h1>tagsync ").append(summary.dryRun() ? "dry run " : "run ").append(summary.jobInstanceId())
-                .append(" — workspace ").append(escape(summary.workspace())).append(", run key ")
-                .append(escape(summary.runKey())).append("</h1>");
-        html.append("<p class=\"").append(summary.allApplied() ? "ok\">Every row applied." : "bad\">Not every row applied.")
-                .append("</p><p>Input: <code>").append(escape(summary.input())).append("</code></p>");
+        html.append("<h1>tagsync ")
+                .append(summary.dryRun() ? "dry run " : "run ")
+                .append(summary.jobInstanceId())
+                .append(" — workspace ")
+                .append(escape(summary.workspace()))
+                .append(", run key ")
+                .append(escape(summary.runKey()))
+                .append("</h1>");
+        html.append("<p class=\"")
+                .append(summary.allApplied() ? "ok\">Every row applied." : "bad\">Not every row applied.")
+                .append("</p><p>Input: <code>")
+                .append(escape(summary.input()))
+                .append("</code></p>");
         html.append("<table><tr><th>rows read</th><th>valid</th><th>rejected</th><th>images</th><th>updated</th>")
                 .append("<th>failed</th><th>requests</th><th>keys set</th><th>keys removed</th><th>tags added</th>")
                 .append("<th>tags removed</th></tr><tr>");
-        for (long value : new long[] {summary.rows().read(), summary.rows().valid(), summary.rows().rejected(),
-                summary.images().staged(), summary.images().succeeded(), summary.images().failed(),
-                summary.requests().total(), summary.changes().keysSet(), summary.changes().keysRemoved(),
-                summary.changes().tagsAdded(), summary.changes().tagsRemoved()}) {
+        for (long value : new long[] {
+            summary.rows().read(),
+            summary.rows().valid(),
+            summary.rows().rejected(),
+            summary.images().staged(),
+            summary.images().succeeded(),
+            summary.images().failed(),
+            summary.requests().total(),
+            summary.changes().keysSet(),
+            summary.changes().keysRemoved(),
+            summary.changes().tagsAdded(),
+            summary.changes().tagsRemoved()
+        }) {
             html.append("<td class=\"n\">").append(value).append("</td>");
         }
         html.append("</tr></table>");
@@ -57,8 +78,11 @@ final class HtmlReport {
             html.append("<p>No row was rejected.</p>");
         } else {
             html.append("<table><tr><th>reason</th><th>rows</th></tr>");
-            rejectReasons.forEach((reason, count) -> html.append("<tr><td>").append(escape(reason))
-                    .append("</td><td class=\"n\">").append(count).append("</td></tr>"));
+            rejectReasons.forEach((reason, count) -> html.append("<tr><td>")
+                    .append(escape(reason))
+                    .append("</td><td class=\"n\">")
+                    .append(count)
+                    .append("</td></tr>"));
             html.append("</table><p>Every rejected row is in <code>rejects.csv</code>.</p>");
         }
 
@@ -68,12 +92,20 @@ final class HtmlReport {
         } else {
             html.append("<table><tr><th>image</th><th>input rows</th><th>error</th></tr>");
             for (FailedItem item : failed) {
-                html.append("<tr><td>").append(escape(item.imageId())).append("</td><td>").append(escape(item.inputRows()))
-                        .append("</td><td>").append(escape(item.error())).append("</td></tr>");
+                html.append("<tr><td>")
+                        .append(escape(item.imageId()))
+                        .append("</td><td>")
+                        .append(escape(item.inputRows()))
+                        .append("</td><td>")
+                        .append(escape(item.error()))
+                        .append("</td></tr>");
             }
             html.append("</table>");
             if (failedTotal > failed.size()) {
-                html.append("<p>The first ").append(failed.size()).append(" of ").append(failedTotal)
+                html.append("<p>The first ")
+                        .append(failed.size())
+                        .append(" of ")
+                        .append(failedTotal)
                         .append("; all are in <code>failed-items.csv</code>.</p>");
             }
         }
@@ -82,8 +114,16 @@ final class HtmlReport {
 
     /** Two cumulative lines over time: acknowledged requests (blue) and finished tasks (green). */
     private static String chart(List<Timing> timings) {
-        List<Instant> submitted = timings.stream().map(Timing::submitted).filter(t -> t != null).sorted().toList();
-        List<Instant> finished = timings.stream().map(Timing::finished).filter(t -> t != null).sorted().toList();
+        List<Instant> submitted = timings.stream()
+                .map(Timing::submitted)
+                .filter(t -> t != null)
+                .sorted()
+                .toList();
+        List<Instant> finished = timings.stream()
+                .map(Timing::finished)
+                .filter(t -> t != null)
+                .sorted()
+                .toList();
         if (submitted.isEmpty()) {
             return "<p>Nothing was sent.</p>";
         }
@@ -98,28 +138,69 @@ final class HtmlReport {
         int bottom = HEIGHT - 30;
         StringBuilder svg = new StringBuilder();
         svg.append("<svg role=\"img\" aria-label=\"requests submitted and tasks completed over time\" width=\"")
-                .append(WIDTH).append("\" height=\"").append(HEIGHT).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ')
-                .append(HEIGHT).append("\" xmlns=\"http://www.w3.org/2000/svg\">");
-        svg.append("<line x1=\"").append(left).append("\" y1=\"").append(bottom).append("\" x2=\"").append(WIDTH - 10)
-                .append("\" y2=\"").append(bottom).append("\" stroke=\"#888\"/>");
-        svg.append("<line x1=\"").append(left).append("\" y1=\"10\" x2=\"").append(left).append("\" y2=\"").append(bottom)
+                .append(WIDTH)
+                .append("\" height=\"")
+                .append(HEIGHT)
+                .append("\" viewBox=\"0 0 ")
+                .append(WIDTH)
+                .append(' ')
+                .append(HEIGHT)
+                .append("\" xmlns=\"http://www.w3.org/2000/svg\">");
+        svg.append("<line x1=\"")
+                .append(left)
+                .append("\" y1=\"")
+                .append(bottom)
+                .append("\" x2=\"")
+                .append(WIDTH - 10)
+                .append("\" y2=\"")
+                .append(bottom)
                 .append("\" stroke=\"#888\"/>");
-        svg.append("<text x=\"").append(left - 6).append("\" y=\"16\" text-anchor=\"end\">").append(total).append("</text>");
-        svg.append("<text x=\"").append(left - 6).append("\" y=\"").append(bottom).append("\" text-anchor=\"end\">0</text>");
-        svg.append("<text x=\"").append(WIDTH - 10).append("\" y=\"").append(bottom + 18).append("\" text-anchor=\"end\">")
-                .append(appendTenths(new StringBuilder(), span / 1000)).append(" s</text>");
-        svg.append("<text x=\"").append(left).append("\" y=\"").append(bottom + 18).append("\">0 s</text>");
+        svg.append("<line x1=\"")
+                .append(left)
+                .append("\" y1=\"10\" x2=\"")
+                .append(left)
+                .append("\" y2=\"")
+                .append(bottom)
+                .append("\" stroke=\"#888\"/>");
+        svg.append("<text x=\"")
+                .append(left - 6)
+                .append("\" y=\"16\" text-anchor=\"end\">")
+                .append(total)
+                .append("</text>");
+        svg.append("<text x=\"")
+                .append(left - 6)
+                .append("\" y=\"")
+                .append(bottom)
+                .append("\" text-anchor=\"end\">0</text>");
+        svg.append("<text x=\"")
+                .append(WIDTH - 10)
+                .append("\" y=\"")
+                .append(bottom + 18)
+                .append("\" text-anchor=\"end\">")
+                .append(appendTenths(new StringBuilder(), span / 1000))
+                .append(" s</text>");
+        svg.append("<text x=\"")
+                .append(left)
+                .append("\" y=\"")
+                .append(bottom + 18)
+                .append("\">0 s</text>");
         svg.append(line(submitted, start, span, total, left, bottom, "#2563eb"));
         svg.append(line(finished, start, span, total, left, bottom, "#16a34a"));
-        svg.append("<text x=\"").append(left + 10).append("\" y=\"24\" style=\"fill:#2563eb\">requests submitted (")
-                .append(submitted.size()).append(")</text>");
-        svg.append("<text x=\"").append(left + 10).append("\" y=\"40\" style=\"fill:#16a34a\">tasks completed (")
-                .append(finished.size()).append(")</text>");
+        svg.append("<text x=\"")
+                .append(left + 10)
+                .append("\" y=\"24\" style=\"fill:#2563eb\">requests submitted (")
+                .append(submitted.size())
+                .append(")</text>");
+        svg.append("<text x=\"")
+                .append(left + 10)
+                .append("\" y=\"40\" style=\"fill:#16a34a\">tasks completed (")
+                .append(finished.size())
+                .append(")</text>");
         return svg.append("</svg>").toString();
     }
 
-    private static String line(List<Instant> times, Instant start, double span, int total, int left, int bottom,
-            String colour) {
+    private static String line(
+            List<Instant> times, Instant start, double span, int total, int left, int bottom, String colour) {
         StringBuilder points = new StringBuilder().append(left).append(',').append(bottom);
         int plotWidth = WIDTH - 10 - left;
         int plotHeight = bottom - 10;
@@ -129,15 +210,35 @@ final class HtmlReport {
             y = appendStep(points, times.get(i), i + 1, y, start, span, total, left, bottom, plotWidth, plotHeight);
         }
         if (!times.isEmpty()) {
-            appendStep(points, times.get(times.size() - 1), times.size(), y, start, span, total, left, bottom, plotWidth,
+            appendStep(
+                    points,
+                    times.get(times.size() - 1),
+                    times.size(),
+                    y,
+                    start,
+                    span,
+                    total,
+                    left,
+                    bottom,
+                    plotWidth,
                     plotHeight);
         }
         return "<polyline fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"2\" points=\"" + points + "\"/>";
     }
 
     /** A step: along at the previous height to this time, then up to this count. Returns the new height. */
-    private static double appendStep(StringBuilder points, Instant time, int count, double previousY, Instant start,
-            double span, int total, int left, int bottom, int plotWidth, int plotHeight) {
+    private static double appendStep(
+            StringBuilder points,
+            Instant time,
+            int count,
+            double previousY,
+            Instant start,
+            double span,
+            int total,
+            int left,
+            int bottom,
+            int plotWidth,
+            int plotHeight) {
         double x = left + (time.toEpochMilli() - start.toEpochMilli()) / span * plotWidth;
         double y = bottom - count / (double) Math.max(1, total) * plotHeight;
         points.append(' ');
@@ -161,6 +262,9 @@ final class HtmlReport {
         if (text == null) {
             return "";
         }
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 }

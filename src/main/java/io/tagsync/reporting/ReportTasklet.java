@@ -1,13 +1,5 @@
 package io.tagsync.reporting;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.run.ExitCodes;
 import io.tagsync.run.RunParameters;
@@ -15,6 +7,13 @@ import io.tagsync.run.StepResults;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
 import io.tagsync.store.RunCounts;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
@@ -36,7 +35,8 @@ public class ReportTasklet implements Tasklet {
     public static final String REPORT_DIR = "tagsync.reportDir";
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReportTasklet.class);
-    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final JsonMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final RunParameters run;
     private final RequestStore store;
@@ -68,46 +68,82 @@ public class ReportTasklet implements Tasklet {
             byStatus.put(status.name(), counts.requests(status));
         }
         boolean clean = rejected == 0 && counts.failedImages() == 0;
-        RunSummary summary = new RunSummary(run.instanceId(), step.getJobExecutionId(), run.input(), run.workspace(),
+        RunSummary summary = new RunSummary(
+                run.instanceId(),
+                step.getJobExecutionId(),
+                run.input(),
+                run.workspace(),
                 run.runKey(),
                 new RunSummary.Rows(read, read - rejected, rejected),
                 new RunSummary.Images(counts.updates(), counts.succeededImages(), counts.failedImages()),
                 new RunSummary.Requests(counts.requests(), byStatus),
-                new RunSummary.Changes(staged.getLong(StepResults.KEYS_SET, 0L), staged.getLong(StepResults.KEYS_REMOVED, 0L),
-                        staged.getLong(StepResults.TAGS_ADDED, 0L), staged.getLong(StepResults.TAGS_REMOVED, 0L)),
-                run.dryRun(), metrics.snapshot(), dir.toString(), clean ? ExitCodes.OK : ExitCodes.PARTIAL);
+                new RunSummary.Changes(
+                        staged.getLong(StepResults.KEYS_SET, 0L),
+                        staged.getLong(StepResults.KEYS_REMOVED, 0L),
+                        staged.getLong(StepResults.TAGS_ADDED, 0L),
+                        staged.getLong(StepResults.TAGS_REMOVED, 0L)),
+                run.dryRun(),
+                metrics.snapshot(),
+                dir.toString(),
+                clean ? ExitCodes.OK : ExitCodes.PARTIAL);
         JSON.writeValue(dir.resolve("summary.json").toFile(), summary);
         reports.writeHtml(dir, summary, reasons);
         Files.writeString(dir.resolve("summary.txt"), humanSummary(summary), StandardCharsets.UTF_8);
         System.out.print(humanSummary(summary));
         System.out.flush();
         step.getExecutionContext().putString(REPORT_DIR, dir.toString());
-        log.info("Run {} keeps {} bytes of requests in the repository", run.instanceId(), store.storedBytes(run.instanceId()));
+        log.info(
+                "Run {} keeps {} bytes of requests in the repository",
+                run.instanceId(),
+                store.storedBytes(run.instanceId()));
         if (!clean) {
-            contribution.setExitStatus(new ExitStatus(COMPLETED_WITH_FAILURES,
-                    rejected + " rows rejected, " + counts.failedImages() + " images failed"));
+            contribution.setExitStatus(new ExitStatus(
+                    COMPLETED_WITH_FAILURES, rejected + " rows rejected, " + counts.failedImages() + " images failed"));
         }
         return RepeatStatus.FINISHED;
     }
 
     static String humanSummary(RunSummary summary) {
         StringBuilder text = new StringBuilder();
-        text.append("\n").append(summary.dryRun() ? "tagsync dry run " : "tagsync run ").append(summary.jobInstanceId())
-                .append(" (workspace ").append(summary.workspace()).append(", run key ").append(summary.runKey())
+        text.append("\n")
+                .append(summary.dryRun() ? "tagsync dry run " : "tagsync run ")
+                .append(summary.jobInstanceId())
+                .append(" (workspace ")
+                .append(summary.workspace())
+                .append(", run key ")
+                .append(summary.runKey())
                 .append(")\n");
         text.append("  input      ").append(summary.input()).append('\n');
-        text.append("  rows       ").append(summary.rows().read()).append(" read, ").append(summary.rows().valid())
-                .append(" valid, ").append(summary.rows().rejected()).append(" rejected\n");
+        text.append("  rows       ")
+                .append(summary.rows().read())
+                .append(" read, ")
+                .append(summary.rows().valid())
+                .append(" valid, ")
+                .append(summary.rows().rejected())
+                .append(" rejected\n");
         RunSummary.Changes changes = summary.changes();
-        text.append("  changes    ").append(changes.keysSet()).append(" keys set, ").append(changes.keysRemoved())
-                .append(" keys removed, ").append(changes.tagsAdded()).append(" tags added, ")
-                .append(changes.tagsRemoved()).append(" tags removed\n");
+        text.append("  changes    ")
+                .append(changes.keysSet())
+                .append(" keys set, ")
+                .append(changes.keysRemoved())
+                .append(" keys removed, ")
+                .append(changes.tagsAdded())
+                .append(" tags added, ")
+                .append(changes.tagsRemoved())
+                .append(" tags removed\n");
         if (summary.dryRun()) {
-            text.append("  would send ").append(summary.requests().total()).append(" requests for ")
-                    .append(summary.images().staged()).append(" images; nothing was sent\n");
+            text.append("  would send ")
+                    .append(summary.requests().total())
+                    .append(" requests for ")
+                    .append(summary.images().staged())
+                    .append(" images; nothing was sent\n");
         } else {
-            text.append("  images     ").append(summary.images().staged()).append(" to update, ")
-                    .append(summary.images().succeeded()).append(" updated, ").append(summary.images().failed())
+            text.append("  images     ")
+                    .append(summary.images().staged())
+                    .append(" to update, ")
+                    .append(summary.images().succeeded())
+                    .append(" updated, ")
+                    .append(summary.images().failed())
                     .append(" failed\n");
         }
         text.append("  requests   ").append(summary.requests().total());
@@ -117,21 +153,35 @@ public class ReportTasklet implements Tasklet {
             }
         });
         text.append('\n');
-        text.append("  reports    ").append(summary.reportDir()).append(" (summary.json, report.html, rejects.csv, failed-items.csv)\n");
+        text.append("  reports    ")
+                .append(summary.reportDir())
+                .append(" (summary.json, report.html, rejects.csv, failed-items.csv)\n");
         Map<String, Double> metrics = summary.metrics();
         text.append("  metrics    ");
-        String[][] shown = {{"tagsync.rows.staged", "rows staged"}, {"tagsync.requests.sent", "requests sent"},
-                {"tagsync.http.retries", "HTTP retries"}, {"tagsync.tasks.completed", "tasks completed"},
-                {"tagsync.tasks.failed", "task failures"}};
+        String[][] shown = {
+            {"tagsync.rows.staged", "rows staged"},
+            {"tagsync.requests.sent", "requests sent"},
+            {"tagsync.http.retries", "HTTP retries"},
+            {"tagsync.tasks.completed", "tasks completed"},
+            {"tagsync.tasks.failed", "task failures"}
+        };
         for (int i = 0; i < shown.length; i++) {
-            text.append(i == 0 ? "" : ", ").append(Math.round(metrics.getOrDefault(shown[i][0], 0.0))).append(' ')
+            text.append(i == 0 ? "" : ", ")
+                    .append(Math.round(metrics.getOrDefault(shown[i][0], 0.0)))
+                    .append(' ')
                     .append(shown[i][1]);
         }
         text.append(" (this process)\n");
-        text.append("  result     ").append(summary.dryRun()
-                ? (summary.rows().rejected() == 0 ? "every row valid" : "some rows rejected: see rejects.csv")
-                : summary.allApplied() ? "every row applied"
-                : "not every row applied: see rejects.csv and failed-items.csv").append("\n\n");
+        text.append("  result     ")
+                .append(
+                        summary.dryRun()
+                                ? (summary.rows().rejected() == 0
+                                        ? "every row valid"
+                                        : "some rows rejected: see rejects.csv")
+                                : summary.allApplied()
+                                        ? "every row applied"
+                                        : "not every row applied: see rejects.csv and failed-items.csv")
+                .append("\n\n");
         return text.toString();
     }
 }

@@ -1,5 +1,9 @@
 package io.tagsync.reporting;
 
+import io.tagsync.run.RunParameters;
+import io.tagsync.run.TagsyncProperties;
+import io.tagsync.store.FailedItem;
+import io.tagsync.store.RequestStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -11,11 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.tagsync.run.RunParameters;
-import io.tagsync.run.TagsyncProperties;
-import io.tagsync.store.FailedItem;
-import io.tagsync.store.RequestStore;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.springframework.stereotype.Component;
@@ -36,7 +35,8 @@ public class RunReports {
     public Path directory(RunParameters run) throws IOException {
         Path dir = run.reportDir();
         if (dir == null) {
-            String name = (run.runKey() + "-" + run.workspace() + "-" + run.instanceId()).replaceAll("[^A-Za-z0-9._-]", "_");
+            String name =
+                    (run.runKey() + "-" + run.workspace() + "-" + run.instanceId()).replaceAll("[^A-Za-z0-9._-]", "_");
             dir = properties.reportDir().resolve(name);
         }
         return Files.createDirectories(dir);
@@ -50,8 +50,12 @@ public class RunReports {
     Path writeRejects(Path dir, long instanceId, Map<String, Long> reasons) throws IOException {
         Path file = dir.resolve("rejects.csv");
         try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-             CSVPrinter csv = new CSVPrinter(writer, CSVFormat.RFC4180.builder()
-                     .setHeader("row", "line", "imageId", "reason", "file").get())) {
+                CSVPrinter csv = new CSVPrinter(
+                        writer,
+                        CSVFormat.RFC4180
+                                .builder()
+                                .setHeader("row", "line", "imageId", "reason", "file")
+                                .get())) {
             store.forEachReject(instanceId, row -> {
                 print(csv, row.row(), row.line(), row.imageId(), row.reason(), row.source());
                 reasons.merge(row.reason().replaceAll("'[^']*'", "'…'"), 1L, Long::sum);
@@ -63,7 +67,9 @@ public class RunReports {
     /** Writes report.html (see {@link HtmlReport}). */
     Path writeHtml(Path dir, RunSummary summary, Map<String, Long> reasons) throws IOException {
         List<HtmlReport.Timing> timings = new ArrayList<>();
-        store.forEachTiming(summary.jobInstanceId(), (submitted, finished) -> timings.add(new HtmlReport.Timing(submitted, finished)));
+        store.forEachTiming(
+                summary.jobInstanceId(),
+                (submitted, finished) -> timings.add(new HtmlReport.Timing(submitted, finished)));
         List<FailedItem> failed = new ArrayList<>();
         store.forEachFailedItem(summary.jobInstanceId(), item -> {
             if (failed.size() < 200) {
@@ -71,10 +77,15 @@ public class RunReports {
             }
         });
         Map<String, Long> top = new LinkedHashMap<>();
-        reasons.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
+        reasons.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(10)
                 .forEach(entry -> top.put(entry.getKey(), entry.getValue()));
         Path file = dir.resolve("report.html");
-        Files.writeString(file, HtmlReport.render(summary, timings, top, failed, summary.images().failed()),
+        Files.writeString(
+                file,
+                HtmlReport.render(
+                        summary, timings, top, failed, summary.images().failed()),
                 StandardCharsets.UTF_8);
         return file;
     }
@@ -82,10 +93,14 @@ public class RunReports {
     public Path writeFailedItems(Path dir, long instanceId) throws IOException {
         Path file = dir.resolve("failed-items.csv");
         try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-             CSVPrinter csv = new CSVPrinter(writer, CSVFormat.RFC4180.builder()
-                     .setHeader("imageId", "taskId", "error", "rows").get())) {
-            store.forEachFailedItem(instanceId, item -> print(csv, item.imageId(), item.taskId(), item.error(),
-                    item.inputRows()));
+                CSVPrinter csv = new CSVPrinter(
+                        writer,
+                        CSVFormat.RFC4180
+                                .builder()
+                                .setHeader("imageId", "taskId", "error", "rows")
+                                .get())) {
+            store.forEachFailedItem(
+                    instanceId, item -> print(csv, item.imageId(), item.taskId(), item.error(), item.inputRows()));
         }
         return file;
     }

@@ -19,17 +19,13 @@ public record RunSummary(
         int exitCode) {
 
     /** The changes the staged requests carry: metadata keys set and removed, tags added and removed. */
-    public record Changes(long keysSet, long keysRemoved, long tagsAdded, long tagsRemoved) {
-    }
+    public record Changes(long keysSet, long keysRemoved, long tagsAdded, long tagsRemoved) {}
 
-    public record Rows(long read, long valid, long rejected) {
-    }
+    public record Rows(long read, long valid, long rejected) {}
 
-    public record Images(long staged, long succeeded, long failed) {
-    }
+    public record Images(long staged, long succeeded, long failed) {}
 
-    public record Requests(long total, Map<String, Long> byStatus) {
-    }
+    public record Requests(long total, Map<String, Long> byStatus) {}
 
     public boolean allApplied() {
         return rows.rejected() == 0 && images.failed() == 0;

@@ -14,6 +14,5 @@ public final class ExitCodes {
     /** The run completed, but some rows were rejected or some images failed. */
     public static final int PARTIAL = 4;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

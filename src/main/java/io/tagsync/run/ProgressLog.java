@@ -1,7 +1,6 @@
 package io.tagsync.run;
 
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.slf4j.Logger;
 
 /**
@@ -54,7 +53,13 @@ public final class ProgressLog {
             log.info("{}: {}, {}/s", what, count, String.format("%.0f", rate));
             return;
         }
-        log.info("{}: {}/{} ({}%), {}/s, ETA {}", what, count, total, total == 0 ? 100 : count * 100 / total,
-                String.format("%.1f", rate), etaSeconds < 0 ? "unknown" : etaSeconds + " s");
+        log.info(
+                "{}: {}/{} ({}%), {}/s, ETA {}",
+                what,
+                count,
+                total,
+                total == 0 ? 100 : count * 100 / total,
+                String.format("%.1f", rate),
+                etaSeconds < 0 ? "unknown" : etaSeconds + " s");
     }
 }

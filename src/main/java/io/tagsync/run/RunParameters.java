@@ -2,7 +2,6 @@ package io.tagsync.run;
 
 import java.net.URI;
 import java.nio.file.Path;
-
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.step.StepExecution;
@@ -12,8 +11,16 @@ import org.springframework.batch.core.step.StepExecution;
  * the same command restarts the same run; the others may change between a run and its restart (a new
  * sandbox port, a lower concurrency). The API key is never a parameter.
  */
-public record RunParameters(String input, String workspace, String runKey, URI apiUrl, int concurrency,
-        Path reportDir, String maxRejects, boolean dryRun, long instanceId) {
+public record RunParameters(
+        String input,
+        String workspace,
+        String runKey,
+        URI apiUrl,
+        int concurrency,
+        Path reportDir,
+        String maxRejects,
+        boolean dryRun,
+        long instanceId) {
 
     public static final String INPUT = "input";
     public static final String WORKSPACE = "workspace";
@@ -25,13 +32,20 @@ public record RunParameters(String input, String workspace, String runKey, URI a
     /** Identifying when present, so that a dry run is a run of its own and never completes the real one. */
     public static final String DRY_RUN = "dryRun";
 
-    public static JobParameters toJobParameters(String input, String workspace, String runKey, URI apiUrl,
-            int concurrency, Path reportDir) {
+    public static JobParameters toJobParameters(
+            String input, String workspace, String runKey, URI apiUrl, int concurrency, Path reportDir) {
         return toJobParameters(input, workspace, runKey, apiUrl, concurrency, reportDir, null, false);
     }
 
-    public static JobParameters toJobParameters(String input, String workspace, String runKey, URI apiUrl,
-            int concurrency, Path reportDir, String maxRejects, boolean dryRun) {
+    public static JobParameters toJobParameters(
+            String input,
+            String workspace,
+            String runKey,
+            URI apiUrl,
+            int concurrency,
+            Path reportDir,
+            String maxRejects,
+            boolean dryRun) {
         JobParametersBuilder builder = new JobParametersBuilder()
                 .addString(INPUT, input, true)
                 .addString(WORKSPACE, workspace, true)

@@ -18,9 +18,9 @@ public final class StepResults {
     public static final String TAGS_REMOVED = "tagsync.tagsRemoved";
 
     /** Every key, for the promotion listener. */
-    public static final String[] ALL = {ROWS_READ, ROWS_REJECTED, IMAGES, REQUESTS, FINGERPRINT, KEYS_SET, KEYS_REMOVED,
-        TAGS_ADDED, TAGS_REMOVED};
+    public static final String[] ALL = {
+        ROWS_READ, ROWS_REJECTED, IMAGES, REQUESTS, FINGERPRINT, KEYS_SET, KEYS_REMOVED, TAGS_ADDED, TAGS_REMOVED
+    };
 
-    private StepResults() {
-    }
+    private StepResults() {}
 }

@@ -8,6 +8,5 @@ public final class Steps {
     public static final String AWAIT = "await";
     public static final String REPORT = "report";
 
-    private Steps() {
-    }
+    private Steps() {}
 }

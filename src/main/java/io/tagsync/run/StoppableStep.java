@@ -19,7 +19,6 @@ public abstract class StoppableStep implements StoppableTasklet {
         stopRequested = true;
     }
 
-
     /** Spring Batch 6 calls {@link #stop(StepExecution)}; this one remains in the interface until 7. */
     @Override
     @Deprecated(since = "6.0", forRemoval = true)

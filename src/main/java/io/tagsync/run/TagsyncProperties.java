@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -23,10 +22,12 @@ public record TagsyncProperties(
         @DefaultValue("reports") Path reportDir) {
 
     /** Where to push a run's metrics at its end; none by default. */
-    public record Metrics(URI pushgatewayUrl) {
-    }
+    public record Metrics(URI pushgatewayUrl) {}
 
-    public enum AuthMode { QUERY, BEARER }
+    public enum AuthMode {
+        QUERY,
+        BEARER
+    }
 
     /**
      * How tagsync talks to the API. {@code toString} hides the key so that a record printed by
@@ -45,12 +46,12 @@ public record TagsyncProperties(
 
         @Override
         public String toString() {
-            return "Api[url=" + url + ", auth=" + auth + ", key=" + (key == null || key.isEmpty() ? "unset" : "****") + "]";
+            return "Api[url=" + url + ", auth=" + auth + ", key=" + (key == null || key.isEmpty() ? "unset" : "****")
+                    + "]";
         }
     }
 
-    public record Submit(@DefaultValue("8") int concurrency) {
-    }
+    public record Submit(@DefaultValue("8") int concurrency) {}
 
     /**
      * How staging merges repeated image IDs: {@code buffer-rows} rows are sorted in memory before they are

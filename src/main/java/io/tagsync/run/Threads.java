@@ -6,8 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Named daemon threads, so that thread dumps and logs say which step a thread works for. */
 public final class Threads {
 
-    private Threads() {
-    }
+    private Threads() {}
 
     public static ThreadFactory named(String prefix) {
         AtomicInteger next = new AtomicInteger();

@@ -1,11 +1,10 @@
 package io.tagsync.staging;
 
-import java.util.Map;
-import java.util.Set;
-
 import io.tagsync.input.ImageUpdate;
 import io.tagsync.input.SmallMap;
 import io.tagsync.input.SmallSet;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * All the rows of one image folded into one update, equal to applying them one after the other: a later set
@@ -72,8 +71,10 @@ public final class MergedUpdate {
 
     /** Collections a merge may take over and change: the mutable, ordered ones that decoding makes. */
     private static boolean isOwned(ImageUpdate update) {
-        return update.metadata() instanceof SmallMap && update.removeMetadata() instanceof SmallSet
-                && update.addTags() instanceof SmallSet && update.removeTags() instanceof SmallSet;
+        return update.metadata() instanceof SmallMap
+                && update.removeMetadata() instanceof SmallSet
+                && update.addTags() instanceof SmallSet
+                && update.removeTags() instanceof SmallSet;
     }
 
     public String imageId() {

@@ -1,5 +1,7 @@
 package io.tagsync.staging;
 
+import com.github.luben.zstd.Zstd;
+import io.tagsync.store.StagedRequest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,9 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
-
-import com.github.luben.zstd.Zstd;
-import io.tagsync.store.StagedRequest;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -29,10 +28,10 @@ public final class RequestPayloads {
     private static final byte[] BODY_END = "]}".getBytes(StandardCharsets.UTF_8);
     /** First line of stored rows that name no images (the body does). */
     private static final String ROWS_ONLY_LINE = "#rows";
+
     private static final String ROWS_ONLY = ROWS_ONLY_LINE + "\n";
 
-    private RequestPayloads() {
-    }
+    private RequestPayloads() {}
 
     /** A request of {@code updates}: their JSON objects joined into the API's body, and their rows. */
     public static StagedRequest stage(int seq, List<StagedUpdate> updates) {
@@ -78,8 +77,8 @@ public final class RequestPayloads {
         List<String> rows = rows(storedImageRows);
         List<String> imageIds = imageIds(body(storedPayload));
         if (imageIds.size() != rows.size()) {
-            throw new IllegalStateException("a stored request holds " + imageIds.size() + " updates but rows for "
-                    + rows.size());
+            throw new IllegalStateException(
+                    "a stored request holds " + imageIds.size() + " updates but rows for " + rows.size());
         }
         List<ImageRows> result = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
@@ -137,14 +136,14 @@ public final class RequestPayloads {
         return imageIds;
     }
 
-    public record ImageRows(String imageId, String rows) {
-    }
+    public record ImageRows(String imageId, String rows) {}
 
     /**
      * Splits a stored request into two halves of its updates (the first one the larger), keeping each
      * update's image rows with it; {@code seq} and the row range are left for the caller.
      */
-    public static List<StagedRequest> halves(byte[] storedPayload, byte[] storedImageRows, long firstRow, long lastRow) {
+    public static List<StagedRequest> halves(
+            byte[] storedPayload, byte[] storedImageRows, long firstRow, long lastRow) {
         JsonNode updates = JSON.readTree(body(storedPayload)).get("updates");
         int middle = (updates.size() + 1) / 2;
         List<Integer> first = new ArrayList<>();
@@ -161,8 +160,8 @@ public final class RequestPayloads {
      * such conflicts comes back as one group. For a server that refuses such batches as a whole, though each
      * update is valid alone.
      */
-    public static List<StagedRequest> conflictFreeGroups(byte[] storedPayload, byte[] storedImageRows, long firstRow,
-            long lastRow) {
+    public static List<StagedRequest> conflictFreeGroups(
+            byte[] storedPayload, byte[] storedImageRows, long firstRow, long lastRow) {
         JsonNode updates = JSON.readTree(body(storedPayload)).get("updates");
         List<ConflictGroup> groups = new ArrayList<>();
         for (int i = 0; i < updates.size(); i++) {
@@ -185,7 +184,11 @@ public final class RequestPayloads {
         if (groups.size() <= 1) {
             return List.of(new StagedRequest(0, firstRow, lastRow, updates.size(), storedPayload, storedImageRows));
         }
-        return parts(updates, rows(storedImageRows), groups.stream().map(group -> group.indexes).toList(), firstRow,
+        return parts(
+                updates,
+                rows(storedImageRows),
+                groups.stream().map(group -> group.indexes).toList(),
+                firstRow,
                 lastRow);
     }
 
@@ -221,8 +224,8 @@ public final class RequestPayloads {
         }
     }
 
-    private static List<StagedRequest> parts(JsonNode updates, List<String> rows, List<List<Integer>> groups,
-            long firstRow, long lastRow) {
+    private static List<StagedRequest> parts(
+            JsonNode updates, List<String> rows, List<List<Integer>> groups, long firstRow, long lastRow) {
         List<StagedRequest> parts = new ArrayList<>(groups.size());
         for (List<Integer> group : groups) {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -238,7 +241,12 @@ public final class RequestPayloads {
                 json.writeEndArray();
                 json.writeEndObject();
             }
-            parts.add(new StagedRequest(0, firstRow, lastRow, group.size(), Zstd.compress(body.toByteArray(), 1),
+            parts.add(new StagedRequest(
+                    0,
+                    firstRow,
+                    lastRow,
+                    group.size(),
+                    Zstd.compress(body.toByteArray(), 1),
                     compress(refs.toString())));
         }
         return parts;
@@ -252,8 +260,7 @@ public final class RequestPayloads {
         return new SingleUpdate(imageId, JSON.writeValueAsBytes(update));
     }
 
-    public record SingleUpdate(String imageId, byte[] body) {
-    }
+    public record SingleUpdate(String imageId, byte[] body) {}
 
     /**
      * Zstandard at level 1: request bodies are stored once and read once or twice, and this compresses them

@@ -1,5 +1,8 @@
 package io.tagsync.staging;
 
+import io.tagsync.run.Threads;
+import io.tagsync.store.RequestStore;
+import io.tagsync.store.StagedRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -9,10 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import io.tagsync.run.Threads;
-import io.tagsync.store.RequestStore;
-import io.tagsync.store.StagedRequest;
 
 /**
  * Groups staged updates into requests of {@code size} and stores them as {@code PENDING}, numbered from 1.

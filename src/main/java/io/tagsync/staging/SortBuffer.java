@@ -19,11 +19,13 @@ final class SortBuffer {
 
     /** Blocks in use, then blocks kept from earlier buffers; a record larger than a block gets one of its own. */
     private final List<byte[]> blocks = new ArrayList<>();
+
     private int block = -1;
     private int position = BLOCK;
     private long bytes;
     /** Where each row's record starts: block index in the high half, offset in the low half. */
     private long[] handles = new long[1024];
+
     private long[] scratch = new long[0];
     private int size;
 
@@ -173,7 +175,9 @@ final class SortBuffer {
     }
 
     private static int getInt(byte[] bytes, int at) {
-        return ((bytes[at] & 0xFF) << 24) | ((bytes[at + 1] & 0xFF) << 16) | ((bytes[at + 2] & 0xFF) << 8)
+        return ((bytes[at] & 0xFF) << 24)
+                | ((bytes[at + 1] & 0xFF) << 16)
+                | ((bytes[at + 2] & 0xFF) << 8)
                 | (bytes[at + 3] & 0xFF);
     }
 

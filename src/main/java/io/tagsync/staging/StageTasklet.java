@@ -1,9 +1,5 @@
 package io.tagsync.staging;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
 import io.tagsync.input.InputFingerprint;
 import io.tagsync.input.InputRow;
 import io.tagsync.input.ReadAheadReader;
@@ -17,6 +13,9 @@ import io.tagsync.run.StoppableStep;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.store.RejectedRow;
 import io.tagsync.store.RequestStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobInterruptedException;
@@ -49,8 +48,12 @@ public class StageTasklet extends StoppableStep {
     private final TagsyncProperties.Staging staging;
     private final TagsyncMetrics metrics;
 
-    public StageTasklet(RunParameters run, RequestStore store, TagsyncProperties.Input settings,
-            TagsyncProperties.Staging staging, TagsyncMetrics metrics) {
+    public StageTasklet(
+            RunParameters run,
+            RequestStore store,
+            TagsyncProperties.Input settings,
+            TagsyncProperties.Staging staging,
+            TagsyncMetrics metrics) {
         this.run = run;
         this.metrics = metrics;
         this.store = store;
@@ -77,7 +80,8 @@ public class StageTasklet extends StoppableStep {
         int requests;
         long[] changes;
         try (UpdateMerger merger = new UpdateMerger(staging.spillDirOrTemp(), staging.bufferRows());
-             UpdateReader reader = new ReadAheadReader(UpdateReaders.open(Path.of(run.input()), files, settings, format), "stage-reader")) {
+                UpdateReader reader = new ReadAheadReader(
+                        UpdateReaders.open(Path.of(run.input()), files, settings, format), "stage-reader")) {
             List<RejectedRow> rejects = new ArrayList<>();
             ProgressLog progress = new ProgressLog(log, "Rows read", -1);
             for (InputRow row = reader.next(); row != null; row = reader.next()) {
@@ -86,16 +90,19 @@ public class StageTasklet extends StoppableStep {
                     progress.set(rows);
                     if (stopRequested()) {
                         step.setTerminateOnly();
-                        throw new JobInterruptedException("staging stopped at row " + rows + "; it starts over on restart");
+                        throw new JobInterruptedException(
+                                "staging stopped at row " + rows + "; it starts over on restart");
                     }
                 }
                 if (row instanceof InputRow.Valid valid) {
-                    merger.add(valid.update(), rows,
+                    merger.add(
+                            valid.update(),
+                            rows,
                             manyFiles ? valid.source() + ":" + valid.row() : Long.toString(valid.row()));
                 } else {
                     InputRow.Rejected reject = (InputRow.Rejected) row;
-                    rejects.add(new RejectedRow(reject.source(), reject.row(), reject.line(), reject.imageId(),
-                            reject.reason()));
+                    rejects.add(new RejectedRow(
+                            reject.source(), reject.row(), reject.line(), reject.imageId(), reject.reason()));
                     rejected++;
                     if (rejects.size() == REJECT_FLUSH) {
                         store.insertRejects(instanceId, rejects);
@@ -120,8 +127,11 @@ public class StageTasklet extends StoppableStep {
                 requests = writer.finish();
                 changes = writer.changes();
             }
-            log.info("Read {} rows in {} s, merged and stored them in {} s", rows,
-                    String.format("%.2f", (readDone - started) / 1e9), String.format("%.2f", (System.nanoTime() - readDone) / 1e9));
+            log.info(
+                    "Read {} rows in {} s, merged and stored them in {} s",
+                    rows,
+                    String.format("%.2f", (readDone - started) / 1e9),
+                    String.format("%.2f", (System.nanoTime() - readDone) / 1e9));
             if (merger.spills() > 0) {
                 log.info("Merged repeated image IDs through {} sorted runs on disk", merger.spills());
             }
@@ -140,8 +150,14 @@ public class StageTasklet extends StoppableStep {
         context.putLong(StepResults.TAGS_REMOVED, changes[3]);
         contribution.incrementWriteCount(requests);
         double seconds = (System.nanoTime() - started) / 1e9;
-        log.info("Staged {} rows ({} rejected) as {} requests for {} images in {} s ({} rows/s)", rows, rejected, requests,
-                images, String.format("%.2f", seconds), Math.round(rows / Math.max(seconds, 1e-9)));
+        log.info(
+                "Staged {} rows ({} rejected) as {} requests for {} images in {} s ({} rows/s)",
+                rows,
+                rejected,
+                requests,
+                images,
+                String.format("%.2f", seconds),
+                Math.round(rows / Math.max(seconds, 1e-9)));
         return RepeatStatus.FINISHED;
     }
 }

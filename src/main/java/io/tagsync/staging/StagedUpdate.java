@@ -1,8 +1,7 @@
 package io.tagsync.staging;
 
-import java.nio.charset.StandardCharsets;
-
 import io.tagsync.input.ImageUpdate;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One image's update as staging hands it to a request: its JSON object, {@code bytes[jsonOffset..]}, ready to
@@ -10,8 +9,17 @@ import io.tagsync.input.ImageUpdate;
  * first and last by place in the input); and how many keys and tags it sets, removes, adds and removes.
  * {@code bytes} is not copied: nothing may change it.
  */
-public record StagedUpdate(String imageId, byte[] bytes, int jsonOffset, String rows, long firstRow, long lastRow,
-        int keysSet, int keysRemoved, int tagsAdded, int tagsRemoved) {
+public record StagedUpdate(
+        String imageId,
+        byte[] bytes,
+        int jsonOffset,
+        String rows,
+        long firstRow,
+        long lastRow,
+        int keysSet,
+        int keysRemoved,
+        int tagsAdded,
+        int tagsRemoved) {
 
     /** The update read back from its JSON. */
     public ImageUpdate update() {

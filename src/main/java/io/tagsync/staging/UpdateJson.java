@@ -1,13 +1,12 @@
 package io.tagsync.staging;
 
+import io.tagsync.input.ImageUpdate;
+import io.tagsync.input.SmallMap;
+import io.tagsync.input.SmallSet;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-
-import io.tagsync.input.ImageUpdate;
-import io.tagsync.input.SmallMap;
-import io.tagsync.input.SmallSet;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 
@@ -29,7 +28,12 @@ final class UpdateJson {
     byte[] row(ImageUpdate update, String rowRef) {
         byte[] ref = rowRef.getBytes(StandardCharsets.UTF_8);
         int header = 4 + ref.length + 16;
-        byte[] row = write(header, update.imageId(), update.metadata(), update.removeMetadata(), update.addTags(),
+        byte[] row = write(
+                header,
+                update.imageId(),
+                update.metadata(),
+                update.removeMetadata(),
+                update.addTags(),
                 update.removeTags());
         putInt(row, 0, ref.length);
         System.arraycopy(ref, 0, row, 4, ref.length);
@@ -44,8 +48,17 @@ final class UpdateJson {
     /** The update of an image with one row, {@code ordinal} its place in the input: the row's own bytes. */
     static StagedUpdate single(String imageId, long ordinal, byte[] row) {
         int counts = jsonOffset(row) - 16;
-        return new StagedUpdate(imageId, row, jsonOffset(row), rowRef(row), ordinal, ordinal, getInt(row, counts),
-                getInt(row, counts + 4), getInt(row, counts + 8), getInt(row, counts + 12));
+        return new StagedUpdate(
+                imageId,
+                row,
+                jsonOffset(row),
+                rowRef(row),
+                ordinal,
+                ordinal,
+                getInt(row, counts),
+                getInt(row, counts + 4),
+                getInt(row, counts + 8),
+                getInt(row, counts + 12));
     }
 
     /** The update a row holds, for folding. */
@@ -65,10 +78,18 @@ final class UpdateJson {
 
     /** The update of an image with several rows, folded. */
     StagedUpdate merged(MergedUpdate merged) {
-        byte[] json = write(0, merged.imageId(), merged.metadata(), merged.removeMetadata(), merged.addTags(),
-                merged.removeTags());
-        return new StagedUpdate(merged.imageId(), json, 0, merged.rows(), merged.firstRow(), merged.lastRow(),
-                merged.metadata().size(), merged.removeMetadata().size(), merged.addTags().size(),
+        byte[] json = write(
+                0, merged.imageId(), merged.metadata(), merged.removeMetadata(), merged.addTags(), merged.removeTags());
+        return new StagedUpdate(
+                merged.imageId(),
+                json,
+                0,
+                merged.rows(),
+                merged.firstRow(),
+                merged.lastRow(),
+                merged.metadata().size(),
+                merged.removeMetadata().size(),
+                merged.addTags().size(),
                 merged.removeTags().size());
     }
 
@@ -80,7 +101,9 @@ final class UpdateJson {
     }
 
     private static int getInt(byte[] bytes, int at) {
-        return ((bytes[at] & 0xFF) << 24) | ((bytes[at + 1] & 0xFF) << 16) | ((bytes[at + 2] & 0xFF) << 8)
+        return ((bytes[at] & 0xFF) << 24)
+                | ((bytes[at + 1] & 0xFF) << 16)
+                | ((bytes[at + 2] & 0xFF) << 8)
                 | (bytes[at + 3] & 0xFF);
     }
 
@@ -88,8 +111,13 @@ final class UpdateJson {
      * {@code header} bytes left for the caller, then the update's JSON object in the API's shape; the fields
      * without a change are left out.
      */
-    private byte[] write(int header, String imageId, Map<String, Object> metadata, Set<String> removeMetadata,
-            Set<String> addTags, Set<String> removeTags) {
+    private byte[] write(
+            int header,
+            String imageId,
+            Map<String, Object> metadata,
+            Set<String> removeMetadata,
+            Set<String> addTags,
+            Set<String> removeTags) {
         size = 0;
         ascii("{\"imageId\":");
         string(imageId);
@@ -250,8 +278,10 @@ final class UpdateJson {
             case VALUE_STRING -> parser.getString();
             case VALUE_TRUE -> Boolean.TRUE;
             case VALUE_FALSE -> Boolean.FALSE;
-            case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                    ? parser.getBigIntegerValue() : (Object) parser.getLongValue();
+            case VALUE_NUMBER_INT ->
+                parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        ? parser.getBigIntegerValue()
+                        : (Object) parser.getLongValue();
             case VALUE_NUMBER_FLOAT -> new JsonNumber(parser.getText());
             default -> throw new IllegalStateException("corrupt staged update: metadata value " + token);
         };

@@ -1,5 +1,6 @@
 package io.tagsync.staging;
 
+import io.tagsync.input.ImageUpdate;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,8 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
-
-import io.tagsync.input.ImageUpdate;
 
 /**
  * Folds the rows of an input into one update per image, equal to applying its rows in input order, for
@@ -40,6 +39,7 @@ public final class UpdateMerger implements AutoCloseable {
     private final SortBuffer buffer = new SortBuffer();
     /** Run files by tier: a run of tier {@code t + 1} merges {@value #FAN_IN} runs of tier {@code t}. */
     private final List<List<Path>> tiers = new ArrayList<>();
+
     private int runsWritten;
     private final UpdateJson json = new UpdateJson();
     private Path spillDir;
@@ -148,8 +148,10 @@ public final class UpdateMerger implements AutoCloseable {
                 return;
             }
             images++;
-            sink.accept(merged == null ? UpdateJson.single(first.imageId(), first.ordinal(), first.encoded())
-                    : json.merged(merged));
+            sink.accept(
+                    merged == null
+                            ? UpdateJson.single(first.imageId(), first.ordinal(), first.encoded())
+                            : json.merged(merged));
             first = null;
             merged = null;
         }
@@ -278,8 +280,7 @@ public final class UpdateMerger implements AutoCloseable {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     /** A run file read back, row by row. */

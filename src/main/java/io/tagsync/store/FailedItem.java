@@ -1,4 +1,3 @@
 package io.tagsync.store;
 
-public record FailedItem(String imageId, String inputRows, String taskId, String error) {
-}
+public record FailedItem(String imageId, String inputRows, String taskId, String error) {}

@@ -1,4 +1,3 @@
 package io.tagsync.store;
 
-public record RejectedRow(String source, long row, long line, String imageId, String reason) {
-}
+public record RejectedRow(String source, long row, long line, String imageId, String reason) {}

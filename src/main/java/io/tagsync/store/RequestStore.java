@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Repository;
@@ -56,13 +55,12 @@ public class RequestStore {
     private void insertBodies(long instanceId, List<StagedRequest> requests) {
         jdbc.batchUpdate("""
                 INSERT INTO request_body (request_id, payload, image_rows)
-                SELECT id, ?, ? FROM batch_request WHERE job_instance_id = ? AND seq = ?""", requests, requests.size(),
-                (ps, request) -> {
-                    ps.setBytes(1, request.payload());
-                    ps.setBytes(2, request.imageRows());
-                    ps.setLong(3, instanceId);
-                    ps.setInt(4, request.seq());
-                });
+                SELECT id, ?, ? FROM batch_request WHERE job_instance_id = ? AND seq = ?""", requests, requests.size(), (ps, request) -> {
+            ps.setBytes(1, request.payload());
+            ps.setBytes(2, request.imageRows());
+            ps.setLong(3, instanceId);
+            ps.setInt(4, request.seq());
+        });
     }
 
     /** Stores rejected rows in a transaction of their own. */
@@ -89,8 +87,11 @@ public class RequestStore {
     }
 
     public List<Long> requestIds(long instanceId, RequestStatus status) {
-        return jdbc.queryForList("SELECT id FROM batch_request WHERE job_instance_id = ? AND status = ? ORDER BY seq",
-                Long.class, instanceId, status.name());
+        return jdbc.queryForList(
+                "SELECT id FROM batch_request WHERE job_instance_id = ? AND status = ? ORDER BY seq",
+                Long.class,
+                instanceId,
+                status.name());
     }
 
     public byte[] payload(long requestId) {
@@ -102,17 +103,28 @@ public class RequestStore {
     }
 
     public void markSubmitted(long requestId, String taskId, String taskUrl) {
-        jdbc.update("""
+        jdbc.update(
+                """
                 UPDATE batch_request SET status = 'SUBMITTED', task_id = ?, task_url = ?, attempts = attempts + 1,
                        submitted_at = ? WHERE id = ?""",
-                clip(taskId, 200), taskUrl == null ? null : clip(taskUrl, 2000), Timestamp.from(Instant.now()), requestId);
+                clip(taskId, 200),
+                taskUrl == null ? null : clip(taskUrl, 2000),
+                Timestamp.from(Instant.now()),
+                requestId);
     }
 
     public StoredRequest request(long requestId) {
-        return jdbc.queryForObject("""
+        return jdbc.queryForObject(
+                """
                 SELECT id, seq, update_count, attempts, first_row, last_row, status FROM batch_request WHERE id = ?""",
-                (rs, i) -> new StoredRequest(rs.getLong(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getLong(5),
-                        rs.getLong(6), RequestStatus.valueOf(rs.getString(7))),
+                (rs, i) -> new StoredRequest(
+                        rs.getLong(1),
+                        rs.getInt(2),
+                        rs.getInt(3),
+                        rs.getInt(4),
+                        rs.getLong(5),
+                        rs.getLong(6),
+                        RequestStatus.valueOf(rs.getString(7))),
                 requestId);
     }
 
@@ -122,37 +134,48 @@ public class RequestStore {
      */
     public synchronized List<Long> split(long instanceId, long parentId, List<StagedRequest> parts, String reason) {
         return transactions.execute(tx -> {
-            Integer maxSeq = jdbc.queryForObject("SELECT MAX(seq) FROM batch_request WHERE job_instance_id = ?",
-                    Integer.class, instanceId);
+            Integer maxSeq = jdbc.queryForObject(
+                    "SELECT MAX(seq) FROM batch_request WHERE job_instance_id = ?", Integer.class, instanceId);
             int seq = maxSeq == null ? 0 : maxSeq;
             List<StagedRequest> numbered = new ArrayList<>();
             for (StagedRequest part : parts) {
-                numbered.add(new StagedRequest(++seq, part.firstRow(), part.lastRow(), part.updateCount(), part.payload(),
-                        part.imageRows()));
+                numbered.add(new StagedRequest(
+                        ++seq, part.firstRow(), part.lastRow(), part.updateCount(), part.payload(), part.imageRows()));
             }
             List<Long> ids = new ArrayList<>();
             for (StagedRequest part : numbered) {
                 jdbc.update("""
                         INSERT INTO batch_request (job_instance_id, seq, first_row, last_row, update_count, status, parent_id)
-                        VALUES (?, ?, ?, ?, ?, 'PENDING', ?)""", instanceId, part.seq(), part.firstRow(), part.lastRow(),
-                        part.updateCount(), parentId);
-                ids.add(jdbc.queryForObject("SELECT id FROM batch_request WHERE job_instance_id = ? AND seq = ?",
-                        Long.class, instanceId, part.seq()));
+                        VALUES (?, ?, ?, ?, ?, 'PENDING', ?)""", instanceId, part.seq(), part.firstRow(), part.lastRow(), part.updateCount(), parentId);
+                ids.add(jdbc.queryForObject(
+                        "SELECT id FROM batch_request WHERE job_instance_id = ? AND seq = ?",
+                        Long.class,
+                        instanceId,
+                        part.seq()));
             }
             insertBodies(instanceId, numbered);
             jdbc.update("DELETE FROM request_body WHERE request_id = ?", parentId);
-            jdbc.update("UPDATE batch_request SET status = 'SPLIT', error = ?, finished_at = ? WHERE id = ?",
-                    clip(reason, TEXT_LIMIT), Timestamp.from(Instant.now()), parentId);
+            jdbc.update(
+                    "UPDATE batch_request SET status = 'SPLIT', error = ?, finished_at = ? WHERE id = ?",
+                    clip(reason, TEXT_LIMIT),
+                    Timestamp.from(Instant.now()),
+                    parentId);
             return ids;
         });
     }
 
     public List<SubmittedRequest> submitted(long instanceId) {
-        return jdbc.query("""
+        return jdbc.query(
+                """
                 SELECT id, seq, task_id, task_url, attempts, submitted_at FROM batch_request
                 WHERE job_instance_id = ? AND status = 'SUBMITTED' ORDER BY seq""",
-                (rs, i) -> new SubmittedRequest(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4),
-                        rs.getInt(5), rs.getTimestamp(6).toInstant()),
+                (rs, i) -> new SubmittedRequest(
+                        rs.getLong(1),
+                        rs.getInt(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getInt(5),
+                        rs.getTimestamp(6).toInstant()),
                 instanceId);
     }
 
@@ -174,9 +197,14 @@ public class RequestStore {
         for (Outcome outcome : outcomes) {
             outcome.items().forEach(item -> items.add(new FailedItemRow(outcome.requestId(), item)));
         }
-        List<Outcome> completed = outcomes.stream().filter(outcome -> outcome.status() == RequestStatus.COMPLETED).toList();
+        List<Outcome> completed = outcomes.stream()
+                .filter(outcome -> outcome.status() == RequestStatus.COMPLETED)
+                .toList();
         transactions.executeWithoutResult(tx -> {
-            jdbc.batchUpdate("DELETE FROM failed_item WHERE request_id = ?", outcomes, outcomes.size(),
+            jdbc.batchUpdate(
+                    "DELETE FROM failed_item WHERE request_id = ?",
+                    outcomes,
+                    outcomes.size(),
                     (ps, outcome) -> ps.setLong(1, outcome.requestId()));
             jdbc.batchUpdate("""
                     INSERT INTO failed_item (job_instance_id, request_id, image_id, input_rows, task_id, error)
@@ -202,68 +230,80 @@ public class RequestStore {
             });
             // A completed request is never sent again: its body goes, keeping the repository small.
             if (!completed.isEmpty()) {
-                jdbc.batchUpdate("DELETE FROM request_body WHERE request_id = ?", completed, completed.size(),
+                jdbc.batchUpdate(
+                        "DELETE FROM request_body WHERE request_id = ?",
+                        completed,
+                        completed.size(),
                         (ps, outcome) -> ps.setLong(1, outcome.requestId()));
             }
         });
     }
 
-    private record FailedItemRow(long requestId, FailedItem item) {
-    }
+    private record FailedItemRow(long requestId, FailedItem item) {}
 
     /** For each request that was not split: when it was acknowledged and when its task ended. */
     public void forEachTiming(long instanceId, BiConsumer<Instant, Instant> action) {
-        jdbc.query("SELECT submitted_at, finished_at FROM batch_request WHERE job_instance_id = ? AND status <> 'SPLIT'",
-                (RowCallbackHandler) rs -> action.accept(rs.getTimestamp(1) == null ? null : rs.getTimestamp(1).toInstant(),
-                        rs.getTimestamp(2) == null ? null : rs.getTimestamp(2).toInstant()), instanceId);
+        jdbc.query(
+                "SELECT submitted_at, finished_at FROM batch_request WHERE job_instance_id = ? AND status <> 'SPLIT'",
+                (RowCallbackHandler) rs -> action.accept(
+                        rs.getTimestamp(1) == null ? null : rs.getTimestamp(1).toInstant(),
+                        rs.getTimestamp(2) == null ? null : rs.getTimestamp(2).toInstant()),
+                instanceId);
     }
 
     /** Bytes this run keeps in {@code request_body}: the bodies and image rows of requests not completed. */
     public long storedBytes(long instanceId) {
         Long bytes = jdbc.queryForObject("""
                 SELECT COALESCE(SUM(OCTET_LENGTH(b.payload) + OCTET_LENGTH(b.image_rows)), 0)
-                FROM request_body b JOIN batch_request r ON r.id = b.request_id WHERE r.job_instance_id = ?""",
-                Long.class, instanceId);
+                FROM request_body b JOIN batch_request r ON r.id = b.request_id WHERE r.job_instance_id = ?""", Long.class, instanceId);
         return bytes == null ? 0 : bytes;
     }
 
     public RunCounts counts(long instanceId) {
         Map<RequestStatus, Long> byStatus = new EnumMap<>(RequestStatus.class);
         long[] totals = new long[3];
-        jdbc.query("""
+        jdbc.query(
+                """
                 SELECT status, COUNT(*), COALESCE(SUM(update_count), 0), COALESCE(SUM(succeeded), 0)
-                FROM batch_request WHERE job_instance_id = ? GROUP BY status""", (RowCallbackHandler) rs -> {
-            long requests = rs.getLong(2);
-            RequestStatus status = RequestStatus.valueOf(rs.getString(1));
-            byStatus.put(status, requests);
-            if (status == RequestStatus.SPLIT) {
-                return; // its parts are counted instead
-            }
-            totals[0] += requests;
-            totals[1] += rs.getLong(3);
-            totals[2] += rs.getLong(4);
-        }, instanceId);
-        Long rejects = jdbc.queryForObject("SELECT COUNT(*) FROM rejected_row WHERE job_instance_id = ?", Long.class,
+                FROM batch_request WHERE job_instance_id = ? GROUP BY status""",
+                (RowCallbackHandler) rs -> {
+                    long requests = rs.getLong(2);
+                    RequestStatus status = RequestStatus.valueOf(rs.getString(1));
+                    byStatus.put(status, requests);
+                    if (status == RequestStatus.SPLIT) {
+                        return; // its parts are counted instead
+                    }
+                    totals[0] += requests;
+                    totals[1] += rs.getLong(3);
+                    totals[2] += rs.getLong(4);
+                },
                 instanceId);
-        Long failed = jdbc.queryForObject("SELECT COUNT(*) FROM failed_item WHERE job_instance_id = ?", Long.class,
-                instanceId);
+        Long rejects = jdbc.queryForObject(
+                "SELECT COUNT(*) FROM rejected_row WHERE job_instance_id = ?", Long.class, instanceId);
+        Long failed = jdbc.queryForObject(
+                "SELECT COUNT(*) FROM failed_item WHERE job_instance_id = ?", Long.class, instanceId);
         return new RunCounts(totals[0], totals[1], byStatus, rejects, totals[2], failed);
     }
 
     public void forEachReject(long instanceId, Consumer<RejectedRow> action) {
-        jdbc.query("""
+        jdbc.query(
+                """
                 SELECT source, row_no, line_no, image_id, reason FROM rejected_row
-                WHERE job_instance_id = ? ORDER BY source, row_no""", (RowCallbackHandler) rs -> action.accept(
-                new RejectedRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5))),
+                WHERE job_instance_id = ? ORDER BY source, row_no""",
+                (RowCallbackHandler) rs -> action.accept(new RejectedRow(
+                        rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5))),
                 instanceId);
     }
 
     public void forEachFailedItem(long instanceId, Consumer<FailedItem> action) {
-        jdbc.query("""
+        jdbc.query(
+                """
                 SELECT f.image_id, f.input_rows, f.task_id, f.error FROM failed_item f
                 JOIN batch_request r ON r.id = f.request_id
-                WHERE f.job_instance_id = ? ORDER BY r.seq, f.id""", (RowCallbackHandler) rs -> action.accept(
-                new FailedItem(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))), instanceId);
+                WHERE f.job_instance_id = ? ORDER BY r.seq, f.id""",
+                (RowCallbackHandler) rs -> action.accept(
+                        new FailedItem(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))),
+                instanceId);
     }
 
     private static String clip(String text, int limit) {

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -22,22 +21,44 @@ public class RunHistory {
         this.jdbc = jdbc;
     }
 
-    public record RunLine(long run, long execution, String runKey, String workspace, String input, boolean dryRun,
-            String status, String exitCode, Instant started, Instant ended, long requests, long pending, long submitted,
-            long completed, long failed, long rejected) {
-    }
+    public record RunLine(
+            long run,
+            long execution,
+            String runKey,
+            String workspace,
+            String input,
+            boolean dryRun,
+            String status,
+            String exitCode,
+            Instant started,
+            Instant ended,
+            long requests,
+            long pending,
+            long submitted,
+            long completed,
+            long failed,
+            long rejected) {}
 
-    public record RequestLine(int seq, String status, int updates, String taskId, int attempts, Instant submittedAt,
-            Instant finishedAt, Integer succeeded, Integer failed, String error) {
-    }
+    public record RequestLine(
+            int seq,
+            String status,
+            int updates,
+            String taskId,
+            int attempts,
+            Instant submittedAt,
+            Instant finishedAt,
+            Integer succeeded,
+            Integer failed,
+            String error) {}
 
     /** One execution of a run. */
-    public record Execution(long execution, String status, String exitCode, Instant started, Instant ended) {
-    }
+    public record Execution(long execution, String status, String exitCode, Instant started, Instant ended) {}
 
     /** The last execution of each of the most recent runs, newest first, with their requests by status. */
     public List<RunLine> recentRuns(int limit, String workspace) {
-        return jdbc.query("""
+        return jdbc
+                .query(
+                        """
                 SELECT i.JOB_INSTANCE_ID, e.JOB_EXECUTION_ID, e.STATUS, e.EXIT_CODE, e.START_TIME, e.END_TIME,
                   (SELECT p.PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS p
                     WHERE p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND p.PARAMETER_NAME = 'runKey'),
@@ -59,39 +80,75 @@ public class RunHistory {
                                             WHERE x.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID)
                 ORDER BY i.JOB_INSTANCE_ID DESC
                 FETCH FIRST ? ROWS ONLY""",
-                (rs, n) -> new RunLine(rs.getLong(1), rs.getLong(2), rs.getString(7), rs.getString(8), rs.getString(9),
-                        rs.getLong(10) > 0, rs.getString(3), rs.getString(4), instant(rs.getTimestamp(5)),
-                        instant(rs.getTimestamp(6)), rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getLong(14),
-                        rs.getLong(15), rs.getLong(16)),
-                limit).stream().filter(run -> workspace == null || workspace.equals(run.workspace())).toList();
+                        (rs, n) -> new RunLine(
+                                rs.getLong(1),
+                                rs.getLong(2),
+                                rs.getString(7),
+                                rs.getString(8),
+                                rs.getString(9),
+                                rs.getLong(10) > 0,
+                                rs.getString(3),
+                                rs.getString(4),
+                                instant(rs.getTimestamp(5)),
+                                instant(rs.getTimestamp(6)),
+                                rs.getLong(11),
+                                rs.getLong(12),
+                                rs.getLong(13),
+                                rs.getLong(14),
+                                rs.getLong(15),
+                                rs.getLong(16)),
+                        limit)
+                .stream()
+                .filter(run -> workspace == null || workspace.equals(run.workspace()))
+                .toList();
     }
 
     public List<Execution> executions(long runId) {
-        return jdbc.query("""
+        return jdbc.query(
+                """
                 SELECT JOB_EXECUTION_ID, STATUS, EXIT_CODE, START_TIME, END_TIME FROM BATCH_JOB_EXECUTION
-                WHERE JOB_INSTANCE_ID = ? ORDER BY JOB_EXECUTION_ID""", (rs, n) -> new Execution(rs.getLong(1),
-                rs.getString(2), rs.getString(3), instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5))), runId);
+                WHERE JOB_INSTANCE_ID = ? ORDER BY JOB_EXECUTION_ID""",
+                (rs, n) -> new Execution(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        instant(rs.getTimestamp(4)),
+                        instant(rs.getTimestamp(5))),
+                runId);
     }
 
     public Map<String, Long> requestsByStatus(long runId) {
         Map<String, Long> byStatus = new LinkedHashMap<>();
         for (RequestStatus status : RequestStatus.values()) {
-            byStatus.put(status.name(), jdbc.queryForObject(
-                    "SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ? AND status = ?", Long.class, runId,
-                    status.name()));
+            byStatus.put(
+                    status.name(),
+                    jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ? AND status = ?",
+                            Long.class,
+                            runId,
+                            status.name()));
         }
         return byStatus;
     }
 
     /** The first 50 requests not completed. */
     public List<RequestLine> openRequests(long runId) {
-        return jdbc.query("""
+        return jdbc.query(
+                """
                 SELECT seq, status, update_count, task_id, attempts, submitted_at, finished_at, succeeded, failed, error
                 FROM batch_request WHERE job_instance_id = ? AND status IN ('PENDING', 'SUBMITTED', 'FAILED', 'REFUSED')
                 ORDER BY seq FETCH FIRST 50 ROWS ONLY""",
-                (rs, n) -> new RequestLine(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getInt(5),
-                        instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)), (Integer) rs.getObject(8),
-                        (Integer) rs.getObject(9), rs.getString(10)),
+                (rs, n) -> new RequestLine(
+                        rs.getInt(1),
+                        rs.getString(2),
+                        rs.getInt(3),
+                        rs.getString(4),
+                        rs.getInt(5),
+                        instant(rs.getTimestamp(6)),
+                        instant(rs.getTimestamp(7)),
+                        (Integer) rs.getObject(8),
+                        (Integer) rs.getObject(9),
+                        rs.getString(10)),
                 runId);
     }
 

@@ -10,7 +10,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
-
 import javax.sql.DataSource;
 
 /**
@@ -45,8 +44,8 @@ public final class RunLock implements AutoCloseable {
                 // another process inserted the same row at the same moment; the row exists either way
             }
             connection.setAutoCommit(false);
-            try (PreparedStatement lock = connection.prepareStatement(
-                    "SELECT run_hash FROM run_lock WHERE run_hash = ? FOR UPDATE NOWAIT")) {
+            try (PreparedStatement lock =
+                    connection.prepareStatement("SELECT run_hash FROM run_lock WHERE run_hash = ? FOR UPDATE NOWAIT")) {
                 lock.setString(1, hash);
                 lock.executeQuery().close();
             } catch (SQLException held) {
@@ -78,7 +77,8 @@ public final class RunLock implements AutoCloseable {
 
     private static String hash(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -5,5 +5,4 @@ package io.tagsync.store;
  * rows it folds in (a {@code #rows} line, then one line of rows per update), both compressed (see
  * {@link RequestPayloads}).
  */
-public record StagedRequest(int seq, long firstRow, long lastRow, int updateCount, byte[] payload, byte[] imageRows) {
-}
+public record StagedRequest(int seq, long firstRow, long lastRow, int updateCount, byte[] payload, byte[] imageRows) {}

@@ -1,5 +1,4 @@
 package io.tagsync.store;
 
-public record StoredRequest(long id, int seq, int updateCount, int attempts, long firstRow, long lastRow,
-        RequestStatus status) {
-}
+public record StoredRequest(
+        long id, int seq, int updateCount, int attempts, long firstRow, long lastRow, RequestStatus status) {}

@@ -1,9 +1,8 @@
 package io.tagsync.submission;
 
+import io.tagsync.run.RunParameters;
 import java.io.IOException;
 import java.nio.file.Path;
-
-import io.tagsync.run.RunParameters;
 
 /** Writes a run's rejected rows where its reports go, and says where: for a run stopped by the reject limit. */
 @FunctionalInterface

@@ -1,13 +1,5 @@
 package io.tagsync.submission;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Consumer;
-
 import io.tagsync.api.ApiException;
 import io.tagsync.api.ApiLimits;
 import io.tagsync.api.RoboflowClient;
@@ -19,6 +11,13 @@ import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
 import io.tagsync.store.StagedRequest;
 import io.tagsync.store.StoredRequest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -123,16 +122,16 @@ public class RequestSender implements Resubmission {
 
     /** After a task failed on every attempt: split the request (or send its one update alone) and send on. */
     @Override
-    public void sendAfterFailedTask(RoboflowClient client, long instanceId, long requestId, String reason,
-            Consumer<Submitted> onSubmitted) {
+    public void sendAfterFailedTask(
+            RoboflowClient client, long instanceId, long requestId, String reason, Consumer<Submitted> onSubmitted) {
         StoredRequest request = store.request(requestId);
         if (request.updateCount() == 1) {
             sendSingle(client, instanceId, request);
             return;
         }
         log.warn("Request {} failed on every attempt ({}); splitting it", request.seq(), reason);
-        List<StagedRequest> halves = RequestPayloads.halves(store.payload(requestId), store.imageRows(requestId),
-                request.firstRow(), request.lastRow());
+        List<StagedRequest> halves = RequestPayloads.halves(
+                store.payload(requestId), store.imageRows(requestId), request.firstRow(), request.lastRow());
         for (long part : store.split(instanceId, requestId, halves, "task failed: " + reason)) {
             send(client, instanceId, part, onSubmitted);
         }
@@ -153,16 +152,19 @@ public class RequestSender implements Resubmission {
     }
 
     /** The parts a request is split into before sending, by what the server has refused before; none if it fits. */
-    private List<Long> shapeToFit(ApiLimits limits, long instanceId, StoredRequest request, byte[] payload,
-            int bodyBytes) {
+    private List<Long> shapeToFit(
+            ApiLimits limits, long instanceId, StoredRequest request, byte[] payload, int bodyBytes) {
         if (!limits.fits(bodyBytes)) {
             return halve(instanceId, request, payload, "larger than the server takes (" + bodyBytes + " bytes)");
         }
         if (limits.refusesConflicts()) {
-            List<StagedRequest> groups = RequestPayloads.conflictFreeGroups(payload, store.imageRows(request.id()),
-                    request.firstRow(), request.lastRow());
+            List<StagedRequest> groups = RequestPayloads.conflictFreeGroups(
+                    payload, store.imageRows(request.id()), request.firstRow(), request.lastRow());
             if (groups.size() > 1) {
-                return store.split(instanceId, request.id(), groups,
+                return store.split(
+                        instanceId,
+                        request.id(),
+                        groups,
                         "split into " + groups.size() + " conflict-free groups before sending");
             }
         }
@@ -170,37 +172,57 @@ public class RequestSender implements Resubmission {
     }
 
     /** The parts to send instead of a request the server refused; rethrows what splitting cannot help. */
-    private List<Long> afterRefusal(ApiLimits limits, long instanceId, StoredRequest request, byte[] payload,
-            int bodyBytes, ApiException refusal, Map<Long, ConflictProbe> probes) {
+    private List<Long> afterRefusal(
+            ApiLimits limits,
+            long instanceId,
+            StoredRequest request,
+            byte[] payload,
+            int bodyBytes,
+            ApiException refusal,
+            Map<Long, ConflictProbe> probes) {
         if (refusal.kind() == ApiException.Kind.TOO_LARGE) {
             limits.noteTooLarge(bodyBytes);
-            log.warn("Request {} ({} updates, {} bytes) is too large for the server; halving it, and sending no "
-                    + "larger body", request.seq(), request.updateCount(), bodyBytes);
+            log.warn(
+                    "Request {} ({} updates, {} bytes) is too large for the server; halving it, and sending no "
+                            + "larger body",
+                    request.seq(),
+                    request.updateCount(),
+                    bodyBytes);
             return halve(instanceId, request, payload, "too large: " + refusal.getMessage());
         }
         if (refusal.kind().action() != ApiException.Action.SPLIT) {
             throw refusal;
         }
-        List<StagedRequest> groups = RequestPayloads.conflictFreeGroups(payload, store.imageRows(request.id()),
-                request.firstRow(), request.lastRow());
+        List<StagedRequest> groups = RequestPayloads.conflictFreeGroups(
+                payload, store.imageRows(request.id()), request.firstRow(), request.lastRow());
         if (groups.size() > 1) {
-            log.warn("Request {} ({} updates) refused ({}); one of its updates sets a key or tag that another removes, "
-                    + "so it goes as {} conflict-free groups", request.seq(), request.updateCount(), refusal.getMessage(),
+            log.warn(
+                    "Request {} ({} updates) refused ({}); one of its updates sets a key or tag that another removes, "
+                            + "so it goes as {} conflict-free groups",
+                    request.seq(),
+                    request.updateCount(),
+                    refusal.getMessage(),
                     groups.size());
-            List<Long> parts = store.split(instanceId, request.id(), groups, "refused: " + refusal.getMessage()
-                    + "; split into " + groups.size() + " conflict-free groups");
+            List<Long> parts = store.split(
+                    instanceId,
+                    request.id(),
+                    groups,
+                    "refused: " + refusal.getMessage() + "; split into " + groups.size() + " conflict-free groups");
             ConflictProbe probe = new ConflictProbe(parts.size());
             parts.forEach(part -> probes.put(part, probe));
             return parts;
         }
-        log.warn("Request {} ({} updates) refused ({}); splitting it to find the updates at fault", request.seq(),
-                request.updateCount(), refusal.getMessage());
+        log.warn(
+                "Request {} ({} updates) refused ({}); splitting it to find the updates at fault",
+                request.seq(),
+                request.updateCount(),
+                refusal.getMessage());
         return halve(instanceId, request, payload, "refused: " + refusal.getMessage());
     }
 
     private List<Long> halve(long instanceId, StoredRequest request, byte[] payload, String reason) {
-        List<StagedRequest> halves = RequestPayloads.halves(payload, store.imageRows(request.id()), request.firstRow(),
-                request.lastRow());
+        List<StagedRequest> halves =
+                RequestPayloads.halves(payload, store.imageRows(request.id()), request.firstRow(), request.lastRow());
         return store.split(instanceId, request.id(), halves, reason);
     }
 
@@ -208,7 +230,9 @@ public class RequestSender implements Resubmission {
     private boolean sendSingle(RoboflowClient client, long instanceId, StoredRequest request) {
         byte[] payload = store.payload(request.id());
         RequestPayloads.SingleUpdate update = RequestPayloads.single(payload);
-        String rows = RequestPayloads.imageRows(payload, store.imageRows(request.id())).get(0).rows();
+        String rows = RequestPayloads.imageRows(payload, store.imageRows(request.id()))
+                .get(0)
+                .rows();
         try {
             client.updateSingle(update.imageId(), update.body());
             store.finish(instanceId, request.id(), RequestStatus.COMPLETED, null, List.of());
@@ -217,13 +241,21 @@ public class RequestSender implements Resubmission {
             switch (e.kind()) {
                 // a single update cannot be split further: the server refused it
                 case BAD_REQUEST, TOO_LARGE -> {
-                    store.finish(instanceId, request.id(), RequestStatus.REFUSED, e.getMessage(),
+                    store.finish(
+                            instanceId,
+                            request.id(),
+                            RequestStatus.REFUSED,
+                            e.getMessage(),
                             List.of(new FailedItem(update.imageId(), rows, null, e.reason())));
                     return false;
                 }
                 // on the single-image endpoint a 404 names the image, not the workspace
                 case NOT_FOUND -> {
-                    store.finish(instanceId, request.id(), RequestStatus.COMPLETED, null,
+                    store.finish(
+                            instanceId,
+                            request.id(),
+                            RequestStatus.COMPLETED,
+                            null,
                             List.of(new FailedItem(update.imageId(), rows, null, e.reason())));
                     return true;
                 }
@@ -231,5 +263,4 @@ public class RequestSender implements Resubmission {
             }
         }
     }
-
 }

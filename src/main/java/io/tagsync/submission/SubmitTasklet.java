@@ -1,15 +1,6 @@
 package io.tagsync.submission;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-
 import io.tagsync.api.ApiClientFactory;
-import io.tagsync.api.ApiException;
 import io.tagsync.api.RoboflowClient;
 import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.polling.TaskPoller;
@@ -21,6 +12,13 @@ import io.tagsync.run.TagsyncProperties;
 import io.tagsync.run.Threads;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -51,8 +49,13 @@ public class SubmitTasklet extends StoppableStep {
     private final TagsyncProperties.Await awaitSettings;
     private final TagsyncMetrics metrics;
 
-    public SubmitTasklet(RunParameters run, RequestStore store, ApiClientFactory clients, RequestSender sender,
-            RejectsFile rejectsFile, TagsyncProperties.Await awaitSettings,
+    public SubmitTasklet(
+            RunParameters run,
+            RequestStore store,
+            ApiClientFactory clients,
+            RequestSender sender,
+            RejectsFile rejectsFile,
+            TagsyncProperties.Await awaitSettings,
             TagsyncMetrics metrics) {
         this.run = run;
         this.metrics = metrics;
@@ -82,8 +85,15 @@ public class SubmitTasklet extends StoppableStep {
         ProgressLog progress = new ProgressLog(log, "Requests submitted", pending.size());
         AtomicReference<RuntimeException> fatal = new AtomicReference<>();
         // Tasks are followed while the rest is sent, so that the await step finds little left to do.
-        try (TaskPoller poller = new TaskPoller(run, client, store, sender, this::stopRequested, awaitSettings,
-                awaitSettings.pollersFor(run.concurrency()), metrics)) {
+        try (TaskPoller poller = new TaskPoller(
+                run,
+                client,
+                store,
+                sender,
+                this::stopRequested,
+                awaitSettings,
+                awaitSettings.pollersFor(run.concurrency()),
+                metrics)) {
             ExecutorService pool = Executors.newFixedThreadPool(concurrency, Threads.named("submit"));
             try {
                 for (long requestId : pending) {
@@ -111,8 +121,13 @@ public class SubmitTasklet extends StoppableStep {
             }
             contribution.incrementWriteCount(progress.done());
             metrics.requestsSent(progress.done(), client.retries());
-            log.info("Submitted {} of {} requests with {} HTTP calls ({} retries); {} tasks already final", progress.done(),
-                    pending.size(), client.calls(), client.retries(), poller.finished());
+            log.info(
+                    "Submitted {} of {} requests with {} HTTP calls ({} retries); {} tasks already final",
+                    progress.done(),
+                    pending.size(),
+                    client.calls(),
+                    client.retries(),
+                    poller.finished());
         }
         if (fatal.get() != null) {
             throw fatal.get();

@@ -3,16 +3,15 @@ package io.tagsync.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tagsync.api.TaskStatus.FailedItem;
+import io.tagsync.api.TaskStatus.Phase;
+import io.tagsync.api.TaskStatus.Progress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-
-import io.tagsync.api.TaskStatus.FailedItem;
-import io.tagsync.api.TaskStatus.Phase;
-import io.tagsync.api.TaskStatus.Progress;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,7 +61,9 @@ class AnswersTest {
         assertThat(Answers.taskStatus(answer("lean-running.json")).progress()).isNull();
 
         for (String status : new String[] {"created", "pending", "Queued", "RUNNING", "in_progress"}) {
-            assertThat(Answers.taskStatus(json("{\"status\":\"" + status + "\",\"progress\":7}")).phase()).as(status)
+            assertThat(Answers.taskStatus(json("{\"status\":\"" + status + "\",\"progress\":7}"))
+                            .phase())
+                    .as(status)
                     .isEqualTo(Phase.WAITING);
         }
     }
@@ -71,14 +72,19 @@ class AnswersTest {
     void completedTasksGiveTheirFailedItemsWithTheReasonFromWhicheverFieldItCameIn() throws IOException {
         TaskStatus docs = Answers.taskStatus(answer("docs-completed.json"));
         assertThat(docs.phase()).isEqualTo(Phase.COMPLETED);
-        assertThat(docs.failedItems()).containsExactly(new FailedItem("img-2", "Image not found"),
-                new FailedItem("img-3", "Image not found"), new FailedItem("img-5", "Image not found"));
+        assertThat(docs.failedItems())
+                .containsExactly(
+                        new FailedItem("img-2", "Image not found"),
+                        new FailedItem("img-3", "Image not found"),
+                        new FailedItem("img-5", "Image not found"));
 
         TaskStatus lean = Answers.taskStatus(answer("lean-completed.json"));
         assertThat(lean.phase()).isEqualTo(Phase.COMPLETED);
-        assertThat(lean.failedItems()).containsExactly(new FailedItem("img-2", "Image not found"),
-                new FailedItem("img-3", "Image not found"),
-                new FailedItem("img-5", "{\"detail\":\"Image not found\",\"code\":404}"));
+        assertThat(lean.failedItems())
+                .containsExactly(
+                        new FailedItem("img-2", "Image not found"),
+                        new FailedItem("img-3", "Image not found"),
+                        new FailedItem("img-5", "{\"detail\":\"Image not found\",\"code\":404}"));
 
         TaskStatus bare = Answers.taskStatus(json("{\"status\":\"Completed\",\"result\":null}"));
         assertThat(bare.phase()).isEqualTo(Phase.COMPLETED);
@@ -86,9 +92,12 @@ class AnswersTest {
         TaskStatus oddItems = Answers.taskStatus(json("""
                 {"status":"completed","result":{"failedItems":[{"imageId":"a","error":null,"reason":"gone"},
                  {"imageId":"b"},"c",{"imageId":"d","message":"  two\\n lines  "}]}}"""));
-        assertThat(oddItems.failedItems()).containsExactly(new FailedItem("a", "gone"),
-                new FailedItem("b", "failed without a reason"), new FailedItem("c", "failed without a reason"),
-                new FailedItem("d", "two lines"));
+        assertThat(oddItems.failedItems())
+                .containsExactly(
+                        new FailedItem("a", "gone"),
+                        new FailedItem("b", "failed without a reason"),
+                        new FailedItem("c", "failed without a reason"),
+                        new FailedItem("d", "two lines"));
     }
 
     @Test
@@ -116,17 +125,23 @@ class AnswersTest {
 
     @Test
     void errorBodiesBecomeOneReadableLine() throws IOException {
-        assertThat(Answers.errorReason(new String(answer("docs-404.json"), StandardCharsets.UTF_8))).isEqualTo("Task not found");
-        assertThat(Answers.errorReason(new String(answer("lean-404.json"), StandardCharsets.UTF_8))).isEqualTo("Task not found");
-        assertThat(Answers.errorReason(new String(answer("lean-429.json"), StandardCharsets.UTF_8))).isEqualTo("Too many requests");
+        assertThat(Answers.errorReason(new String(answer("docs-404.json"), StandardCharsets.UTF_8)))
+                .isEqualTo("Task not found");
+        assertThat(Answers.errorReason(new String(answer("lean-404.json"), StandardCharsets.UTF_8)))
+                .isEqualTo("Task not found");
+        assertThat(Answers.errorReason(new String(answer("lean-429.json"), StandardCharsets.UTF_8)))
+                .isEqualTo("Too many requests");
         assertThat(Answers.errorReason(new String(answer("docs-413.json"), StandardCharsets.UTF_8)))
                 .isEqualTo("Request body too large: 193 bytes, at most 10");
         assertThat(Answers.errorReason(new String(answer("error-gateway.html"), StandardCharsets.UTF_8)))
                 .isEqualTo("502 Bad Gateway");
-        assertThat(Answers.errorReason("<html><body><h1>Service\n  Unavailable</h1><p>" + "x".repeat(5000)
-                + "</p></body></html>")).isEqualTo("Service Unavailable");
-        assertThat(Answers.errorReason("<!DOCTYPE html><html><body><p>oops</p></body></html>")).isEqualTo("an HTML page");
-        assertThat(Answers.errorReason("upstream connect error\nor disconnect")).isEqualTo("upstream connect error or disconnect");
+        assertThat(Answers.errorReason(
+                        "<html><body><h1>Service\n  Unavailable</h1><p>" + "x".repeat(5000) + "</p></body></html>"))
+                .isEqualTo("Service Unavailable");
+        assertThat(Answers.errorReason("<!DOCTYPE html><html><body><p>oops</p></body></html>"))
+                .isEqualTo("an HTML page");
+        assertThat(Answers.errorReason("upstream connect error\nor disconnect"))
+                .isEqualTo("upstream connect error or disconnect");
         assertThat(Answers.errorReason("{\"detail\":\"x\"}")).isEqualTo("{\"detail\":\"x\"}");
         assertThat(Answers.errorReason("   ")).isEmpty();
         assertThat(Answers.errorReason("y".repeat(2000))).hasSizeLessThan(400);

@@ -3,6 +3,12 @@ package io.tagsync.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tagsync.run.RunParameters;
+import io.tagsync.run.TagsyncProperties;
+import io.tagsync.run.TagsyncProperties.AuthMode;
+import io.tagsync.sandbox.ImageStore;
+import io.tagsync.sandbox.SandboxServer;
+import io.tagsync.sandbox.SandboxSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,13 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import io.tagsync.run.RunParameters;
-import io.tagsync.run.TagsyncProperties.AuthMode;
-import io.tagsync.run.TagsyncProperties;
-import io.tagsync.sandbox.ImageStore;
-import io.tagsync.sandbox.SandboxServer;
-import io.tagsync.sandbox.SandboxSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,8 @@ class RoboflowClientTest {
     void start() throws IOException {
         store = new ImageStore();
         store.seed(List.of("a", "b"));
-        sandbox = SandboxServer.start(new SandboxSettings().workspace("ws").apiKey(KEY).taskMillis(10, 30), store, 0);
+        sandbox = SandboxServer.start(
+                new SandboxSettings().workspace("ws").apiKey(KEY).taskMillis(10, 30), store, 0);
     }
 
     @AfterEach
@@ -48,8 +48,16 @@ class RoboflowClientTest {
     }
 
     private RoboflowClient client(AuthMode auth, String key, String workspace, Duration readTimeout, int attempts) {
-        TagsyncProperties.Api settings = new TagsyncProperties.Api(URI.create("https://unused"), key, null, auth,
-                Duration.ofSeconds(2), readTimeout, attempts, Duration.ofMillis(5), Duration.ofMillis(20));
+        TagsyncProperties.Api settings = new TagsyncProperties.Api(
+                URI.create("https://unused"),
+                key,
+                null,
+                auth,
+                Duration.ofSeconds(2),
+                readTimeout,
+                attempts,
+                Duration.ofMillis(5),
+                Duration.ofMillis(20));
         return RoboflowClient.create(settings, key, sandbox.url(), workspace, 8);
     }
 
@@ -93,8 +101,10 @@ class RoboflowClientTest {
                 "{\"updates\":[{\"imageId\":\"a\"}]}",
                 "{\"updates\":[{\"imageId\":\"a\",\"metadata\":{\"k\":[1]}}]}",
                 "{\"updates\":[]}")) {
-            assertThatThrownBy(() -> client.submitBatch(json(body))).as(body)
-                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.kind()).isEqualTo(ApiException.Kind.BAD_REQUEST));
+            assertThatThrownBy(() -> client.submitBatch(json(body)))
+                    .as(body)
+                    .isInstanceOfSatisfying(
+                            ApiException.class, e -> assertThat(e.kind()).isEqualTo(ApiException.Kind.BAD_REQUEST));
         }
         assertThat(sandbox.stats().acceptedBatches()).isZero();
         assertThat(store.image("a").orElseThrow().updates()).isZero();
@@ -107,13 +117,16 @@ class RoboflowClientTest {
         assertThat(store.image("b").orElseThrow().metadata()).containsEntry("reviewed", true);
 
         assertThatThrownBy(() -> client.updateSingle("nope", json("{\"addTags\":[\"x\"]}")))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.kind()).isEqualTo(ApiException.Kind.NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.kind()).isEqualTo(ApiException.Kind.NOT_FOUND));
     }
 
     @Test
     void anotherWorkspaceIsNotFound() {
-        assertThatThrownBy(() -> client(AuthMode.QUERY, KEY, "other").submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"x\"]}]}")))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.kind()).isEqualTo(ApiException.Kind.NOT_FOUND));
+        assertThatThrownBy(() -> client(AuthMode.QUERY, KEY, "other")
+                        .submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"x\"]}]}")))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.kind()).isEqualTo(ApiException.Kind.NOT_FOUND));
     }
 
     @Test
@@ -122,7 +135,8 @@ class RoboflowClientTest {
         sandbox.settings().outage(true);
 
         assertThatThrownBy(() -> client.taskStatus("t", null))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.kind()).isEqualTo(ApiException.Kind.TRANSIENT));
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.kind()).isEqualTo(ApiException.Kind.TRANSIENT));
         assertThat(client.calls()).isEqualTo(3);
         assertThat(client.retries()).isEqualTo(2);
     }
@@ -156,9 +170,18 @@ class RoboflowClientTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        TagsyncProperties.Api settings = new TagsyncProperties.Api(URI.create("https://unused"), KEY, null,
-                AuthMode.QUERY, Duration.ofSeconds(2), Duration.ofMillis(200), 1, Duration.ofMillis(5), Duration.ofMillis(20));
-        RoboflowClient unreachable = RoboflowClient.create(settings, KEY, URI.create("http://127.0.0.1:" + closedPort), "ws", 8);
+        TagsyncProperties.Api settings = new TagsyncProperties.Api(
+                URI.create("https://unused"),
+                KEY,
+                null,
+                AuthMode.QUERY,
+                Duration.ofSeconds(2),
+                Duration.ofMillis(200),
+                1,
+                Duration.ofMillis(5),
+                Duration.ofMillis(20));
+        RoboflowClient unreachable =
+                RoboflowClient.create(settings, KEY, URI.create("http://127.0.0.1:" + closedPort), "ws", 8);
         assertThatThrownBy(() -> unreachable.taskStatus("t", null))
                 .hasMessage("GET /ws/asynctasks/t failed: cannot connect to 127.0.0.1:" + closedPort
                         + " (connection refused or unreachable)");
@@ -166,7 +189,8 @@ class RoboflowClientTest {
         RoboflowClient impatient = client(AuthMode.QUERY, KEY, "ws", Duration.ofMillis(200), 1);
         sandbox.settings().slowShare(1.0, 1_000);
         assertThatThrownBy(() -> impatient.taskStatus("t", null))
-                .hasMessage("GET /ws/asynctasks/t failed: no answer from " + sandbox.url().getAuthority() + " within 200 ms");
+                .hasMessage("GET /ws/asynctasks/t failed: no answer from "
+                        + sandbox.url().getAuthority() + " within 200 ms");
     }
 
     @Test
@@ -175,7 +199,8 @@ class RoboflowClientTest {
         sandbox.settings().dropShare(0.3).slowShare(0.1, 1_000);
 
         for (int i = 0; i < 30; i++) {
-            assertThat(client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"t\"]}]}")).taskId())
+            assertThat(client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"t\"]}]}"))
+                            .taskId())
                     .isNotBlank();
         }
         assertThat(client.retries()).isPositive();
@@ -184,7 +209,8 @@ class RoboflowClientTest {
 
     @Test
     void runParametersCarryNoKey() {
-        assertThat(RunParameters.toJobParameters("/in.csv", "ws", "2026-11-29", sandbox.url(), 8, null).toString())
+        assertThat(RunParameters.toJobParameters("/in.csv", "ws", "2026-11-29", sandbox.url(), 8, null)
+                        .toString())
                 .doesNotContain(KEY);
     }
 
@@ -200,10 +226,13 @@ class RoboflowClientTest {
             TaskStatus status = awaitFinal(client, task);
 
             assertThat(status.phase()).as(shape.name()).isEqualTo(TaskStatus.Phase.COMPLETED);
-            assertThat(status.failedItems()).as(shape.name()).extracting(TaskStatus.FailedItem::imageId)
+            assertThat(status.failedItems())
+                    .as(shape.name())
+                    .extracting(TaskStatus.FailedItem::imageId)
                     .containsExactly("x1", "x2", "x3");
-            assertThat(status.failedItems()).as(shape.name()).allSatisfy(item -> assertThat(item.reason())
-                    .contains("Image not found"));
+            assertThat(status.failedItems())
+                    .as(shape.name())
+                    .allSatisfy(item -> assertThat(item.reason()).contains("Image not found"));
         }
     }
 
@@ -212,12 +241,14 @@ class RoboflowClientTest {
         for (SandboxSettings.Shape shape : SandboxSettings.Shape.values()) {
             sandbox.settings().shape(shape).failNextTasks(1);
             RoboflowClient client = client(AuthMode.BEARER, KEY, "ws");
-            TaskStatus failed = awaitFinal(client, client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"f\"]}]}")));
+            TaskStatus failed = awaitFinal(
+                    client, client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"f\"]}]}")));
             assertThat(failed.phase()).as(shape.name()).isEqualTo(TaskStatus.Phase.FAILED);
             assertThat(failed.error()).as(shape.name()).isEqualTo("Task failed: worker lost");
 
             sandbox.settings().unknownStatusNext(1, "cancelled");
-            TaskStatus cancelled = awaitFinal(client, client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"c\"]}]}")));
+            TaskStatus cancelled = awaitFinal(
+                    client, client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"c\"]}]}")));
             assertThat(cancelled.phase()).as(shape.name()).isEqualTo(TaskStatus.Phase.UNKNOWN);
             assertThat(cancelled.status()).isEqualTo("cancelled");
         }
@@ -232,7 +263,8 @@ class RoboflowClientTest {
         sandbox.settings().outage(false).htmlErrors(false).rateLimitShare(0.5, 0.05);
 
         for (int i = 0; i < 10; i++) {
-            assertThat(client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"r" + i + "\"]}]}")).taskId())
+            assertThat(client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"r" + i + "\"]}]}"))
+                            .taskId())
                     .isNotBlank();
         }
         assertThat(client.retries()).isPositive();
@@ -243,7 +275,8 @@ class RoboflowClientTest {
         sandbox.settings().noTaskIdShare(0.5);
         RoboflowClient client = client(AuthMode.BEARER, KEY, "ws", Duration.ofSeconds(5), 20);
         for (int i = 0; i < 10; i++) {
-            assertThat(client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"n\"]}]}")).taskId())
+            assertThat(client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"n\"]}]}"))
+                            .taskId())
                     .isNotBlank();
         }
         assertThat(client.retries()).isEqualTo(sandbox.stats().faultsInjected()).isPositive();
@@ -262,15 +295,17 @@ class RoboflowClientTest {
     void aBodyAboveTheServersLimitIsTooLarge() {
         sandbox.settings().maxBodyBytes(60);
         RoboflowClient client = client(AuthMode.BEARER, KEY, "ws");
-        assertThatThrownBy(() -> client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"" + "t".repeat(60) + "\"]}]}")))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.kind()).isEqualTo(ApiException.Kind.TOO_LARGE));
+        assertThatThrownBy(() -> client.submitBatch(
+                        json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"" + "t".repeat(60) + "\"]}]}")))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.kind()).isEqualTo(ApiException.Kind.TOO_LARGE));
         assertThat(client.calls()).isEqualTo(1);
     }
 
     @Test
     void byDefaultTheKeyGoesInAHeaderAndNoRequestLineCarriesIt() throws InterruptedException {
         TagsyncProperties defaults = new org.springframework.boot.context.properties.bind.Binder(
-                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource())
+                        new org.springframework.boot.context.properties.source.MapConfigurationPropertySource())
                 .bindOrCreate("tagsync", TagsyncProperties.class);
         assertThat(defaults.api().auth()).isEqualTo(AuthMode.BEARER);
 
@@ -279,7 +314,9 @@ class RoboflowClientTest {
         awaitFinal(client, client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"h\"]}]}")));
         client.updateSingle("b", json("{\"addTags\":[\"h\"]}"));
 
-        assertThat(sandbox.requestLines()).hasSizeGreaterThanOrEqualTo(3).noneMatch(line -> line.contains(KEY))
+        assertThat(sandbox.requestLines())
+                .hasSizeGreaterThanOrEqualTo(3)
+                .noneMatch(line -> line.contains(KEY))
                 .noneMatch(line -> line.contains("api_key"));
         assertThat(store.image("a").orElseThrow().tags()).contains("h");
     }
@@ -287,10 +324,11 @@ class RoboflowClientTest {
     @Test
     void aTaskUrlOnAnotherHostIsNeverCalledAndGetsNoKey() throws IOException, InterruptedException {
         List<String> seen = new CopyOnWriteArrayList<>();
-        com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        com.sun.net.httpserver.HttpServer other =
+                com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         other.createContext("/", exchange -> {
-            seen.add(exchange.getRequestURI() + " " + exchange.getRequestHeaders().entrySet());
+            seen.add(exchange.getRequestURI() + " "
+                    + exchange.getRequestHeaders().entrySet());
             byte[] answer = "{\"status\":\"completed\"}".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, answer.length);
             exchange.getResponseBody().write(answer);
@@ -313,11 +351,15 @@ class RoboflowClientTest {
             assertThat(sandbox.stats().statusCalls()).isPositive();
 
             // a relative URL, and an absolute one on the API's own origin, are followed
-            sandbox.settings().taskUrlBase(null).shape(SandboxSettings.Shape.LEAN).keepRequestLines(true);
+            sandbox.settings()
+                    .taskUrlBase(null)
+                    .shape(SandboxSettings.Shape.LEAN)
+                    .keepRequestLines(true);
             RoboflowClient client = client(AuthMode.BEARER, KEY, "ws");
             TaskRef task = client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"p\"]}]}"));
             assertThat(awaitFinal(client, task).phase()).isEqualTo(TaskStatus.Phase.COMPLETED);
-            assertThat(client.taskStatus(task.taskId(), "/ws/asynctasks/" + task.taskId()).phase())
+            assertThat(client.taskStatus(task.taskId(), "/ws/asynctasks/" + task.taskId())
+                            .phase())
                     .isEqualTo(TaskStatus.Phase.COMPLETED);
         } finally {
             other.stop(0);

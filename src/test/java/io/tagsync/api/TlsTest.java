@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.Socket;
 import java.net.URI;
-
 import javax.net.ssl.SSLException;
-
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.junit.jupiter.api.Test;
@@ -29,7 +27,8 @@ class TlsTest {
         assertThat(none).isNotInstanceOf(DefaultClientTlsStrategy.class);
         try (Socket socket = new Socket()) {
             assertThatThrownBy(() -> none.upgrade(socket, "127.0.0.1", 8080, null, null))
-                    .isInstanceOf(SSLException.class).hasMessageContaining("http://");
+                    .isInstanceOf(SSLException.class)
+                    .hasMessageContaining("http://");
         }
     }
 }

@@ -2,12 +2,11 @@ package io.tagsync.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Path;
-
 import io.tagsync.Fixtures;
 import io.tagsync.input.InputRow;
 import io.tagsync.input.ParquetUpdateReader;
+import java.io.IOException;
+import java.nio.file.Path;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -32,18 +31,25 @@ class BenchInputsTest {
         assertThat(repeatedOf(legacy, "addTags").getName()).isEqualTo("array");
         assertThat(repeatedOf(legacy, "addTags").isPrimitive()).isTrue();
         assertThat(repeatedOf(standard, "addTags").getName()).isEqualTo("list");
-        assertThat(repeatedOf(standard, "addTags").asGroupType().getType(0).getName()).isEqualTo("element");
+        assertThat(repeatedOf(standard, "addTags").asGroupType().getType(0).getName())
+                .isEqualTo("element");
         var legacyRows = Fixtures.readAll(new ParquetUpdateReader(legacy, Fixtures.defaultInput()));
         var standardRows = Fixtures.readAll(new ParquetUpdateReader(standard, Fixtures.defaultInput()));
         assertThat(standardRows).hasSize(10).allSatisfy(row -> assertThat(row).isInstanceOf(InputRow.Valid.class));
-        assertThat(standardRows.stream().map(row -> ((InputRow.Valid) row).update()).toList())
-                .isEqualTo(legacyRows.stream().map(row -> ((InputRow.Valid) row).update()).toList());
+        assertThat(standardRows.stream()
+                        .map(row -> ((InputRow.Valid) row).update())
+                        .toList())
+                .isEqualTo(legacyRows.stream()
+                        .map(row -> ((InputRow.Valid) row).update())
+                        .toList());
     }
 
     private static org.apache.parquet.schema.Type repeatedOf(Path file, String column) throws IOException {
-        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file),
+        try (ParquetFileReader reader = ParquetFileReader.open(
+                new LocalInputFile(file),
                 ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
-            GroupType list = reader.getFileMetaData().getSchema().getType(column).asGroupType();
+            GroupType list =
+                    reader.getFileMetaData().getSchema().getType(column).asGroupType();
             return list.getType(0);
         }
     }

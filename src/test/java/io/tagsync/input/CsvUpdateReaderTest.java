@@ -5,15 +5,14 @@ import static io.tagsync.Fixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tagsync.Fixtures;
+import io.tagsync.run.TagsyncProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
-
-import io.tagsync.Fixtures;
-import io.tagsync.run.TagsyncProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,13 +32,18 @@ class CsvUpdateReaderTest {
         assertThat(rows).hasSize(16);
         ImageUpdate first = ((InputRow.Valid) rows.get(0)).update();
         assertThat(first.imageId()).isEqualTo("img-001");
-        assertThat(first.metadata()).containsExactly(Map.entry("camera", "north-01"), Map.entry("exposure_ms", 16L),
-                Map.entry("reviewed", true));
+        assertThat(first.metadata())
+                .containsExactly(
+                        Map.entry("camera", "north-01"), Map.entry("exposure_ms", 16L), Map.entry("reviewed", true));
         assertThat(first.addTags()).containsExactly("night", "truck");
 
         ImageUpdate second = ((InputRow.Valid) rows.get(1)).update();
-        assertThat(second.metadata()).containsEntry("camera", "south, gate 2").containsEntry("exposure_ms", 8.5)
-                .containsEntry("reviewed", false).containsEntry("lux", 120).containsEntry("hdr", true);
+        assertThat(second.metadata())
+                .containsEntry("camera", "south, gate 2")
+                .containsEntry("exposure_ms", 8.5)
+                .containsEntry("reviewed", false)
+                .containsEntry("lux", 120)
+                .containsEntry("hdr", true);
         assertThat(second.removeMetadata()).containsExactly("legacy");
         assertThat(second.removeTags()).containsExactly("todo");
     }
@@ -59,7 +63,9 @@ class CsvUpdateReaderTest {
     @Test
     void rejectsEachInvalidRowWithItsReason() throws IOException {
         List<InputRow.Rejected> rejected = readAll(fixture("basic.csv"), defaultInput()).stream()
-                .filter(InputRow.Rejected.class::isInstance).map(InputRow.Rejected.class::cast).toList();
+                .filter(InputRow.Rejected.class::isInstance)
+                .map(InputRow.Rejected.class::cast)
+                .toList();
 
         List<String> expected = Files.readAllLines(fixture("basic.rejects.csv")).subList(1, 9);
         assertThat(rejected).hasSize(expected.size());
@@ -79,8 +85,8 @@ class CsvUpdateReaderTest {
 
     @Test
     void mapsAndIgnoresColumnsByConfiguration() {
-        TagsyncProperties.Input mapped = new TagsyncProperties.Input("|",
-                Map.of("image_id", "imageId", "cam", "metadata.camera:string"), List.of("notes"), null, null);
+        TagsyncProperties.Input mapped = new TagsyncProperties.Input(
+                "|", Map.of("image_id", "imageId", "cam", "metadata.camera:string"), List.of("notes"), null, null);
 
         List<InputRow> rows = readAll(fixture("mapped-columns.csv"), mapped);
 
@@ -137,16 +143,19 @@ class CsvUpdateReaderTest {
     @Test
     void failsOnAMissingOrEmptyFile() throws IOException {
         assertThatThrownBy(() -> readAll(dir.resolve("absent.csv"), defaultInput()))
-                .isInstanceOf(InputException.class).hasMessageContaining("absent.csv: no such file");
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("absent.csv: no such file");
         Path empty = Files.createFile(dir.resolve("empty.csv"));
         assertThatThrownBy(() -> readAll(empty, defaultInput()))
-                .isInstanceOf(InputException.class).hasMessageContaining("empty.csv: the file is empty");
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("empty.csv: the file is empty");
     }
 
     @Test
     void failsOnGzipThatIsNotGzip() throws IOException {
         Path fake = Files.writeString(dir.resolve("fake.csv.gz"), "imageId,addTags\nimg-1,a\n");
         assertThatThrownBy(() -> readAll(fake, defaultInput()))
-                .isInstanceOf(InputException.class).hasMessageContaining("fake.csv.gz: not a gzip file");
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("fake.csv.gz: not a gzip file");
     }
 }

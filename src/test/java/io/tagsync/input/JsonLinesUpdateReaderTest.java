@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +38,10 @@ class JsonLinesUpdateReaderTest {
 
         assertThat(rows).hasSize(6);
         ImageUpdate a = ((InputRow.Valid) rows.get(0)).update();
-        assertThat(a.metadata()).containsEntry("camera", "north").containsEntry("n", 3).containsEntry("ok", true);
+        assertThat(a.metadata())
+                .containsEntry("camera", "north")
+                .containsEntry("n", 3)
+                .containsEntry("ok", true);
         assertThat(rows.get(1).row()).isEqualTo(2);
         assertThat(rows.get(1).line()).isEqualTo(3);
         assertThat(rows.subList(2, 6)).allMatch(InputRow.Rejected.class::isInstance);
@@ -56,8 +58,10 @@ class JsonLinesUpdateReaderTest {
         try (GZIPOutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
             out.write("{\"imageId\":\"a\",\"addTags\":[\"x\"]}\n".getBytes(StandardCharsets.UTF_8));
         }
-        assertThat(readAll(file)).singleElement()
-                .satisfies(row -> assertThat(((InputRow.Valid) row).update().addTags()).containsExactly("x"));
+        assertThat(readAll(file))
+                .singleElement()
+                .satisfies(row ->
+                        assertThat(((InputRow.Valid) row).update().addTags()).containsExactly("x"));
     }
 
     @Test
@@ -65,7 +69,8 @@ class JsonLinesUpdateReaderTest {
         Path file = dir.resolve("bad.jsonl");
         Files.write(file, new byte[] {'{', '}', '\n', '{', '"', (byte) 0xC3, '"', '}', '\n'});
         assertThatThrownBy(() -> readAll(file))
-                .isInstanceOf(InputException.class).hasMessageContaining("bad.jsonl: line 2: not valid UTF-8");
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("bad.jsonl: line 2: not valid UTF-8");
     }
 
     @Test

@@ -5,15 +5,14 @@ import static io.tagsync.ParquetFiles.change;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tagsync.Fixtures;
+import io.tagsync.ParquetFiles;
+import io.tagsync.run.TagsyncProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import io.tagsync.Fixtures;
-import io.tagsync.ParquetFiles;
-import io.tagsync.run.TagsyncProperties;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericRecord;
@@ -34,20 +33,30 @@ class ParquetUpdateReaderTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = CompressionCodecName.class, names = {"UNCOMPRESSED", "SNAPPY", "ZSTD", "GZIP", "LZ4_RAW", "LZ4"})
+    @EnumSource(
+            value = CompressionCodecName.class,
+            names = {"UNCOMPRESSED", "SNAPPY", "ZSTD", "GZIP", "LZ4_RAW", "LZ4"})
     void readsStructMetadataListsAndNullsInEveryCodec(CompressionCodecName codec) throws IOException {
         Path file = dir.resolve("changes-" + codec + ".parquet");
-        ParquetFiles.write(file, ParquetFiles.STRUCT_METADATA, codec, List.of(
-                change("a", new Object[] {"north", 16, 1.5, true}, null, List.of("night", "truck"), null),
-                change("b", new Object[] {null, null, null, false}, List.of("legacy"), null, List.of("todo")),
-                change("c", null, null, null, null)));
+        ParquetFiles.write(
+                file,
+                ParquetFiles.STRUCT_METADATA,
+                codec,
+                List.of(
+                        change("a", new Object[] {"north", 16, 1.5, true}, null, List.of("night", "truck"), null),
+                        change("b", new Object[] {null, null, null, false}, List.of("legacy"), null, List.of("todo")),
+                        change("c", null, null, null, null)));
 
         List<InputRow> rows = readAll(file, defaultInput());
 
         assertThat(rows).hasSize(3);
         ImageUpdate a = ((InputRow.Valid) rows.get(0)).update();
-        assertThat(a.metadata()).containsExactly(Map.entry("camera", "north"), Map.entry("exposure_ms", 16L),
-                Map.entry("gain", 1.5), Map.entry("reviewed", true));
+        assertThat(a.metadata())
+                .containsExactly(
+                        Map.entry("camera", "north"),
+                        Map.entry("exposure_ms", 16L),
+                        Map.entry("gain", 1.5),
+                        Map.entry("reviewed", true));
         assertThat(a.addTags()).containsExactly("night", "truck");
         ImageUpdate b = ((InputRow.Valid) rows.get(1)).update();
         assertThat(b.metadata()).containsExactly(Map.entry("reviewed", false));
@@ -61,17 +70,24 @@ class ParquetUpdateReaderTest {
     @Test
     void readsMapMetadataJoinedTagsAndMappedColumns() throws IOException {
         Path file = dir.resolve("mapped.parquet");
-        ParquetFiles.write(file, ParquetFiles.MAP_METADATA, CompressionCodecName.SNAPPY, List.of(
-                ParquetFiles.mapChange("a", Map.of("lux", "120", "batch", "2026-11"), "x|y", "gate"),
-                ParquetFiles.mapChange("b", null, null, "dock")));
-        TagsyncProperties.Input settings = new TagsyncProperties.Input("|",
-                Map.of("image_id", "imageId", "cam", "metadata.camera"), List.of(), null, null);
+        ParquetFiles.write(
+                file,
+                ParquetFiles.MAP_METADATA,
+                CompressionCodecName.SNAPPY,
+                List.of(
+                        ParquetFiles.mapChange("a", Map.of("lux", "120", "batch", "2026-11"), "x|y", "gate"),
+                        ParquetFiles.mapChange("b", null, null, "dock")));
+        TagsyncProperties.Input settings = new TagsyncProperties.Input(
+                "|", Map.of("image_id", "imageId", "cam", "metadata.camera"), List.of(), null, null);
 
         List<InputRow> rows = readAll(file, settings);
 
         ImageUpdate a = ((InputRow.Valid) rows.get(0)).update();
         assertThat(a.imageId()).isEqualTo("a");
-        assertThat(a.metadata()).containsEntry("lux", "120").containsEntry("batch", "2026-11").containsEntry("camera", "gate");
+        assertThat(a.metadata())
+                .containsEntry("lux", "120")
+                .containsEntry("batch", "2026-11")
+                .containsEntry("camera", "gate");
         assertThat(a.addTags()).containsExactly("x", "y");
         assertThat(((InputRow.Valid) rows.get(1)).update().metadata()).containsExactly(Map.entry("camera", "dock"));
     }
@@ -88,11 +104,20 @@ class ParquetUpdateReaderTest {
 
     @Test
     void aColumnOfTheWrongTypeFailsNamingColumnAndType() throws IOException {
-        Schema schema = SchemaBuilder.record("change").fields().requiredString("imageId").requiredLong("addTags")
+        Schema schema = SchemaBuilder.record("change")
+                .fields()
+                .requiredString("imageId")
+                .requiredLong("addTags")
                 .endRecord();
         Path file = dir.resolve("wrong-type.parquet");
-        ParquetFiles.write(file, schema, CompressionCodecName.SNAPPY,
-                List.of(new GenericRecordBuilder(schema).set("imageId", "a").set("addTags", 3L).build()));
+        ParquetFiles.write(
+                file,
+                schema,
+                CompressionCodecName.SNAPPY,
+                List.of(new GenericRecordBuilder(schema)
+                        .set("imageId", "a")
+                        .set("addTags", 3L)
+                        .build()));
 
         assertThatThrownBy(() -> readAll(file, defaultInput()))
                 .isInstanceOf(InputException.class)
@@ -101,13 +126,17 @@ class ParquetUpdateReaderTest {
 
     @Test
     void noImageIdColumnFails() throws IOException {
-        Schema schema = SchemaBuilder.record("change").fields().optionalString("addTags").endRecord();
+        Schema schema = SchemaBuilder.record("change")
+                .fields()
+                .optionalString("addTags")
+                .endRecord();
         Path file = dir.resolve("no-id.parquet");
         List<GenericRecord> none = List.of();
         ParquetFiles.write(file, schema, CompressionCodecName.SNAPPY, none);
 
         assertThatThrownBy(() -> readAll(file, defaultInput()))
-                .isInstanceOf(InputException.class).hasMessageContaining("no-id.parquet: no imageId column");
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("no-id.parquet: no imageId column");
     }
 
     @Test
@@ -115,6 +144,7 @@ class ParquetUpdateReaderTest {
         Path file = Files.writeString(dir.resolve("corrupt.parquet"), "PAR1 this is not parquet at all PAR1");
 
         assertThatThrownBy(() -> readAll(file, defaultInput()))
-                .isInstanceOf(InputException.class).hasMessageContaining("corrupt.parquet: not a readable Parquet file");
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("corrupt.parquet: not a readable Parquet file");
     }
 }

@@ -4,6 +4,7 @@ import static io.tagsync.Fixtures.defaultInput;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tagsync.Fixtures;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.tagsync.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +24,11 @@ class ReadAheadReaderTest {
     private Path csv(int rows) throws IOException {
         StringBuilder text = new StringBuilder("imageId,metadata.n:number,addTags\n");
         for (int i = 1; i <= rows; i++) {
-            text.append("img-").append(i).append(',').append(i % 997 == 0 ? "many" : String.valueOf(i)).append(",t\n");
+            text.append("img-")
+                    .append(i)
+                    .append(',')
+                    .append(i % 997 == 0 ? "many" : String.valueOf(i))
+                    .append(",t\n");
         }
         Path file = dir.resolve("rows.csv");
         Files.writeString(file, text);
@@ -36,10 +39,12 @@ class ReadAheadReaderTest {
     void givesTheSameRowsInTheSameOrderAsTheReaderItWraps() throws IOException {
         Path file = csv(5_000);
         List<InputRow> plain = Fixtures.readAll(UpdateReaders.open(file, defaultInput()));
-        List<InputRow> ahead = Fixtures.readAll(new ReadAheadReader(UpdateReaders.open(file, defaultInput()), "test-reader"));
+        List<InputRow> ahead =
+                Fixtures.readAll(new ReadAheadReader(UpdateReaders.open(file, defaultInput()), "test-reader"));
 
         assertThat(ahead).hasSize(5_000).isEqualTo(plain);
-        assertThat(ahead.stream().filter(InputRow.Rejected.class::isInstance).count()).isEqualTo(5);
+        assertThat(ahead.stream().filter(InputRow.Rejected.class::isInstance).count())
+                .isEqualTo(5);
     }
 
     @Test
@@ -54,7 +59,8 @@ class ReadAheadReaderTest {
             out.write(new byte[] {'i', 'm', 'g', (byte) 0xFF, ',', 't', '\n'});
         }
         List<InputRow> plain = rowsBeforeFailure(UpdateReaders.open(file, defaultInput()));
-        List<InputRow> ahead = rowsBeforeFailure(new ReadAheadReader(UpdateReaders.open(file, defaultInput()), "test-reader"));
+        List<InputRow> ahead =
+                rowsBeforeFailure(new ReadAheadReader(UpdateReaders.open(file, defaultInput()), "test-reader"));
 
         assertThat(ahead).hasSizeGreaterThan(100_000).isEqualTo(plain);
     }
@@ -63,10 +69,12 @@ class ReadAheadReaderTest {
         List<InputRow> rows = new ArrayList<>();
         try (reader) {
             assertThatThrownBy(() -> {
-                for (InputRow row = reader.next(); row != null; row = reader.next()) {
-                    rows.add(row);
-                }
-            }).isInstanceOf(InputException.class).hasMessageContaining("broken.csv: line 200002: not valid UTF-8");
+                        for (InputRow row = reader.next(); row != null; row = reader.next()) {
+                            rows.add(row);
+                        }
+                    })
+                    .isInstanceOf(InputException.class)
+                    .hasMessageContaining("broken.csv: line 200002: not valid UTF-8");
         }
         return rows;
     }
@@ -93,6 +101,7 @@ class ReadAheadReaderTest {
         reader.close();
 
         assertThat(closed[0]).isTrue();
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread -> thread.getName().equals("test-reader-closed"));
+        assertThat(Thread.getAllStackTraces().keySet())
+                .noneMatch(thread -> thread.getName().equals("test-reader-closed"));
     }
 }

@@ -8,7 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 /** SmallMap and SmallSet keep the order and contents a LinkedHashMap and a LinkedHashSet would. */

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,17 +18,26 @@ class UpdateReadersTest {
 
     @Test
     void partFilesAreReadInNaturalOrderAcrossFolders() throws IOException {
-        for (String name : List.of("data_10.jsonl", "data_2.jsonl", "data_1.jsonl", "day=10/a.jsonl", "day=9/a.jsonl",
-                "_SUCCESS", ".part-0.crc", "_temporary/x.jsonl")) {
+        for (String name : List.of(
+                "data_10.jsonl",
+                "data_2.jsonl",
+                "data_1.jsonl",
+                "day=10/a.jsonl",
+                "day=9/a.jsonl",
+                "_SUCCESS",
+                ".part-0.crc",
+                "_temporary/x.jsonl")) {
             Path file = dir.resolve(name);
             Files.createDirectories(file.getParent());
             Files.writeString(file, "{}\n");
         }
 
-        List<String> names = UpdateReaders.files(dir).stream().map(file -> dir.relativize(file).toString()).toList();
+        List<String> names = UpdateReaders.files(dir).stream()
+                .map(file -> dir.relativize(file).toString())
+                .toList();
 
-        assertThat(names).containsExactly("data_1.jsonl", "data_2.jsonl", "data_10.jsonl", "day=9/a.jsonl",
-                "day=10/a.jsonl");
+        assertThat(names)
+                .containsExactly("data_1.jsonl", "data_2.jsonl", "data_10.jsonl", "day=9/a.jsonl", "day=10/a.jsonl");
     }
 
     @Test
@@ -37,7 +45,8 @@ class UpdateReadersTest {
         assertThat(UpdateReaders.naturalOrder("part-2", "part-10")).isNegative();
         assertThat(UpdateReaders.naturalOrder("part-00002", "part-2")).isNotZero();
         assertThat(UpdateReaders.naturalOrder("a", "b")).isNegative();
-        assertThat(UpdateReaders.naturalOrder("x99999999999999999999999", "x100000000000000000000000")).isNegative();
+        assertThat(UpdateReaders.naturalOrder("x99999999999999999999999", "x100000000000000000000000"))
+                .isNegative();
     }
 
     @Test
@@ -47,7 +56,8 @@ class UpdateReadersTest {
         }
         Path plain = Files.writeString(dir.resolve("part-00000"), "{}\n");
         assertThatThrownBy(() -> UpdateReaders.files(plain)).hasMessageContaining("--format=csv|jsonl|parquet");
-        assertThat(UpdateReaders.files(plain, UpdateReaders.Format.parse("json"))).containsExactly(plain);
+        assertThat(UpdateReaders.files(plain, UpdateReaders.Format.parse("json")))
+                .containsExactly(plain);
         assertThatThrownBy(() -> UpdateReaders.Format.parse("xml")).hasMessageContaining("--format takes csv");
     }
 }

@@ -1,24 +1,24 @@
 package io.tagsync.input;
 
 import static io.tagsync.Fixtures.update;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class UpdateRulesTest {
 
-
     @Test
     void acceptsAnyOneKindOfChange() {
-        assertThat(UpdateRules.violation(update("a", Map.of("k", 1L), List.of(), List.of(), List.of()))).isEmpty();
-        assertThat(UpdateRules.violation(update("a", Map.of(), List.of("k"), List.of(), List.of()))).isEmpty();
-        assertThat(UpdateRules.violation(update("a", Map.of(), List.of(), List.of("t"), List.of()))).isEmpty();
-        assertThat(UpdateRules.violation(update("a", Map.of(), List.of(), List.of(), List.of("t")))).isEmpty();
+        assertThat(UpdateRules.violation(update("a", Map.of("k", 1L), List.of(), List.of(), List.of())))
+                .isEmpty();
+        assertThat(UpdateRules.violation(update("a", Map.of(), List.of("k"), List.of(), List.of())))
+                .isEmpty();
+        assertThat(UpdateRules.violation(update("a", Map.of(), List.of(), List.of("t"), List.of())))
+                .isEmpty();
+        assertThat(UpdateRules.violation(update("a", Map.of(), List.of(), List.of(), List.of("t"))))
+                .isEmpty();
     }
 
     @Test

@@ -2,6 +2,9 @@ package io.tagsync.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.cli.RunOptions;
+import io.tagsync.run.ExitCodes;
+import io.tagsync.sandbox.SandboxSettings.Shape;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -13,13 +16,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
-import io.tagsync.run.ExitCodes;
-import io.tagsync.cli.RunOptions;
-import io.tagsync.sandbox.SandboxSettings.Shape;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The whole job against the sandbox in each of the API's answer shapes, with its faults: every run ends in the
@@ -34,14 +33,21 @@ class AnswerShapesTest extends JobTestSupport {
         GeneratedInput generated = GeneratedInput.write(input, 5_000, 1, 2, 31);
         List<String> unknown = generated.imageIds.subList(0, 25);
         store.seed(generated.imageIds.subList(25, generated.imageIds.size()));
-        sandbox.settings().shape(shape).htmlErrors(shape == Shape.LEAN).keepRequestLines(true)
+        sandbox.settings()
+                .shape(shape)
+                .htmlErrors(shape == Shape.LEAN)
+                .keepRequestLines(true)
                 .refuseDuplicateImages(true)
                 // about 20 calls in all: shares high enough that a run without a fault is 1 in 10,000
-                .rateLimitShare(0.25, 0.05).serverErrorShare(0.08).dropShare(0.02).taskFailureShare(0.05)
-                .noTaskIdShare(0.03).unknownStatusShare(0.03, "cancelled");
+                .rateLimitShare(0.25, 0.05)
+                .serverErrorShare(0.08)
+                .dropShare(0.02)
+                .taskFailureShare(0.05)
+                .noTaskIdShare(0.03)
+                .unknownStatusShare(0.03, "cancelled");
 
-        int exit = runCommand.run(new RunOptions(input, WORKSPACE, "mix-" + shape, sandbox.url(), 8,
-                reportDir("mix-" + shape)));
+        int exit = runCommand.run(
+                new RunOptions(input, WORKSPACE, "mix-" + shape, sandbox.url(), 8, reportDir("mix-" + shape)));
 
         assertThat(exit).isEqualTo(ExitCodes.PARTIAL);
         Map<String, State> expected = new TreeMap<>(generated.expected);
@@ -49,11 +55,16 @@ class AnswerShapesTest extends JobTestSupport {
         assertThat(actualState(generated.imageIds)).isEqualTo(expected);
         List<String> failed = Files.readAllLines(reportDir("mix-" + shape).resolve("failed-items.csv"));
         assertThat(failed.get(0)).isEqualTo("imageId,taskId,error,rows");
-        assertThat(failed.subList(1, failed.size()).stream().map(line -> line.substring(0, line.indexOf(',')))
-                .collect(Collectors.toSet())).isEqualTo(Set.copyOf(unknown));
-        assertThat(failed.subList(1, failed.size())).allSatisfy(line -> assertThat(line).contains("Image not found"));
+        assertThat(failed.subList(1, failed.size()).stream()
+                        .map(line -> line.substring(0, line.indexOf(',')))
+                        .collect(Collectors.toSet()))
+                .isEqualTo(Set.copyOf(unknown));
+        assertThat(failed.subList(1, failed.size()))
+                .allSatisfy(line -> assertThat(line).contains("Image not found"));
         assertThat(sandbox.stats().faultsInjected()).isPositive();
-        assertThat(sandbox.requestLines()).isNotEmpty().noneMatch(line -> line.contains(SECRET) || line.contains("api_key"));
+        assertThat(sandbox.requestLines())
+                .isNotEmpty()
+                .noneMatch(line -> line.contains(SECRET) || line.contains("api_key"));
     }
 
     @Test
@@ -83,17 +94,21 @@ class AnswerShapesTest extends JobTestSupport {
 
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertThat(exit).isEqualTo(ExitCodes.PARTIAL);
-        assertThat(took).as("3 attempts of 1 s each, and the rest of the run").isBetween(Duration.ofSeconds(3),
-                Duration.ofSeconds(8));
+        assertThat(took)
+                .as("3 attempts of 1 s each, and the rest of the run")
+                .isBetween(Duration.ofSeconds(3), Duration.ofSeconds(8));
         List<String> failed = Files.readAllLines(reportDir("stuck").resolve("failed-items.csv"));
-        List<String> reported = failed.subList(1, failed.size()).stream().map(line -> line.substring(0, line.indexOf(',')))
+        List<String> reported = failed.subList(1, failed.size()).stream()
+                .map(line -> line.substring(0, line.indexOf(',')))
                 .toList();
         assertThat(reported).contains(poison).hasSize(1_000);
         assertThat(failed.get(1)).contains("still 'running' after PT1S on each of 3 attempts");
         Map<String, State> applied = new TreeMap<>(generated.expected);
         reported.forEach(applied::remove);
         assertThat(actualState(applied.keySet())).isEqualTo(applied);
-        assertThat(reported).allSatisfy(id -> assertThat(store.image(id).orElseThrow().updates()).isZero());
+        assertThat(reported)
+                .allSatisfy(id ->
+                        assertThat(store.image(id).orElseThrow().updates()).isZero());
     }
 
     @Test
@@ -106,7 +121,9 @@ class AnswerShapesTest extends JobTestSupport {
         assertThat(run(input, "cancelled")).isEqualTo(ExitCodes.OK);
 
         assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
-        assertThat(sandbox.stats().singleUpdates()).as("the image whose tasks the server cancels goes alone").isEqualTo(1);
+        assertThat(sandbox.stats().singleUpdates())
+                .as("the image whose tasks the server cancels goes alone")
+                .isEqualTo(1);
     }
 
     @Test
@@ -135,12 +152,17 @@ class AnswerShapesTest extends JobTestSupport {
 
         // one request at a time, so that exactly one is refused before the run learns: at concurrency N, the
         // requests already in flight are refused too
-        assertThat(runCommand.run(new RunOptions(input, WORKSPACE, "conflicts", sandbox.url(), 1,
-                reportDir("conflicts")))).isEqualTo(ExitCodes.OK);
+        assertThat(runCommand.run(
+                        new RunOptions(input, WORKSPACE, "conflicts", sandbox.url(), 1, reportDir("conflicts"))))
+                .isEqualTo(ExitCodes.OK);
 
         assertThat(actualState(images)).isEqualTo(expected);
-        assertThat(sandbox.stats().acceptedBatches()).as("each request as two groups").isEqualTo(6);
-        assertThat(sandbox.stats().apiCalls() - sandbox.stats().statusCalls()).as("one refusal, then no more").isEqualTo(7);
+        assertThat(sandbox.stats().acceptedBatches())
+                .as("each request as two groups")
+                .isEqualTo(6);
+        assertThat(sandbox.stats().apiCalls() - sandbox.stats().statusCalls())
+                .as("one refusal, then no more")
+                .isEqualTo(7);
     }
 
     @Test
@@ -156,7 +178,8 @@ class AnswerShapesTest extends JobTestSupport {
         assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
         assertThat(sandbox.stats().acceptedBatches()).isEqualTo(6);
         // a body at least as large as one refused is halved before it is sent; a smaller one may be refused once
-        assertThat(sandbox.stats().apiCalls() - sandbox.stats().statusCalls()).as("at most one 413 a request")
+        assertThat(sandbox.stats().apiCalls() - sandbox.stats().statusCalls())
+                .as("at most one 413 a request")
                 .isBetween(7L, 9L);
     }
 }

@@ -4,6 +4,7 @@ import static io.tagsync.Fixtures.BASIC_IMAGES;
 import static io.tagsync.Fixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.run.ExitCodes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-
-import io.tagsync.run.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -37,7 +36,8 @@ class ApiKeyLeakTest extends JobTestSupport {
         assertThat(run(fixture("basic.csv"), "leak-outage")).isEqualTo(ExitCodes.FAILED);
         sandbox.settings().outage(false);
 
-        assertThat(run(fixture("basic.csv"), WORKSPACE + "-typo", "leak-workspace")).isEqualTo(ExitCodes.NO_WORKSPACE);
+        assertThat(run(fixture("basic.csv"), WORKSPACE + "-typo", "leak-workspace"))
+                .isEqualTo(ExitCodes.NO_WORKSPACE);
 
         assertThat(output.getAll()).isNotEmpty().doesNotContain(SECRET);
         assertThat(output.getAll()).contains("the API key was refused");

@@ -3,17 +3,16 @@ package io.tagsync.job;
 import static io.tagsync.Fixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.cli.RunOptions;
+import io.tagsync.run.ExitCodes;
+import io.tagsync.staging.RequestPayloads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import io.tagsync.run.ExitCodes;
-import io.tagsync.cli.RunOptions;
-import io.tagsync.staging.RequestPayloads;
+import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import org.junit.jupiter.api.Test;
 
 class DryRunTest extends JobTestSupport {
 
@@ -24,13 +23,19 @@ class DryRunTest extends JobTestSupport {
         store.seed(generated.imageIds);
         sandbox.settings().keepBodies(true);
 
-        int dry = runCommand.run(new RunOptions(input, WORKSPACE, "nightly", sandbox.url(), 4, reportDir("dry"), null, true));
+        int dry = runCommand.run(
+                new RunOptions(input, WORKSPACE, "nightly", sandbox.url(), 4, reportDir("dry"), null, true));
 
         assertThat(dry).isEqualTo(ExitCodes.OK);
         assertThat(sandbox.stats().apiCalls()).isZero();
         String summary = Files.readString(reportDir("dry").resolve("summary.json"));
-        assertThat(summary).contains("\"dryRun\" : true").contains("\"staged\" : 2500").contains("\"total\" : 3")
-                .contains("\"PENDING\" : 3").contains("\"keysSet\" :").contains("\"tagsAdded\" :");
+        assertThat(summary)
+                .contains("\"dryRun\" : true")
+                .contains("\"staged\" : 2500")
+                .contains("\"total\" : 3")
+                .contains("\"PENDING\" : 3")
+                .contains("\"keysSet\" :")
+                .contains("\"tagsAdded\" :");
 
         int real = runCommand.run(new RunOptions(input, WORKSPACE, "nightly", sandbox.url(), 4, reportDir("real")));
 
@@ -39,7 +44,9 @@ class DryRunTest extends JobTestSupport {
         assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
         assertThat(jdbc.queryForObject("""
                 SELECT COUNT(*) FROM request_body b JOIN batch_request r ON r.id = b.request_id
-                WHERE r.status = 'COMPLETED'""", Long.class)).as("bodies of completed requests").isZero();
+                WHERE r.status = 'COMPLETED'""", Long.class))
+                .as("bodies of completed requests")
+                .isZero();
         JsonMapper json = JsonMapper.builder().build();
         long dryInstance = jdbc.queryForObject("""
                 SELECT e.JOB_INSTANCE_ID FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_EXECUTION_PARAMS p
@@ -57,14 +64,24 @@ class DryRunTest extends JobTestSupport {
     @Test
     void aDryRunWithRejectsExitsFour() {
         store.seed(List.of("img-001"));
-        assertThat(runCommand.run(new RunOptions(fixture("basic.csv"), WORKSPACE, "dry-basic", sandbox.url(), 4,
-                reportDir("dry-basic"), null, true))).isEqualTo(ExitCodes.PARTIAL);
+        assertThat(runCommand.run(new RunOptions(
+                        fixture("basic.csv"),
+                        WORKSPACE,
+                        "dry-basic",
+                        sandbox.url(),
+                        4,
+                        reportDir("dry-basic"),
+                        null,
+                        true)))
+                .isEqualTo(ExitCodes.PARTIAL);
         assertThat(sandbox.stats().apiCalls()).isZero();
     }
 
     private List<String> bodies(long instance) {
         return jdbc.queryForList("""
                 SELECT b.payload FROM request_body b JOIN batch_request r ON r.id = b.request_id
-                WHERE r.job_instance_id = ? ORDER BY r.seq""", byte[].class, instance).stream().map(bytes -> new String(RequestPayloads.body(bytes))).toList();
+                WHERE r.job_instance_id = ? ORDER BY r.seq""", byte[].class, instance).stream()
+                .map(bytes -> new String(RequestPayloads.body(bytes)))
+                .toList();
     }
 }

@@ -4,17 +4,16 @@ import static io.tagsync.Fixtures.BASIC_IMAGES;
 import static io.tagsync.Fixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.cli.RunOptions;
+import io.tagsync.run.ExitCodes;
+import io.tagsync.run.StepResults;
+import io.tagsync.sandbox.ImageStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
-
-import io.tagsync.cli.RunOptions;
-import io.tagsync.run.ExitCodes;
-import io.tagsync.sandbox.ImageStore;
-import io.tagsync.run.StepResults;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.batch.core.job.JobExecution;
@@ -43,22 +42,27 @@ class FaultToleranceTest extends JobTestSupport {
         int exit = run(input, "one-bad");
 
         assertThat(exit).isEqualTo(ExitCodes.PARTIAL);
-        generated.expected.forEach((id, state) -> assertThat(State.of(store.image(id).orElseThrow())).as(id).isEqualTo(state));
+        generated.expected.forEach((id, state) ->
+                assertThat(State.of(store.image(id).orElseThrow())).as(id).isEqualTo(state));
         assertThat(store.image(badImage).orElseThrow().updates()).isZero();
         List<String> failed = Files.readAllLines(reportDir("one-bad").resolve("failed-items.csv"));
-        assertThat(failed).containsExactly("imageId,taskId,error,rows",
-                badImage + ",,Invalid tag 'forbidden',777");
+        assertThat(failed).containsExactly("imageId,taskId,error,rows", badImage + ",,Invalid tag 'forbidden',777");
         // the refused request sets keys and tags in some updates that others remove: it goes as conflict-free
         // groups first, and only the group holding the bad update is halved, about log2(its size) times
         long instance = instanceOf(input, "one-bad");
-        List<String> splits = jdbc.queryForList("SELECT error FROM batch_request WHERE job_instance_id = ? AND "
-                + "status = 'SPLIT' AND error LIKE '%conflict-free groups%'", String.class, instance);
+        List<String> splits = jdbc.queryForList(
+                "SELECT error FROM batch_request WHERE job_instance_id = ? AND "
+                        + "status = 'SPLIT' AND error LIKE '%conflict-free groups%'",
+                String.class, instance);
         assertThat(splits).hasSize(1);
         int groups = Integer.parseInt(splits.get(0).replaceAll(".*split into (\\d+) conflict-free groups.*", "$1"));
         long sent = sandbox.stats().acceptedBatches() + sandbox.stats().singleUpdates();
         assertThat(sent).as("the groups, and about log2(1000) halves of one").isBetween(groups + 4L, groups + 14L);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ? AND error LIKE "
-                + "'%before sending%'", Integer.class, instance)).as("the run did not take the bad update for a conflict")
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ? AND error LIKE "
+                                + "'%before sending%'",
+                        Integer.class, instance))
+                .as("the run did not take the bad update for a conflict")
                 .isZero();
     }
 
@@ -67,7 +71,11 @@ class FaultToleranceTest extends JobTestSupport {
         Path input = dir.resolve("faults.csv");
         GeneratedInput generated = GeneratedInput.write(input, 20_000, 1, 2, 99);
         store.seed(generated.imageIds);
-        sandbox.settings().rateLimitShare(0.10, 0.05).serverErrorShare(0.05).dropShare(0.02).taskFailureShare(0.05);
+        sandbox.settings()
+                .rateLimitShare(0.10, 0.05)
+                .serverErrorShare(0.05)
+                .dropShare(0.02)
+                .taskFailureShare(0.05);
 
         int exit = runCommand.run(new RunOptions(input, WORKSPACE, "faults", sandbox.url(), 8, reportDir("faults")));
 
@@ -97,20 +105,24 @@ class FaultToleranceTest extends JobTestSupport {
         store.seed(BASIC_IMAGES);
         Path input = fixture("basic.csv");
 
-        int strict = runCommand.run(new RunOptions(input, WORKSPACE, "limit", sandbox.url(), 4, reportDir("limit"), "10%"));
+        int strict =
+                runCommand.run(new RunOptions(input, WORKSPACE, "limit", sandbox.url(), 4, reportDir("limit"), "10%"));
 
         assertThat(strict).isEqualTo(ExitCodes.FAILED);
         assertThat(sandbox.stats().apiCalls()).isZero();
         assertThat(output.getErr()).contains("8 of 16 rows rejected, above --max-rejects=10.0%");
-        assertThat(Files.readAllLines(reportDir("limit").resolve("rejects.csv"))).hasSize(9);
+        assertThat(Files.readAllLines(reportDir("limit").resolve("rejects.csv")))
+                .hasSize(9);
 
-        int relaxed = runCommand.run(new RunOptions(input, WORKSPACE, "limit", sandbox.url(), 4, reportDir("limit"), "8"));
+        int relaxed =
+                runCommand.run(new RunOptions(input, WORKSPACE, "limit", sandbox.url(), 4, reportDir("limit"), "8"));
 
         assertThat(relaxed).isEqualTo(ExitCodes.PARTIAL);
         assertThat(sandbox.stats().acceptedBatches()).isEqualTo(1);
         // the restart skipped the stage step: its counts came over in the job's execution context
         assertThat(reportDir("limit").resolve("summary.txt")).content().contains("16 read, 8 valid, 8 rejected");
-        assertThat(store.image("img-001").map(ImageStore.Image::tags).orElseThrow()).containsExactly("truck");
+        assertThat(store.image("img-001").map(ImageStore.Image::tags).orElseThrow())
+                .containsExactly("truck");
     }
 
     @Autowired
@@ -124,14 +136,16 @@ class FaultToleranceTest extends JobTestSupport {
                 .isEqualTo(ExitCodes.FAILED);
         // as an earlier version left it: the stage step's counts in its own context only
         JobExecution failed = jobRepository.getJobExecution(jdbc.queryForObject(
-                "SELECT MAX(JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = ?", Long.class,
+                "SELECT MAX(JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = ?",
+                Long.class,
                 instanceOf(input, "older")));
         for (String key : StepResults.ALL) {
             failed.getExecutionContext().remove(key);
         }
         jobRepository.updateExecutionContext(failed);
 
-        int relaxed = runCommand.run(new RunOptions(input, WORKSPACE, "older", sandbox.url(), 4, reportDir("older"), "8"));
+        int relaxed =
+                runCommand.run(new RunOptions(input, WORKSPACE, "older", sandbox.url(), 4, reportDir("older"), "8"));
 
         assertThat(relaxed).isEqualTo(ExitCodes.PARTIAL);
         assertThat(reportDir("older").resolve("summary.txt")).content().contains("16 read, 8 valid, 8 rejected");

@@ -1,5 +1,6 @@
 package io.tagsync.job;
 
+import io.tagsync.job.JobTestSupport.State;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -10,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-
-import io.tagsync.job.JobTestSupport.State;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -46,8 +45,19 @@ public final class GeneratedInput {
         }
         Collections.shuffle(rows, random);
         try (Writer writer = Files.newBufferedWriter(file);
-             CSVPrinter csv = new CSVPrinter(writer, CSVFormat.RFC4180.builder().setHeader("imageId", "metadata.camera",
-                     "metadata.site", "metadata.shift:number", "removeMetadata", "addTags", "removeTags").get())) {
+                CSVPrinter csv = new CSVPrinter(
+                        writer,
+                        CSVFormat.RFC4180
+                                .builder()
+                                .setHeader(
+                                        "imageId",
+                                        "metadata.camera",
+                                        "metadata.site",
+                                        "metadata.shift:number",
+                                        "removeMetadata",
+                                        "addTags",
+                                        "removeTags")
+                                .get())) {
             for (String[] row : rows) {
                 csv.printRecord((Object[]) row);
                 input.apply(row);
@@ -63,7 +73,8 @@ public final class GeneratedInput {
         String shift = random.nextInt(4) == 0 ? String.valueOf(random.nextInt(3)) : "";
         List<String> remove = new ArrayList<>();
         for (String key : KEYS) {
-            boolean set = (key.equals("camera") && !camera.isEmpty()) || (key.equals("site") && !site.isEmpty())
+            boolean set = (key.equals("camera") && !camera.isEmpty())
+                    || (key.equals("site") && !site.isEmpty())
                     || (key.equals("shift") && !shift.isEmpty());
             if (!set && random.nextInt(6) == 0) {
                 remove.add(key);
@@ -79,11 +90,17 @@ public final class GeneratedInput {
                 untag.add(tag);
             }
         }
-        if (camera.isEmpty() && site.isEmpty() && shift.isEmpty() && remove.isEmpty() && add.isEmpty() && untag.isEmpty()) {
+        if (camera.isEmpty()
+                && site.isEmpty()
+                && shift.isEmpty()
+                && remove.isEmpty()
+                && add.isEmpty()
+                && untag.isEmpty()) {
             add.add(TAGS.get(random.nextInt(TAGS.size())));
         }
-        return new String[] {id, camera, site, shift, String.join("|", remove), String.join("|", add),
-                String.join("|", untag)};
+        return new String[] {
+            id, camera, site, shift, String.join("|", remove), String.join("|", add), String.join("|", untag)
+        };
     }
 
     private void apply(String[] row) {

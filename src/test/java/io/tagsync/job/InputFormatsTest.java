@@ -5,6 +5,8 @@ import static io.tagsync.Fixtures.fixture;
 import static io.tagsync.ParquetFiles.change;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.ParquetFiles;
+import io.tagsync.run.ExitCodes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +15,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.zip.GZIPOutputStream;
-
-import io.tagsync.ParquetFiles;
-import io.tagsync.run.ExitCodes;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
 
@@ -56,22 +55,32 @@ class InputFormatsTest extends JobTestSupport {
     void parquetWithStructMetadataListTagsNullsAndRepeatedIds() throws IOException {
         store.seed(List.of("a", "b", "c"));
         Path file = dir.resolve("changes.parquet");
-        ParquetFiles.write(file, ParquetFiles.STRUCT_METADATA, CompressionCodecName.SNAPPY, List.of(
-                change("a", new Object[] {"north", 16, 1.5, true}, null, List.of("night", "truck"), null),
-                change("b", new Object[] {"south", null, null, null}, List.of("legacy"), List.of("x"), null),
-                change("a", new Object[] {null, 33, null, null}, List.of("camera"), null, List.of("night")),
-                change("c", null, null, null, null),
-                change("b", null, null, List.of("y"), List.of("x")),
-                change("a", new Object[] {"east", null, null, false}, null, List.of("night"), null)));
+        ParquetFiles.write(
+                file,
+                ParquetFiles.STRUCT_METADATA,
+                CompressionCodecName.SNAPPY,
+                List.of(
+                        change("a", new Object[] {"north", 16, 1.5, true}, null, List.of("night", "truck"), null),
+                        change("b", new Object[] {"south", null, null, null}, List.of("legacy"), List.of("x"), null),
+                        change("a", new Object[] {null, 33, null, null}, List.of("camera"), null, List.of("night")),
+                        change("c", null, null, null, null),
+                        change("b", null, null, List.of("y"), List.of("x")),
+                        change("a", new Object[] {"east", null, null, false}, null, List.of("night"), null)));
 
         assertThat(run(file, "parquet")).isEqualTo(ExitCodes.PARTIAL);
 
-        assertThat(actualState(List.of("a", "b", "c"))).isEqualTo(Map.of(
-                "a", state(Map.of("camera", "east", "exposure_ms", 33L, "gain", 1.5, "reviewed", false), "night", "truck"),
-                "b", state(Map.of("camera", "south"), "y"),
-                "c", state(Map.of())));
+        assertThat(actualState(List.of("a", "b", "c")))
+                .isEqualTo(Map.of(
+                        "a",
+                                state(
+                                        Map.of("camera", "east", "exposure_ms", 33L, "gain", 1.5, "reviewed", false),
+                                        "night",
+                                        "truck"),
+                        "b", state(Map.of("camera", "south"), "y"),
+                        "c", state(Map.of())));
         assertThat(Files.readAllLines(reportDir("parquet").resolve("rejects.csv")))
-                .containsExactly("row,line,imageId,reason,file",
+                .containsExactly(
+                        "row,line,imageId,reason,file",
                         "4,4,c,\"no change: the row sets, removes, adds and removes nothing\",changes.parquet");
     }
 
@@ -79,31 +88,49 @@ class InputFormatsTest extends JobTestSupport {
     void aDirectoryOfPartFilesIsOneInputInNameOrder() throws IOException {
         store.seed(List.of("a", "b", "c"));
         Path parts = Files.createDirectories(dir.resolve("export"));
-        ParquetFiles.write(parts.resolve("part-00002.parquet"), ParquetFiles.STRUCT_METADATA, CompressionCodecName.ZSTD,
-                List.of(change("a", new Object[] {"third", null, null, null}, null, null, List.of("t1")),
+        ParquetFiles.write(
+                parts.resolve("part-00002.parquet"),
+                ParquetFiles.STRUCT_METADATA,
+                CompressionCodecName.ZSTD,
+                List.of(
+                        change("a", new Object[] {"third", null, null, null}, null, null, List.of("t1")),
                         change("", new Object[] {"x", null, null, null}, null, null, null)));
-        ParquetFiles.write(parts.resolve("part-00000.parquet"), ParquetFiles.STRUCT_METADATA, CompressionCodecName.SNAPPY,
-                List.of(change("a", new Object[] {"first", null, null, null}, null, List.of("t1", "t2"), null),
+        ParquetFiles.write(
+                parts.resolve("part-00000.parquet"),
+                ParquetFiles.STRUCT_METADATA,
+                CompressionCodecName.SNAPPY,
+                List.of(
+                        change("a", new Object[] {"first", null, null, null}, null, List.of("t1", "t2"), null),
                         change("b", null, null, List.of("t1"), null)));
-        ParquetFiles.write(parts.resolve("part-00001.parquet"), ParquetFiles.STRUCT_METADATA, CompressionCodecName.GZIP,
-                List.of(change("a", new Object[] {"second", 7, null, null}, null, null, List.of("t2")),
+        ParquetFiles.write(
+                parts.resolve("part-00001.parquet"),
+                ParquetFiles.STRUCT_METADATA,
+                CompressionCodecName.GZIP,
+                List.of(
+                        change("a", new Object[] {"second", 7, null, null}, null, null, List.of("t2")),
                         change("c", null, null, List.of("t3"), null)));
         Files.writeString(parts.resolve("_SUCCESS"), "");
 
         assertThat(run(parts, "parts")).isEqualTo(ExitCodes.PARTIAL);
 
-        assertThat(actualState(List.of("a", "b", "c"))).isEqualTo(Map.of(
-                "a", state(Map.of("camera", "third", "exposure_ms", 7L)),
-                "b", state(Map.of(), "t1"),
-                "c", state(Map.of(), "t3")));
+        assertThat(actualState(List.of("a", "b", "c")))
+                .isEqualTo(Map.of(
+                        "a", state(Map.of("camera", "third", "exposure_ms", 7L)),
+                        "b", state(Map.of(), "t1"),
+                        "c", state(Map.of(), "t3")));
         assertThat(Files.readAllLines(reportDir("parts").resolve("rejects.csv")))
                 .containsExactly("row,line,imageId,reason,file", "2,2,,missing imageId,part-00002.parquet");
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ?", Long.class,
-                instanceOf(parts, "parts"))).isEqualTo(1);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ?",
+                        Long.class,
+                        instanceOf(parts, "parts")))
+                .isEqualTo(1);
     }
 
     private String failedTask(String runKey) {
-        return jdbc.queryForObject("SELECT task_id FROM failed_item WHERE job_instance_id = ?", String.class,
+        return jdbc.queryForObject(
+                "SELECT task_id FROM failed_item WHERE job_instance_id = ?",
+                String.class,
                 instanceOf(fixture("basic.jsonl"), runKey));
     }
 

@@ -3,14 +3,13 @@ package io.tagsync.job;
 import static io.tagsync.Fixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.ParquetFiles;
+import io.tagsync.run.ExitCodes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import io.tagsync.ParquetFiles;
-import io.tagsync.run.ExitCodes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -32,37 +31,66 @@ class InputProblemsTest extends JobTestSupport {
     static Stream<Arguments> problems() {
         return Stream.of(
                 Arguments.of("missing file", (Maker) dir -> dir.resolve("absent.csv"), "absent.csv: no such file"),
-                Arguments.of("empty file", (Maker) dir -> Files.createFile(dir.resolve("empty.csv")),
+                Arguments.of(
+                        "empty file",
+                        (Maker) dir -> Files.createFile(dir.resolve("empty.csv")),
                         "empty.csv: the file is empty (0 bytes)"),
-                Arguments.of("empty directory", (Maker) dir -> Files.createDirectories(dir.resolve("nothing")),
+                Arguments.of(
+                        "empty directory",
+                        (Maker) dir -> Files.createDirectories(dir.resolve("nothing")),
                         "nothing: the directory holds no input files"),
-                Arguments.of("directory mixing formats", (Maker) dir -> {
-                    Path mixed = Files.createDirectories(dir.resolve("mixed"));
-                    Files.writeString(mixed.resolve("part-0.csv"), "imageId,addTags\na,x\n");
-                    Files.writeString(mixed.resolve("part-1.jsonl"), "{\"imageId\":\"b\",\"addTags\":[\"x\"]}\n");
-                    return mixed;
-                }, "mixed: the directory mixes formats (part-0.csv and part-1.jsonl)"),
-                Arguments.of("unknown column", (Maker) dir -> fixture("unknown-column.csv"),
+                Arguments.of(
+                        "directory mixing formats",
+                        (Maker) dir -> {
+                            Path mixed = Files.createDirectories(dir.resolve("mixed"));
+                            Files.writeString(mixed.resolve("part-0.csv"), "imageId,addTags\na,x\n");
+                            Files.writeString(
+                                    mixed.resolve("part-1.jsonl"), "{\"imageId\":\"b\",\"addTags\":[\"x\"]}\n");
+                            return mixed;
+                        },
+                        "mixed: the directory mixes formats (part-0.csv and part-1.jsonl)"),
+                Arguments.of(
+                        "unknown column",
+                        (Maker) dir -> fixture("unknown-column.csv"),
                         "unknown-column.csv: line 1: unknown column 'tagz'"),
-                Arguments.of("duplicate column", (Maker) dir -> fixture("duplicate-column.csv"),
+                Arguments.of(
+                        "duplicate column",
+                        (Maker) dir -> fixture("duplicate-column.csv"),
                         "duplicate-column.csv: line 1: duplicate column 'addTags'"),
-                Arguments.of("wrong Parquet type", (Maker) dir -> {
-                    Schema schema = SchemaBuilder.record("r").fields().requiredString("imageId")
-                            .requiredDouble("removeTags").endRecord();
-                    Path file = dir.resolve("typed.parquet");
-                    ParquetFiles.write(file, schema, CompressionCodecName.SNAPPY, List.of());
-                    return file;
-                }, "typed.parquet: column 'removeTags' has type double"),
-                Arguments.of("corrupt Parquet", (Maker) dir -> Files.write(dir.resolve("broken.parquet"),
-                        new byte[] {'P', 'A', 'R', '1', 0, 1, 2, 3, 'P', 'A', 'R', '1'}),
+                Arguments.of(
+                        "wrong Parquet type",
+                        (Maker) dir -> {
+                            Schema schema = SchemaBuilder.record("r")
+                                    .fields()
+                                    .requiredString("imageId")
+                                    .requiredDouble("removeTags")
+                                    .endRecord();
+                            Path file = dir.resolve("typed.parquet");
+                            ParquetFiles.write(file, schema, CompressionCodecName.SNAPPY, List.of());
+                            return file;
+                        },
+                        "typed.parquet: column 'removeTags' has type double"),
+                Arguments.of(
+                        "corrupt Parquet",
+                        (Maker) dir -> Files.write(
+                                dir.resolve("broken.parquet"),
+                                new byte[] {'P', 'A', 'R', '1', 0, 1, 2, 3, 'P', 'A', 'R', '1'}),
                         "broken.parquet: not a readable Parquet file"),
-                Arguments.of("gzip that is not gzip", (Maker) dir -> Files.writeString(dir.resolve("plain.csv.gz"),
-                        "imageId,addTags\na,x\n"), "plain.csv.gz: not a gzip file"),
-                Arguments.of("invalid UTF-8", (Maker) dir -> fixture("invalid-utf8.csv"),
+                Arguments.of(
+                        "gzip that is not gzip",
+                        (Maker) dir -> Files.writeString(dir.resolve("plain.csv.gz"), "imageId,addTags\na,x\n"),
+                        "plain.csv.gz: not a gzip file"),
+                Arguments.of(
+                        "invalid UTF-8",
+                        (Maker) dir -> fixture("invalid-utf8.csv"),
                         "invalid-utf8.csv: line 2: not valid UTF-8"),
-                Arguments.of("unterminated quote", (Maker) dir -> fixture("unterminated-quote.csv"),
+                Arguments.of(
+                        "unterminated quote",
+                        (Maker) dir -> fixture("unterminated-quote.csv"),
                         "unterminated-quote.csv: line 2"),
-                Arguments.of("unsupported extension", (Maker) dir -> Files.writeString(dir.resolve("changes.xlsx"), "x"),
+                Arguments.of(
+                        "unsupported extension",
+                        (Maker) dir -> Files.writeString(dir.resolve("changes.xlsx"), "x"),
                         "changes.xlsx: unsupported input format"));
     }
 
@@ -76,7 +104,10 @@ class InputProblemsTest extends JobTestSupport {
 
         assertThat(exit).isEqualTo(ExitCodes.FAILED);
         assertThat(sandbox.stats().apiCalls()).isZero();
-        List<String> errors = output.getErr().lines().filter(line -> line.startsWith("tagsync: run")).toList();
+        List<String> errors = output.getErr()
+                .lines()
+                .filter(line -> line.startsWith("tagsync: run"))
+                .toList();
         assertThat(errors).singleElement().asString().contains(message);
     }
 }

@@ -1,5 +1,10 @@
 package io.tagsync.job;
 
+import io.tagsync.cli.RunCommand;
+import io.tagsync.cli.RunOptions;
+import io.tagsync.sandbox.ImageStore;
+import io.tagsync.sandbox.SandboxServer;
+import io.tagsync.sandbox.SandboxSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -7,12 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-
-import io.tagsync.cli.RunCommand;
-import io.tagsync.cli.RunOptions;
-import io.tagsync.sandbox.ImageStore;
-import io.tagsync.sandbox.SandboxServer;
-import io.tagsync.sandbox.SandboxSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,24 +25,25 @@ import tools.jackson.databind.json.JsonMapper;
  * Whole-job tests: the real job on a real H2 repository against a sandbox on loopback, driven through the
  * same {@link RunCommand} as the command line.
  */
-@SpringBootTest(properties = {
-        "tagsync.cli.enabled=false",
-        "spring.datasource.url=jdbc:h2:mem:tagsync-jobs;DB_CLOSE_DELAY=-1",
-        "tagsync.api.key=" + JobTestSupport.SECRET,
-        "tagsync.api.initial-backoff=10ms",
-        "tagsync.api.max-backoff=40ms",
-        // the fault mix injects a transient fault into 7% of calls: with 3 attempts, 1 run in about 100 failed on
-        // three in a row (0.07^3 a call); with 6 that is about 1 in 10 million calls
-        "tagsync.api.max-attempts=6",
-        "tagsync.api.read-timeout=5s",
-        "tagsync.await.first-poll=50ms",
-        "tagsync.await.max-poll-interval=200ms",
-        // sandbox tasks take at most 150 ms: only a stuck one is still open after a second
-        "tagsync.await.task-timeout=1s",
-        "tagsync.report-dir=target/test-reports",
-        // small enough that most job tests merge through sorted runs on disk
-        "tagsync.staging.buffer-rows=5000"
-})
+@SpringBootTest(
+        properties = {
+            "tagsync.cli.enabled=false",
+            "spring.datasource.url=jdbc:h2:mem:tagsync-jobs;DB_CLOSE_DELAY=-1",
+            "tagsync.api.key=" + JobTestSupport.SECRET,
+            "tagsync.api.initial-backoff=10ms",
+            "tagsync.api.max-backoff=40ms",
+            // the fault mix injects a transient fault into 7% of calls: with 3 attempts, 1 run in about 100 failed on
+            // three in a row (0.07^3 a call); with 6 that is about 1 in 10 million calls
+            "tagsync.api.max-attempts=6",
+            "tagsync.api.read-timeout=5s",
+            "tagsync.await.first-poll=50ms",
+            "tagsync.await.max-poll-interval=200ms",
+            // sandbox tasks take at most 150 ms: only a stuck one is still open after a second
+            "tagsync.await.task-timeout=1s",
+            "tagsync.report-dir=target/test-reports",
+            // small enough that most job tests merge through sorted runs on disk
+            "tagsync.staging.buffer-rows=5000"
+        })
 public abstract class JobTestSupport {
 
     public static final String SECRET = "sk-live-7Hq2Zx9Lw3Pc8Vb1";
@@ -65,8 +65,8 @@ public abstract class JobTestSupport {
     @BeforeEach
     void startSandbox() throws IOException {
         store = new ImageStore();
-        sandbox = SandboxServer.start(new SandboxSettings().workspace(WORKSPACE).apiKey(SECRET).taskMillis(20, 150),
-                store, 0);
+        sandbox = SandboxServer.start(
+                new SandboxSettings().workspace(WORKSPACE).apiKey(SECRET).taskMillis(20, 150), store, 0);
     }
 
     @AfterEach
@@ -121,10 +121,17 @@ public abstract class JobTestSupport {
         JsonNode root = JSON.readTree(json.toFile());
         for (Map.Entry<String, JsonNode> image : root.properties()) {
             State state = new State();
-            for (Map.Entry<String, JsonNode> entry : image.getValue().get("metadata").properties()) {
+            for (Map.Entry<String, JsonNode> entry :
+                    image.getValue().get("metadata").properties()) {
                 JsonNode value = entry.getValue();
-                state.metadata().put(entry.getKey(), value.isString() ? value.stringValue()
-                        : value.isBoolean() ? (Object) value.booleanValue() : ImageStore.normalize(value.numberValue()));
+                state.metadata()
+                        .put(
+                                entry.getKey(),
+                                value.isString()
+                                        ? value.stringValue()
+                                        : value.isBoolean()
+                                                ? (Object) value.booleanValue()
+                                                : ImageStore.normalize(value.numberValue()));
             }
             image.getValue().get("tags").forEach(tag -> state.tags().add(tag.stringValue()));
             expected.put(image.getKey(), state);

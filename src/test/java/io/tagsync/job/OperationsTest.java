@@ -4,6 +4,9 @@ import static io.tagsync.Fixtures.BASIC_IMAGES;
 import static io.tagsync.Fixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
+import io.tagsync.cli.StatusCommand;
+import io.tagsync.run.ExitCodes;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,12 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentLinkedQueue;
-
 import javax.imageio.ImageIO;
-
-import com.sun.net.httpserver.HttpServer;
-import io.tagsync.run.ExitCodes;
-import io.tagsync.cli.StatusCommand;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -45,7 +43,9 @@ class OperationsTest extends JobTestSupport {
                 exchange.close();
             });
             server.start();
-            System.setProperty("tagsync.test.pushgateway-port", String.valueOf(server.getAddress().getPort()));
+            System.setProperty(
+                    "tagsync.test.pushgateway-port",
+                    String.valueOf(server.getAddress().getPort()));
             return server;
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -61,14 +61,22 @@ class OperationsTest extends JobTestSupport {
         sandbox.settings().outage(false);
         long failed = instanceOf(fixture("basic.csv"), "st-failed");
         // a run whose process is working on it now: its last execution is STARTED
-        jdbc.update("UPDATE BATCH_JOB_EXECUTION SET STATUS = 'STARTED', EXIT_CODE = 'UNKNOWN', END_TIME = NULL "
-                + "WHERE JOB_EXECUTION_ID = (SELECT MAX(JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = ?)",
+        jdbc.update(
+                "UPDATE BATCH_JOB_EXECUTION SET STATUS = 'STARTED', EXIT_CODE = 'UNKNOWN', END_TIME = NULL "
+                        + "WHERE JOB_EXECUTION_ID = (SELECT MAX(JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = ?)",
                 failed);
 
         String listing = capture(out -> status.printRuns(out, 20, WORKSPACE, false));
-        assertThat(listing.lines().filter(line -> line.contains("st-finished")).findFirst().orElseThrow())
-                .contains("COMPLETED_WITH_FAILURES").contains("basic.csv");
-        assertThat(listing.lines().filter(line -> line.contains("st-failed")).findFirst().orElseThrow())
+        assertThat(listing.lines()
+                        .filter(line -> line.contains("st-finished"))
+                        .findFirst()
+                        .orElseThrow())
+                .contains("COMPLETED_WITH_FAILURES")
+                .contains("basic.csv");
+        assertThat(listing.lines()
+                        .filter(line -> line.contains("st-failed"))
+                        .findFirst()
+                        .orElseThrow())
                 .contains("STARTED");
         String json = capture(out -> status.printRuns(out, 20, WORKSPACE, true));
         assertThat(json).contains("\"runKey\" : \"st-finished\"").contains("\"status\" : \"STARTED\"");
@@ -76,9 +84,15 @@ class OperationsTest extends JobTestSupport {
         assertThat(unfinished).contains(fixture("basic.csv") + "\tst-failed").doesNotContain("st-finished");
 
         String one = capture(out -> status.printRun(out, failed, false));
-        assertThat(one).contains("Run " + failed + ": STARTED").contains("1 pending").contains("requests not completed");
-        String finishedDetail = capture(out -> status.printRun(out, instanceOf(fixture("basic.csv"), "st-finished"), true));
-        assertThat(finishedDetail).contains("\"COMPLETED\" : 1").contains("\"reportDir\" : \"" + reportDir("st-finished"));
+        assertThat(one)
+                .contains("Run " + failed + ": STARTED")
+                .contains("1 pending")
+                .contains("requests not completed");
+        String finishedDetail =
+                capture(out -> status.printRun(out, instanceOf(fixture("basic.csv"), "st-finished"), true));
+        assertThat(finishedDetail)
+                .contains("\"COMPLETED\" : 1")
+                .contains("\"reportDir\" : \"" + reportDir("st-finished"));
     }
 
     @Test
@@ -87,10 +101,20 @@ class OperationsTest extends JobTestSupport {
         assertThat(run(fixture("basic.csv"), "html")).isEqualTo(ExitCodes.PARTIAL);
 
         String html = Files.readString(reportDir("html").resolve("report.html"));
-        assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains("<polyline")
-                .contains("requests submitted (1)").contains("tasks completed (1)")
-                .contains("is not a number").contains("img-missing").contains("Image not found");
-        assertThat(html).doesNotContain("src=").doesNotContain("href=").doesNotContain("<script").doesNotContain("url(");
+        assertThat(html)
+                .startsWith("<!DOCTYPE html>")
+                .contains("<svg")
+                .contains("<polyline")
+                .contains("requests submitted (1)")
+                .contains("tasks completed (1)")
+                .contains("is not a number")
+                .contains("img-missing")
+                .contains("Image not found");
+        assertThat(html)
+                .doesNotContain("src=")
+                .doesNotContain("href=")
+                .doesNotContain("<script")
+                .doesNotContain("url(");
     }
 
     @Test
@@ -100,12 +124,19 @@ class OperationsTest extends JobTestSupport {
 
         assertThat(run(fixture("basic.csv"), "metrics")).isEqualTo(ExitCodes.PARTIAL);
 
-        assertThat(PUSHED).singleElement().asString()
+        assertThat(PUSHED)
+                .singleElement()
+                .asString()
                 .startsWith("PUT /metrics/job/tagsync/workspace/" + WORKSPACE + "/run_key/metrics")
-                .contains("tagsync_rows_staged_total").contains("tagsync_requests_sent_total")
-                .contains("tagsync_tasks_completed_total").contains("spring_batch_step_seconds{step=\"submit\"}")
-                .contains("tagsync_exit_code 4").doesNotContain(SECRET);
-        assertThat(Files.readString(reportDir("metrics").resolve("summary.txt"))).contains("metrics").contains("rows staged");
+                .contains("tagsync_rows_staged_total")
+                .contains("tagsync_requests_sent_total")
+                .contains("tagsync_tasks_completed_total")
+                .contains("spring_batch_step_seconds{step=\"submit\"}")
+                .contains("tagsync_exit_code 4")
+                .doesNotContain(SECRET);
+        assertThat(Files.readString(reportDir("metrics").resolve("summary.txt")))
+                .contains("metrics")
+                .contains("rows staged");
     }
 
     /** The documented check, scripts/check-report-html.sh: the page rendered by headless Chromium shows both lines. */
@@ -119,14 +150,20 @@ class OperationsTest extends JobTestSupport {
         store.seed(BASIC_IMAGES);
         assertThat(run(fixture("basic.csv"), "png")).isEqualTo(ExitCodes.PARTIAL);
 
-        Process check = new ProcessBuilder("bash", "scripts/check-report-html.sh", reportDir("png").toString())
-                .redirectErrorStream(true).start();
+        Process check = new ProcessBuilder(
+                        "bash", "scripts/check-report-html.sh", reportDir("png").toString())
+                .redirectErrorStream(true)
+                .start();
         String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(check.waitFor()).as(said).isZero();
 
         BufferedImage shot = ImageIO.read(reportDir("png").resolve("report.png").toFile());
-        assertThat(pixelsNear(shot, 0x2563eb)).as("pixels of the requests-submitted line").isGreaterThan(100);
-        assertThat(pixelsNear(shot, 0x16a34a)).as("pixels of the tasks-completed line").isGreaterThan(100);
+        assertThat(pixelsNear(shot, 0x2563eb))
+                .as("pixels of the requests-submitted line")
+                .isGreaterThan(100);
+        assertThat(pixelsNear(shot, 0x16a34a))
+                .as("pixels of the tasks-completed line")
+                .isGreaterThan(100);
     }
 
     private static int pixelsNear(BufferedImage image, int rgb) {
@@ -135,7 +172,8 @@ class OperationsTest extends JobTestSupport {
             for (int x = 0; x < image.getWidth(); x++) {
                 int pixel = image.getRGB(x, y);
                 int distance = Math.abs(((pixel >> 16) & 0xff) - ((rgb >> 16) & 0xff))
-                        + Math.abs(((pixel >> 8) & 0xff) - ((rgb >> 8) & 0xff)) + Math.abs((pixel & 0xff) - (rgb & 0xff));
+                        + Math.abs(((pixel >> 8) & 0xff) - ((rgb >> 8) & 0xff))
+                        + Math.abs((pixel & 0xff) - (rgb & 0xff));
                 if (distance < 40) {
                     count++;
                 }

@@ -3,14 +3,13 @@ package io.tagsync.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.tagsync.run.ExitCodes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-
-import io.tagsync.run.ExitCodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +30,7 @@ class PostgresJobTest extends JobTestSupport {
     @BeforeAll
     static void createSchema() {
         try (Connection connection = DriverManager.getConnection(SERVER, "postgres", "");
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA " + SCHEMA);
         } catch (SQLException e) {
             String message = "PostgreSQL at " + SERVER + " is unreachable (" + e.getMessage() + ")";
@@ -45,7 +44,7 @@ class PostgresJobTest extends JobTestSupport {
     @AfterAll
     static void dropSchema() throws SQLException {
         try (Connection connection = DriverManager.getConnection(SERVER, "postgres", "");
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
         }
     }
@@ -74,7 +73,9 @@ class PostgresJobTest extends JobTestSupport {
         assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
         long instance = instanceOf(input, "pg");
         assertThat(jdbc.queryForObject(
-                "SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ? AND status = 'COMPLETED'", Long.class,
-                instance)).isEqualTo(3);
+                        "SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ? AND status = 'COMPLETED'",
+                        Long.class,
+                        instance))
+                .isEqualTo(3);
     }
 }

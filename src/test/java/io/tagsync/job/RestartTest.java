@@ -2,13 +2,12 @@ package io.tagsync.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.run.ExitCodes;
+import io.tagsync.sandbox.ImageStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
-
-import io.tagsync.run.ExitCodes;
-import io.tagsync.sandbox.ImageStore;
 import org.junit.jupiter.api.Test;
 
 /** A run that fails mid-way and is rerun with the same command. */
@@ -25,28 +24,37 @@ class RestartTest extends JobTestSupport {
 
         assertThat(first).isEqualTo(ExitCodes.FAILED);
         long instance = instanceOf(input, "outage");
-        long acknowledged = count("SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ? AND status <> 'PENDING'", instance);
+        long acknowledged =
+                count("SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ? AND status <> 'PENDING'", instance);
         long acceptedBeforeRestart = sandbox.stats().acceptedBatches();
         assertThat(acknowledged).isBetween(3L, 9L).isEqualTo(acceptedBeforeRestart);
-        assertThat(count("SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ?", instance)).isEqualTo(10);
+        assertThat(count("SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ?", instance))
+                .isEqualTo(10);
 
         sandbox.settings().outage(false);
         int second = run(input, "outage");
 
         assertThat(second).isEqualTo(ExitCodes.OK);
-        assertThat(sandbox.stats().acceptedBatches()).as("each request accepted exactly once").isEqualTo(10);
+        assertThat(sandbox.stats().acceptedBatches())
+                .as("each request accepted exactly once")
+                .isEqualTo(10);
         assertThat(count("SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ?", instance))
-                .as("nothing staged twice").isEqualTo(10);
-        assertThat(count("SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ? AND status = 'COMPLETED'", instance))
+                .as("nothing staged twice")
+                .isEqualTo(10);
+        assertThat(count(
+                        "SELECT COUNT(*) FROM batch_request WHERE job_instance_id = ? AND status = 'COMPLETED'",
+                        instance))
                 .isEqualTo(10);
         assertThat(count("""
                 SELECT COUNT(*) FROM BATCH_STEP_EXECUTION s JOIN BATCH_JOB_EXECUTION e
                   ON e.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID
                 WHERE e.JOB_INSTANCE_ID = ? AND s.STEP_NAME = 'stage'""", instance)).as("staged once").isEqualTo(1);
-        assertThat(count("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = ?", instance)).isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = ?", instance))
+                .isEqualTo(2);
         assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
-        assertThat(generated.imageIds).allSatisfy(id ->
-                assertThat(store.image(id).map(ImageStore.Image::updates)).contains(1));
+        assertThat(generated.imageIds)
+                .allSatisfy(id -> assertThat(store.image(id).map(ImageStore.Image::updates))
+                        .contains(1));
     }
 
     @Test
@@ -59,7 +67,9 @@ class RestartTest extends JobTestSupport {
         int exit = run(input, "flaky-tasks");
 
         assertThat(exit).isEqualTo(ExitCodes.OK);
-        assertThat(sandbox.stats().acceptedBatches()).as("5 requests, 3 of them twice").isEqualTo(8);
+        assertThat(sandbox.stats().acceptedBatches())
+                .as("5 requests, 3 of them twice")
+                .isEqualTo(8);
         assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
         long instance = instanceOf(input, "flaky-tasks");
         assertThat(count("SELECT COALESCE(SUM(attempts), 0) FROM batch_request WHERE job_instance_id = ?", instance))
@@ -84,7 +94,8 @@ class RestartTest extends JobTestSupport {
                 .isEqualTo(10);
         assertThat(sandbox.stats().singleUpdates()).isEqualTo(2);
         assertThat(Files.readString(reportDir("poison-task").resolve("summary.json")))
-                .contains("\"staged\" : 1500").contains("\"succeeded\" : 1500");
+                .contains("\"staged\" : 1500")
+                .contains("\"succeeded\" : 1500");
     }
 
     private long count(String sql, long instance) {

@@ -2,11 +2,10 @@ package io.tagsync.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.store.RunLock;
 import java.sql.SQLException;
 import java.util.Optional;
 import javax.sql.DataSource;
-
-import io.tagsync.store.RunLock;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 

@@ -3,10 +3,9 @@ package io.tagsync.job;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tagsync.run.RunParameters;
 import java.net.URI;
 import java.nio.file.Path;
-
-import io.tagsync.run.RunParameters;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 
@@ -16,17 +15,29 @@ class RunParametersValidatorTest {
 
     @Test
     void aRunsParametersAreCheckedBeforeItStarts() {
-        assertThatCode(() -> validator.validate(RunParameters.toJobParameters("/in.csv", "ws", "2026-11-30",
-                URI.create("https://api.roboflow.com"), 8, Path.of("reports"), "0.5%", false))).doesNotThrowAnyException();
+        assertThatCode(() -> validator.validate(RunParameters.toJobParameters(
+                        "/in.csv",
+                        "ws",
+                        "2026-11-30",
+                        URI.create("https://api.roboflow.com"),
+                        8,
+                        Path.of("reports"),
+                        "0.5%",
+                        false)))
+                .doesNotThrowAnyException();
 
-        assertThatThrownBy(() -> validator.validate(RunParameters.toJobParameters("/in.csv", "ws", "k",
-                URI.create("https://api.roboflow.com"), 0, null))).isInstanceOf(InvalidJobParametersException.class)
+        assertThatThrownBy(() -> validator.validate(RunParameters.toJobParameters(
+                        "/in.csv", "ws", "k", URI.create("https://api.roboflow.com"), 0, null)))
+                .isInstanceOf(InvalidJobParametersException.class)
                 .hasMessage("--concurrency must be at least 1, not 0");
-        assertThatThrownBy(() -> validator.validate(RunParameters.toJobParameters("/in.csv", "ws", "k",
-                URI.create("api.roboflow.com"), 8, null))).hasMessageContaining("--api-url must be an absolute");
-        assertThatThrownBy(() -> validator.validate(RunParameters.toJobParameters("/in.csv", "ws", "k",
-                URI.create("https://api.roboflow.com"), 8, null, "lots", false))).hasMessageContaining("--max-rejects takes");
-        assertThatThrownBy(() -> validator.validate(RunParameters.toJobParameters("/in.csv", " ", "k",
-                URI.create("https://api.roboflow.com"), 8, null))).hasMessage("the run has no workspace");
+        assertThatThrownBy(() -> validator.validate(
+                        RunParameters.toJobParameters("/in.csv", "ws", "k", URI.create("api.roboflow.com"), 8, null)))
+                .hasMessageContaining("--api-url must be an absolute");
+        assertThatThrownBy(() -> validator.validate(RunParameters.toJobParameters(
+                        "/in.csv", "ws", "k", URI.create("https://api.roboflow.com"), 8, null, "lots", false)))
+                .hasMessageContaining("--max-rejects takes");
+        assertThatThrownBy(() -> validator.validate(RunParameters.toJobParameters(
+                        "/in.csv", " ", "k", URI.create("https://api.roboflow.com"), 8, null)))
+                .hasMessage("the run has no workspace");
     }
 }

@@ -2,14 +2,13 @@ package io.tagsync.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.run.ExitCodes;
+import io.tagsync.sandbox.ImageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import io.tagsync.run.ExitCodes;
-import io.tagsync.sandbox.ImageStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -40,14 +39,16 @@ class StopTest extends JobTestSupport {
         }
         List<Long> running = jdbc.queryForList(
                 "SELECT JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION WHERE STATUS = 'STARTED' AND JOB_INSTANCE_ID = ?",
-                Long.class, instanceOf(input, "stop"));
+                Long.class,
+                instanceOf(input, "stop"));
         assertThat(running).hasSize(1);
         JobExecution execution = jobRepository.getJobExecution(running.get(0));
         long stopAsked = System.nanoTime();
         assertThat(jobOperator.stop(execution)).isTrue();
 
         assertThat(first.get(20, TimeUnit.SECONDS)).isEqualTo(ExitCodes.FAILED);
-        assertThat(Duration.ofNanos(System.nanoTime() - stopAsked)).as("stopped after the requests in flight")
+        assertThat(Duration.ofNanos(System.nanoTime() - stopAsked))
+                .as("stopped after the requests in flight")
                 .isLessThan(Duration.ofSeconds(3));
         assertThat(jobRepository.getJobExecution(running.get(0)).getStatus()).isEqualTo(BatchStatus.STOPPED);
         long acceptedAtStop = sandbox.stats().acceptedBatches();
@@ -55,9 +56,12 @@ class StopTest extends JobTestSupport {
 
         sandbox.settings().latencyMillis(0);
         assertThat(run(input, "stop")).isEqualTo(ExitCodes.OK);
-        assertThat(sandbox.stats().acceptedBatches()).as("each request accepted exactly once").isEqualTo(30);
+        assertThat(sandbox.stats().acceptedBatches())
+                .as("each request accepted exactly once")
+                .isEqualTo(30);
         assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
-        assertThat(generated.imageIds).allSatisfy(id ->
-                assertThat(store.image(id).map(ImageStore.Image::updates)).contains(1));
+        assertThat(generated.imageIds)
+                .allSatisfy(id -> assertThat(store.image(id).map(ImageStore.Image::updates))
+                        .contains(1));
     }
 }

@@ -4,14 +4,13 @@ import static io.tagsync.Fixtures.BASIC_IMAGES;
 import static io.tagsync.Fixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.run.ExitCodes;
+import io.tagsync.sandbox.ImageStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import io.tagsync.run.ExitCodes;
-import io.tagsync.sandbox.ImageStore;
 import org.junit.jupiter.api.Test;
 
 class TagsyncJobTest extends JobTestSupport {
@@ -31,15 +30,21 @@ class TagsyncJobTest extends JobTestSupport {
         assertThat(rejects).hasSize(expectedRejects.size());
         for (int i = 1; i < expectedRejects.size(); i++) {
             String[] expected = expectedRejects.get(i).split(",", 3);
-            assertThat(rejects.get(i)).startsWith(expected[0] + "," + expected[1] + ",").contains(expected[2])
+            assertThat(rejects.get(i))
+                    .startsWith(expected[0] + "," + expected[1] + ",")
+                    .contains(expected[2])
                     .endsWith(",basic.csv");
         }
         List<String> failed = Files.readAllLines(reportDir("basic").resolve("failed-items.csv"));
         assertThat(failed).hasSize(2);
         assertThat(failed.get(0)).isEqualTo("imageId,taskId,error,rows");
-        assertThat(failed.get(1)).startsWith("img-missing,").contains("Image not found").endsWith(",13");
+        assertThat(failed.get(1))
+                .startsWith("img-missing,")
+                .contains("Image not found")
+                .endsWith(",13");
         assertThat(Files.readString(reportDir("basic").resolve("summary.json")))
-                .contains("\"rejected\" : 8").contains("\"exitCode\" : 4");
+                .contains("\"rejected\" : 8")
+                .contains("\"exitCode\" : 4");
     }
 
     @Test
@@ -55,12 +60,14 @@ class TagsyncJobTest extends JobTestSupport {
         Map<String, State> actual = actualState(generated.imageIds);
         assertThat(actual).isEqualTo(generated.expected);
         // one merged update per image: each image is in exactly one request, applied once
-        assertThat(generated.imageIds).allSatisfy(id ->
-                assertThat(store.image(id).map(ImageStore.Image::updates)).contains(1));
+        assertThat(generated.imageIds)
+                .allSatisfy(id -> assertThat(store.image(id).map(ImageStore.Image::updates))
+                        .contains(1));
         assertThat(sandbox.stats().acceptedBatches()).isEqualTo(3);
         // the benchmark's "first request to the last task seen final"
         assertThat(sandbox.stats().firstCallNanos()).isPositive();
-        assertThat(sandbox.stats().lastSeenNanos()).isGreaterThan(sandbox.stats().firstCallNanos());
+        assertThat(sandbox.stats().lastSeenNanos())
+                .isGreaterThan(sandbox.stats().firstCallNanos());
     }
 
     @Test

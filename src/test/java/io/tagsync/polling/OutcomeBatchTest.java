@@ -2,11 +2,10 @@ package io.tagsync.polling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.List;
-
 import io.tagsync.store.Outcome;
 import io.tagsync.store.RequestStatus;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class OutcomeBatchTest {

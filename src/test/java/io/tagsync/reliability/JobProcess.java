@@ -24,21 +24,42 @@ final class JobProcess {
         this.log = log;
     }
 
-    static JobProcess start(Path workDir, Path input, String workspace, String runKey, URI apiUrl, String apiKey,
-            int concurrency, Path log) throws IOException {
+    static JobProcess start(
+            Path workDir,
+            Path input,
+            String workspace,
+            String runKey,
+            URI apiUrl,
+            String apiKey,
+            int concurrency,
+            Path log)
+            throws IOException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dsun.net.httpserver.nodelay=true",
-                "-cp", classPath, "io.tagsync.TagsyncApplication", "run",
-                "--input=" + input, "--workspace=" + workspace, "--run-key=" + runKey, "--api-url=" + apiUrl,
-                "--concurrency=" + concurrency, "--report-dir=" + workDir.resolve("reports").resolve(runKey),
-                "--tagsync.api.initial-backoff=20ms", "--tagsync.api.max-backoff=200ms",
-                "--tagsync.await.first-poll=200ms", "--tagsync.await.max-poll-interval=500ms",
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-Dsun.net.httpserver.nodelay=true",
+                "-cp",
+                classPath,
+                "io.tagsync.TagsyncApplication",
+                "run",
+                "--input=" + input,
+                "--workspace=" + workspace,
+                "--run-key=" + runKey,
+                "--api-url=" + apiUrl,
+                "--concurrency=" + concurrency,
+                "--report-dir=" + workDir.resolve("reports").resolve(runKey),
+                "--tagsync.api.initial-backoff=20ms",
+                "--tagsync.api.max-backoff=200ms",
+                "--tagsync.await.first-poll=200ms",
+                "--tagsync.await.max-poll-interval=500ms",
                 // sandbox tasks take at most 2 s here: only a stuck one is open after 5 s
                 "--tagsync.await.task-timeout=5s"));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("ROBOFLOW_API_KEY", apiKey);
         return new JobProcess(builder.start(), log);
     }

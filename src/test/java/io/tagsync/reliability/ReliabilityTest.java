@@ -2,6 +2,10 @@ package io.tagsync.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.job.GeneratedInput;
+import io.tagsync.sandbox.ImageStore;
+import io.tagsync.sandbox.SandboxServer;
+import io.tagsync.sandbox.SandboxSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,11 +21,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-
-import io.tagsync.job.GeneratedInput;
-import io.tagsync.sandbox.ImageStore;
-import io.tagsync.sandbox.SandboxServer;
-import io.tagsync.sandbox.SandboxSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -55,7 +54,8 @@ class ReliabilityTest {
     static void clean() throws IOException {
         if (Files.exists(WORK)) {
             try (Stream<Path> files = Files.walk(WORK)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             }
         }
         Files.createDirectories(WORK.resolve("logs"));
@@ -69,20 +69,27 @@ class ReliabilityTest {
         System.out.println(String.join("\n", RESULTS));
     }
 
-    private record Scenario(GeneratedInput input, SandboxServer sandbox, ImageStore store, Path file) {
-    }
+    private record Scenario(GeneratedInput input, SandboxServer sandbox, ImageStore store, Path file) {}
 
     private static Scenario scenario(String name, SandboxSettings settings) throws IOException {
         Path file = WORK.resolve(name + ".csv");
         GeneratedInput input = GeneratedInput.write(file, ROWS / 2, 1, 3, seed++);
         ImageStore store = new ImageStore();
         store.seed(input.imageIds);
-        SandboxServer sandbox = SandboxServer.start(settings.workspace(WORKSPACE).apiKey(KEY), store, 0);
+        SandboxServer sandbox =
+                SandboxServer.start(settings.workspace(WORKSPACE).apiKey(KEY), store, 0);
         return new Scenario(input, sandbox, store, file);
     }
 
     private static JobProcess start(Scenario scenario, String runKey, String logName) throws IOException {
-        return JobProcess.start(WORK, scenario.file(), WORKSPACE, runKey, scenario.sandbox().url(), KEY, CONCURRENCY,
+        return JobProcess.start(
+                WORK,
+                scenario.file(),
+                WORKSPACE,
+                runKey,
+                scenario.sandbox().url(),
+                KEY,
+                CONCURRENCY,
                 WORK.resolve("logs").resolve(logName + ".log"));
     }
 
@@ -109,7 +116,8 @@ class ReliabilityTest {
 
     private static long query(String sql) throws SQLException {
         try (Connection connection = DriverManager.getConnection(JobProcess.databaseUrl(WORK), "sa", "");
-             Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -117,7 +125,8 @@ class ReliabilityTest {
 
     private static String lastStatus(String runKey) throws SQLException {
         try (Connection connection = DriverManager.getConnection(JobProcess.databaseUrl(WORK), "sa", "");
-             Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("""
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("""
                      SELECT e.STATUS FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_EXECUTION_PARAMS p
                        ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID
                      WHERE p.PARAMETER_NAME = 'runKey' AND p.PARAMETER_VALUE = '""" + runKey + """
@@ -129,8 +138,18 @@ class ReliabilityTest {
     @Test
     @Order(1)
     void killNineAtTenMomentsThenRerun() throws Exception {
-        String[] triggers = {"Staging", "Staging", "Staging", "Submitting", "Submitting", "Submitting",
-                "Waiting for", "Waiting for", "Waiting for", "Submitting"};
+        String[] triggers = {
+            "Staging",
+            "Staging",
+            "Staging",
+            "Submitting",
+            "Submitting",
+            "Submitting",
+            "Waiting for",
+            "Waiting for",
+            "Waiting for",
+            "Submitting"
+        };
         long[] maxDelays = {60, 150, 250, 100, 300, 600, 200, 900, 1600, 20};
         Random random = new Random(2026);
         int exactRuns = 0;
@@ -139,12 +158,14 @@ class ReliabilityTest {
         long started = System.nanoTime();
         List<String> notes = new ArrayList<>();
         for (int trial = 0; trial < triggers.length; trial++) {
-            Scenario scenario = scenario("kill-" + trial,
-                    new SandboxSettings().latencyMillis(150).taskMillis(400, 2000));
+            Scenario scenario = scenario(
+                    "kill-" + trial, new SandboxSettings().latencyMillis(150).taskMillis(400, 2000));
             String runKey = "kill-" + trial;
             try (SandboxServer ignored = scenario.sandbox()) {
                 JobProcess first = start(scenario, runKey, runKey + "-1");
-                assertThat(first.awaitLog(triggers[trial], RUN_LIMIT)).as("trial %d reached %s", trial, triggers[trial]).isTrue();
+                assertThat(first.awaitLog(triggers[trial], RUN_LIMIT))
+                        .as("trial %d reached %s", trial, triggers[trial])
+                        .isTrue();
                 Thread.sleep(random.nextLong(maxDelays[trial] + 1));
                 boolean killed = first.isAlive();
                 first.kill();
@@ -152,9 +173,16 @@ class ReliabilityTest {
                 int exit = start(scenario, runKey, runKey + "-2").await(RUN_LIMIT);
                 boolean exact = exact(scenario);
                 long dup = duplicateSends(scenario, runKey);
-                notes.add(String.format("trial %d: killed after '%s' (+≤%d ms)%s, left %s; rerun exit %d, exact %s, "
-                        + "sent twice %d", trial, triggers[trial], maxDelays[trial], killed ? "" : " (already done)",
-                        left, exit, exact, dup));
+                notes.add(String.format(
+                        "trial %d: killed after '%s' (+≤%d ms)%s, left %s; rerun exit %d, exact %s, " + "sent twice %d",
+                        trial,
+                        triggers[trial],
+                        maxDelays[trial],
+                        killed ? "" : " (already done)",
+                        left,
+                        exit,
+                        exact,
+                        dup));
                 assertThat(exit).as(notes.get(notes.size() - 1)).isZero();
                 assertThat(exact).as(notes.get(notes.size() - 1)).isTrue();
                 assertThat(dup).as("sent twice, at most the in-flight window").isBetween(0L, (long) CONCURRENCY);
@@ -165,15 +193,27 @@ class ReliabilityTest {
         }
         notes.forEach(System.out::println);
         Files.write(WORK.resolve("kill-trials.txt"), notes);
-        RESULTS.add(String.format("| kill -9 at 10 moments (staging, submitting, polling), rerun | %d | %d | %d (max %d per kill, window %d) | - | %.0f s |",
-                triggers.length, exactRuns, duplicates, maxDuplicates, CONCURRENCY, (System.nanoTime() - started) / 1e9));
+        RESULTS.add(String.format(
+                "| kill -9 at 10 moments (staging, submitting, polling), rerun | %d | %d | %d (max %d per kill, window %d) | - | %.0f s |",
+                triggers.length,
+                exactRuns,
+                duplicates,
+                maxDuplicates,
+                CONCURRENCY,
+                (System.nanoTime() - started) / 1e9));
     }
 
     @Test
     @Order(2)
     void faultMixCompletesUnattended() throws Exception {
-        Scenario scenario = scenario("faults", new SandboxSettings().taskMillis(200, 1000)
-                .rateLimitShare(0.10, 1).serverErrorShare(0.05).dropShare(0.02).taskFailureShare(0.05));
+        Scenario scenario = scenario(
+                "faults",
+                new SandboxSettings()
+                        .taskMillis(200, 1000)
+                        .rateLimitShare(0.10, 1)
+                        .serverErrorShare(0.05)
+                        .dropShare(0.02)
+                        .taskFailureShare(0.05));
         long started = System.nanoTime();
         try (SandboxServer sandbox = scenario.sandbox()) {
             int exit = start(scenario, "faults", "faults").await(RUN_LIMIT);
@@ -181,8 +221,11 @@ class ReliabilityTest {
             assertThat(exact(scenario)).isTrue();
             SandboxServer.Stats stats = sandbox.stats();
             String log = Files.readString(WORK.resolve("logs").resolve("faults.log"));
-            RESULTS.add(String.format("| 10%% 429, 5%% 500, 2%% drops, 5%% failed tasks | 1 | 1 | - | %d API calls for %d requests, %d faults injected | %.0f s |",
-                    stats.apiCalls(), ROWS / 2 / 1000 + (ROWS / 2 % 1000 == 0 ? 0 : 1), stats.faultsInjected(),
+            RESULTS.add(String.format(
+                    "| 10%% 429, 5%% 500, 2%% drops, 5%% failed tasks | 1 | 1 | - | %d API calls for %d requests, %d faults injected | %.0f s |",
+                    stats.apiCalls(),
+                    ROWS / 2 / 1000 + (ROWS / 2 % 1000 == 0 ? 0 : 1),
+                    stats.faultsInjected(),
                     (System.nanoTime() - started) / 1e9));
             assertThat(log).contains("Submitted");
         }
@@ -191,20 +234,33 @@ class ReliabilityTest {
     @Test
     @Order(3)
     void faultMixInTheLeanShapeCompletesUnattended() throws Exception {
-        Scenario scenario = scenario("faults-lean", new SandboxSettings().taskMillis(200, 1000)
-                .shape(SandboxSettings.Shape.LEAN).htmlErrors(true).refuseDuplicateImages(true)
-                .rateLimitShare(0.10, 1).serverErrorShare(0.05).dropShare(0.02).taskFailureShare(0.05)
-                .noTaskIdShare(0.05).stuckNextTasks(1).unknownStatusNext(1, "cancelled"));
+        Scenario scenario = scenario(
+                "faults-lean",
+                new SandboxSettings()
+                        .taskMillis(200, 1000)
+                        .shape(SandboxSettings.Shape.LEAN)
+                        .htmlErrors(true)
+                        .refuseDuplicateImages(true)
+                        .rateLimitShare(0.10, 1)
+                        .serverErrorShare(0.05)
+                        .dropShare(0.02)
+                        .taskFailureShare(0.05)
+                        .noTaskIdShare(0.05)
+                        .stuckNextTasks(1)
+                        .unknownStatusNext(1, "cancelled"));
         long started = System.nanoTime();
         try (SandboxServer sandbox = scenario.sandbox()) {
             int exit = start(scenario, "faults-lean", "faults-lean").await(RUN_LIMIT);
             assertThat(exit).isZero();
             assertThat(exact(scenario)).isTrue();
             SandboxServer.Stats stats = sandbox.stats();
-            RESULTS.add(String.format("| lean answers, HTML error pages: 10%% 429 (Retry-After dates), 5%% 5xx, 2%% drops, "
-                    + "5%% failed tasks, 5%% 202s without a taskId, 1 stuck task, 1 cancelled task | 1 | 1 | - | %d API calls "
-                    + "for %d requests, %d faults injected | %.0f s |", stats.apiCalls(),
-                    ROWS / 2 / 1000 + (ROWS / 2 % 1000 == 0 ? 0 : 1), stats.faultsInjected(),
+            RESULTS.add(String.format(
+                    "| lean answers, HTML error pages: 10%% 429 (Retry-After dates), 5%% 5xx, 2%% drops, "
+                            + "5%% failed tasks, 5%% 202s without a taskId, 1 stuck task, 1 cancelled task | 1 | 1 | - | %d API calls "
+                            + "for %d requests, %d faults injected | %.0f s |",
+                    stats.apiCalls(),
+                    ROWS / 2 / 1000 + (ROWS / 2 % 1000 == 0 ? 0 : 1),
+                    stats.faultsInjected(),
                     (System.nanoTime() - started) / 1e9));
         }
     }
@@ -212,7 +268,8 @@ class ReliabilityTest {
     @Test
     @Order(4)
     void sigtermWhileSubmittingStopsAndRerunResumes() throws Exception {
-        Scenario scenario = scenario("sigterm", new SandboxSettings().latencyMillis(300).taskMillis(300, 1000));
+        Scenario scenario =
+                scenario("sigterm", new SandboxSettings().latencyMillis(300).taskMillis(300, 1000));
         long started = System.nanoTime();
         try (SandboxServer sandbox = scenario.sandbox()) {
             JobProcess first = start(scenario, "sigterm", "sigterm-1");
@@ -226,8 +283,11 @@ class ReliabilityTest {
             assertThat(exit).isZero();
             assertThat(exact(scenario)).isTrue();
             long dup = duplicateSends(scenario, "sigterm");
-            assertThat(dup).as("a graceful stop records every acknowledged request").isZero();
-            RESULTS.add(String.format("| SIGTERM while submitting (%d accepted at the stop, status %s), rerun | 1 | 1 | %d | - | %.0f s |",
+            assertThat(dup)
+                    .as("a graceful stop records every acknowledged request")
+                    .isZero();
+            RESULTS.add(String.format(
+                    "| SIGTERM while submitting (%d accepted at the stop, status %s), rerun | 1 | 1 | %d | - | %.0f s |",
                     acceptedAtStop, stopped, dup, (System.nanoTime() - started) / 1e9));
         }
     }
@@ -235,7 +295,8 @@ class ReliabilityTest {
     @Test
     @Order(5)
     void aSecondLiveProcessOnTheSameRunIsRefused() throws Exception {
-        Scenario scenario = scenario("twice", new SandboxSettings().latencyMillis(200).taskMillis(1000, 2000));
+        Scenario scenario =
+                scenario("twice", new SandboxSettings().latencyMillis(200).taskMillis(1000, 2000));
         try (SandboxServer sandbox = scenario.sandbox()) {
             JobProcess first = start(scenario, "twice", "twice-1");
             assertThat(first.awaitLog("Submitting", RUN_LIMIT)).isTrue();
@@ -255,8 +316,10 @@ class ReliabilityTest {
     void theKeyAppearsInNoLogReportOrDatabaseFile() throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(WORK)) {
-            files = walk.filter(Files::isRegularFile).filter(path -> !path.toString().endsWith(".csv")
-                    || path.toString().contains("reports")).toList();
+            files = walk.filter(Files::isRegularFile)
+                    .filter(path ->
+                            !path.toString().endsWith(".csv") || path.toString().contains("reports"))
+                    .toList();
         }
         assertThat(files).anyMatch(path -> path.toString().endsWith(".mv.db"));
         assertThat(files).anyMatch(path -> path.toString().endsWith(".log"));
@@ -265,7 +328,8 @@ class ReliabilityTest {
             byte[] content = Files.readAllBytes(file);
             assertThat(indexOf(content, key)).as(file.toString()).isNegative();
         }
-        RESULTS.add(String.format("| API key searched in %d logs, reports and database files | - | - | - | - | found nowhere |",
+        RESULTS.add(String.format(
+                "| API key searched in %d logs, reports and database files | - | - | - | - | found nowhere |",
                 files.size()));
     }
 

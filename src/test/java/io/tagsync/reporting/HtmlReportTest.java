@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 
 class HtmlReportTest {
@@ -18,10 +17,12 @@ class HtmlReportTest {
     void tenthsAreWrittenAsPercentPointOneFWouldWriteThem() {
         double[] values = {0, 0.04, 0.05, 0.95, 1, 9.96, 50, 123.449, 123.45, 669.99, 670, 1234567.25};
         for (double value : values) {
-            assertThat(HtmlReport.appendTenths(new StringBuilder(), value).toString()).as("%s", value)
+            assertThat(HtmlReport.appendTenths(new StringBuilder(), value).toString())
+                    .as("%s", value)
                     .isEqualTo(String.format(Locale.ROOT, "%.1f", value));
         }
-        assertThat(HtmlReport.appendTenths(new StringBuilder(), -2.25).toString()).isEqualTo("-2.3");
+        assertThat(HtmlReport.appendTenths(new StringBuilder(), -2.25).toString())
+                .isEqualTo("-2.3");
     }
 
     @Test
@@ -32,9 +33,20 @@ class HtmlReportTest {
             Instant submitted = start.plusMillis(7L * i);
             timings.add(new HtmlReport.Timing(submitted, i % 10 == 9 ? null : submitted.plusMillis(300 + i % 500)));
         }
-        RunSummary summary = new RunSummary(7, 8, "in.csv", "ws", "2026-11-29", new RunSummary.Rows(1000, 1000, 0),
-                new RunSummary.Images(1000, 900, 0), new RunSummary.Requests(1000, Map.of()),
-                new RunSummary.Changes(0, 0, 0, 0), false, Map.of(), "reports", 0);
+        RunSummary summary = new RunSummary(
+                7,
+                8,
+                "in.csv",
+                "ws",
+                "2026-11-29",
+                new RunSummary.Rows(1000, 1000, 0),
+                new RunSummary.Images(1000, 900, 0),
+                new RunSummary.Requests(1000, Map.of()),
+                new RunSummary.Changes(0, 0, 0, 0),
+                false,
+                Map.of(),
+                "reports",
+                0);
 
         String html = HtmlReport.render(summary, timings, Map.of(), List.of(), 0);
 
@@ -48,7 +60,9 @@ class HtmlReportTest {
             for (int i = 1; i < points.length; i += 2) {
                 double[] along = xy(points[i]);
                 double[] up = xy(points[i + 1]);
-                assertThat(along[1]).as("a step starts at the height the last one reached").isEqualTo(lastY);
+                assertThat(along[1])
+                        .as("a step starts at the height the last one reached")
+                        .isEqualTo(lastY);
                 assertThat(up[0]).isEqualTo(along[0]);
                 assertThat(along[0]).isGreaterThanOrEqualTo(lastX).isLessThanOrEqualTo(710);
                 assertThat(up[1]).isLessThanOrEqualTo(lastY);

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 class ImageStoreTest {
@@ -15,12 +14,24 @@ class ImageStoreTest {
 
     @Test
     void appliesUpdatesInOrderRemovalsFirst() {
-        apply("a", "{\"metadata\":{\"camera\":\"cam-1\",\"site\":\"kiel\",\"exposure\":16},\"addTags\":[\"glare\",\"dock\",\"blur\"]}");
-        apply("a", "{\"removeMetadata\":[\"site\"],\"metadata\":{\"camera\":\"cam-2\",\"reviewed\":true},"
-                + "\"removeTags\":[\"dock\",\"absent\"],\"addTags\":[\"anchor\",\"glare\"]}");
+        apply(
+                "a",
+                "{\"metadata\":{\"camera\":\"cam-1\",\"site\":\"kiel\",\"exposure\":16},\"addTags\":[\"glare\",\"dock\",\"blur\"]}");
+        apply(
+                "a",
+                "{\"removeMetadata\":[\"site\"],\"metadata\":{\"camera\":\"cam-2\",\"reviewed\":true},"
+                        + "\"removeTags\":[\"dock\",\"absent\"],\"addTags\":[\"anchor\",\"glare\"]}");
         // not an update the API accepts, but the store's order shows in it: removals first
-        assertThat(store.apply(new SandboxUpdate(null, new Object[] {"camera", "cam-3"}, new String[] {"camera"},
-                new String[] {"blur"}, new String[] {"blur"}), "a", true)).isTrue();
+        assertThat(store.apply(
+                        new SandboxUpdate(
+                                null,
+                                new Object[] {"camera", "cam-3"},
+                                new String[] {"camera"},
+                                new String[] {"blur"},
+                                new String[] {"blur"}),
+                        "a",
+                        true))
+                .isTrue();
 
         ImageStore.Image image = store.image("a").orElseThrow();
         assertThat(image.metadata()).isEqualTo(Map.of("camera", "cam-3", "exposure", 16L, "reviewed", true));
@@ -45,7 +56,8 @@ class ImageStoreTest {
     @Test
     void aClosedStoreRefusesUnknownImages() {
         store.seed(List.of("known"));
-        assertThat(store.apply(update("{\"addTags\":[\"x\"]}"), "unknown", false)).isFalse();
+        assertThat(store.apply(update("{\"addTags\":[\"x\"]}"), "unknown", false))
+                .isFalse();
         assertThat(store.apply(update("{\"addTags\":[\"x\"]}"), "known", false)).isTrue();
         assertThat(store.image("unknown")).isEmpty();
     }

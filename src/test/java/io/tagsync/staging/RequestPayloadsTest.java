@@ -2,6 +2,8 @@ package io.tagsync.staging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.input.ImageUpdate;
+import io.tagsync.store.StagedRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
-
-import io.tagsync.input.ImageUpdate;
-import io.tagsync.store.StagedRequest;
 import org.junit.jupiter.api.Test;
 
 class RequestPayloadsTest {
@@ -31,17 +30,28 @@ class RequestPayloadsTest {
             updates.add(update);
         }
         UpdateJson json = new UpdateJson();
-        StagedRequest staged = RequestPayloads.stage(1, updates.stream().map(json::merged).toList());
+        StagedRequest staged =
+                RequestPayloads.stage(1, updates.stream().map(json::merged).toList());
 
         List<RequestPayloads.ImageRows> rows = RequestPayloads.imageRows(staged.payload(), staged.imageRows());
-        assertThat(rows).containsExactly(new RequestPayloads.ImageRows("img-1", "1"),
-                new RequestPayloads.ImageRows("img-2", "2,parts/b.csv:9"), new RequestPayloads.ImageRows("img-3", "3"),
-                new RequestPayloads.ImageRows("img-4", "4"), new RequestPayloads.ImageRows("img-5", "5"));
+        assertThat(rows)
+                .containsExactly(
+                        new RequestPayloads.ImageRows("img-1", "1"),
+                        new RequestPayloads.ImageRows("img-2", "2,parts/b.csv:9"),
+                        new RequestPayloads.ImageRows("img-3", "3"),
+                        new RequestPayloads.ImageRows("img-4", "4"),
+                        new RequestPayloads.ImageRows("img-5", "5"));
 
         List<StagedRequest> halves = RequestPayloads.halves(staged.payload(), staged.imageRows(), 1, 9);
-        assertThat(RequestPayloads.imageRows(halves.get(0).payload(), halves.get(0).imageRows())).isEqualTo(rows.subList(0, 3));
-        assertThat(RequestPayloads.imageRows(halves.get(1).payload(), halves.get(1).imageRows())).isEqualTo(rows.subList(3, 5));
-        StagedRequest single = RequestPayloads.halves(halves.get(1).payload(), halves.get(1).imageRows(), 4, 5).get(1);
+        assertThat(RequestPayloads.imageRows(
+                        halves.get(0).payload(), halves.get(0).imageRows()))
+                .isEqualTo(rows.subList(0, 3));
+        assertThat(RequestPayloads.imageRows(
+                        halves.get(1).payload(), halves.get(1).imageRows()))
+                .isEqualTo(rows.subList(3, 5));
+        StagedRequest single = RequestPayloads.halves(
+                        halves.get(1).payload(), halves.get(1).imageRows(), 4, 5)
+                .get(1);
         assertThat(RequestPayloads.single(single.payload()).imageId()).isEqualTo("img-5");
         assertThat(RequestPayloads.imageRows(single.payload(), single.imageRows()))
                 .containsExactly(new RequestPayloads.ImageRows("img-5", "5"));
@@ -52,13 +62,14 @@ class RequestPayloadsTest {
         StagedRequest staged = RequestPayloads.stage(1, List.of(merged("a", 1), merged("b", 2)));
         byte[] earlier = gzip("a\t1,7\nb\t2\n");
 
-        assertThat(RequestPayloads.imageRows(staged.payload(), earlier)).containsExactly(
-                new RequestPayloads.ImageRows("a", "1,7"), new RequestPayloads.ImageRows("b", "2"));
+        assertThat(RequestPayloads.imageRows(staged.payload(), earlier))
+                .containsExactly(new RequestPayloads.ImageRows("a", "1,7"), new RequestPayloads.ImageRows("b", "2"));
         byte[] earlierBody = gzip(new String(RequestPayloads.body(staged.payload()), StandardCharsets.UTF_8));
         assertThat(RequestPayloads.body(earlierBody)).isEqualTo(RequestPayloads.body(staged.payload()));
         assertThat(RequestPayloads.single(earlierBody).imageId()).isEqualTo("a");
         List<StagedRequest> halves = RequestPayloads.halves(staged.payload(), earlier, 1, 7);
-        assertThat(RequestPayloads.imageRows(halves.get(1).payload(), halves.get(1).imageRows()))
+        assertThat(RequestPayloads.imageRows(
+                        halves.get(1).payload(), halves.get(1).imageRows()))
                 .containsExactly(new RequestPayloads.ImageRows("b", "2"));
     }
 
@@ -71,8 +82,8 @@ class RequestPayloadsTest {
     private static ImageUpdate update(String imageId, long value) {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("n", value);
-        return new ImageUpdate(imageId, metadata, new LinkedHashSet<>(), new LinkedHashSet<>(Set.of("t")),
-                new LinkedHashSet<>());
+        return new ImageUpdate(
+                imageId, metadata, new LinkedHashSet<>(), new LinkedHashSet<>(Set.of("t")), new LinkedHashSet<>());
     }
 
     private static byte[] gzip(String text) throws IOException {

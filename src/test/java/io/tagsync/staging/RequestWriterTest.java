@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.tagsync.store.RequestStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import io.tagsync.store.RequestStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -21,8 +20,8 @@ class RequestWriterTest {
     /** A store whose database has no tables: every insert fails, as a broken or full repository would. */
     private static RequestStore brokenStore() {
         SingleConnectionDataSource dataSource = new SingleConnectionDataSource("jdbc:h2:mem:no-tables", true);
-        return new RequestStore(new JdbcTemplate(dataSource),
-                new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+        return new RequestStore(
+                new JdbcTemplate(dataSource), new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
     }
 
     @Test
@@ -30,14 +29,17 @@ class RequestWriterTest {
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
             try (RequestWriter writer = new RequestWriter(brokenStore(), 1, 1)) {
                 assertThatThrownBy(() -> {
-                    for (int i = 0; i < 1_000; i++) {
-                        MergedUpdate merged = new MergedUpdate("img-" + i);
-                        merged.apply(update("img-" + i, Map.of("k", "v"), List.of(), List.of(), List.of()), i + 1,
-                                String.valueOf(i + 1));
-                        writer.add(new UpdateJson().merged(merged));
-                    }
-                    writer.finish();
-                }).isInstanceOf(org.springframework.jdbc.BadSqlGrammarException.class)
+                            for (int i = 0; i < 1_000; i++) {
+                                MergedUpdate merged = new MergedUpdate("img-" + i);
+                                merged.apply(
+                                        update("img-" + i, Map.of("k", "v"), List.of(), List.of(), List.of()),
+                                        i + 1,
+                                        String.valueOf(i + 1));
+                                writer.add(new UpdateJson().merged(merged));
+                            }
+                            writer.finish();
+                        })
+                        .isInstanceOf(org.springframework.jdbc.BadSqlGrammarException.class)
                         .hasMessageContaining("INSERT INTO batch_request");
             }
         });
@@ -52,17 +54,21 @@ class RequestWriterTest {
                   job_instance_id BIGINT, seq INT, first_row BIGINT, last_row BIGINT, update_count INT,
                   status VARCHAR(16))""");
         jdbc.execute("CREATE TABLE request_body (request_id BIGINT PRIMARY KEY, payload BYTEA, image_rows BYTEA)");
-        RequestStore store = new RequestStore(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+        RequestStore store =
+                new RequestStore(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
         try (RequestWriter writer = new RequestWriter(store, 7, 3)) {
             for (int i = 0; i < 7; i++) {
                 MergedUpdate merged = new MergedUpdate("img-" + i);
-                merged.apply(update("img-" + i, Map.of(), List.of(), List.of("t"), List.of()), i + 1, String.valueOf(i + 1));
+                merged.apply(
+                        update("img-" + i, Map.of(), List.of(), List.of("t"), List.of()), i + 1, String.valueOf(i + 1));
                 writer.add(new UpdateJson().merged(merged));
             }
             assertThat(writer.finish()).isEqualTo(3);
         }
-        assertThat(jdbc.queryForList("SELECT update_count FROM batch_request WHERE job_instance_id = 7 ORDER BY seq",
-                Integer.class)).containsExactly(3, 3, 1);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM request_body", Long.class)).isEqualTo(3);
+        assertThat(jdbc.queryForList(
+                        "SELECT update_count FROM batch_request WHERE job_instance_id = 7 ORDER BY seq", Integer.class))
+                .containsExactly(3, 3, 1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM request_body", Long.class))
+                .isEqualTo(3);
     }
 }

@@ -12,13 +12,11 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 
 class SortBufferTest {
 
-    private record Row(String key, long ordinal, byte[] row) {
-    }
+    private record Row(String key, long ordinal, byte[] row) {}
 
     private static List<Row> rows(Random random, int count, int largeAt) {
         List<Row> rows = new ArrayList<>();

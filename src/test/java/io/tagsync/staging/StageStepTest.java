@@ -3,14 +3,13 @@ package io.tagsync.staging;
 import static io.tagsync.Fixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.job.JobTestSupport;
+import io.tagsync.run.RunParameters;
+import io.tagsync.run.StepResults;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-
-import io.tagsync.job.JobTestSupport;
-import io.tagsync.run.RunParameters;
-import io.tagsync.run.StepResults;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -30,26 +29,29 @@ class StageStepTest extends JobTestSupport {
 
     @Test
     void storesOneMergedUpdatePerImageAndTheRejectedRows() {
-        JobParameters parameters = RunParameters.toJobParameters(fixture("basic.csv").toString(), WORKSPACE,
-                "stage-step", URI.create("http://127.0.0.1:9"), 4, null);
+        JobParameters parameters = RunParameters.toJobParameters(
+                fixture("basic.csv").toString(), WORKSPACE, "stage-step", URI.create("http://127.0.0.1:9"), 4, null);
 
         JobExecution execution = batch.startStep("stage", parameters, null);
 
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         StepExecution step = execution.getStepExecutions().iterator().next();
         assertThat(step.getExecutionContext().getLong(StepResults.ROWS_READ)).isEqualTo(16);
-        assertThat(step.getExecutionContext().getLong(StepResults.ROWS_REJECTED)).isEqualTo(8);
+        assertThat(step.getExecutionContext().getLong(StepResults.ROWS_REJECTED))
+                .isEqualTo(8);
         long instance = execution.getJobInstance().getInstanceId();
 
-        List<Map<String, Object>> requests = jdbc.queryForList(
-                """
+        List<Map<String, Object>> requests = jdbc.queryForList("""
                 SELECT r.seq, r.first_row, r.last_row, r.update_count, r.status, b.payload, b.image_rows
-                FROM batch_request r JOIN request_body b ON b.request_id = r.id WHERE r.job_instance_id = ?""",
-                instance);
+                FROM batch_request r JOIN request_body b ON b.request_id = r.id WHERE r.job_instance_id = ?""", instance);
         assertThat(requests).hasSize(1);
         Map<String, Object> request = requests.get(0);
-        assertThat(request).containsEntry("SEQ", 1).containsEntry("FIRST_ROW", 1L).containsEntry("LAST_ROW", 16L)
-                .containsEntry("UPDATE_COUNT", 4).containsEntry("STATUS", "PENDING");
+        assertThat(request)
+                .containsEntry("SEQ", 1)
+                .containsEntry("FIRST_ROW", 1L)
+                .containsEntry("LAST_ROW", 16L)
+                .containsEntry("UPDATE_COUNT", 4)
+                .containsEntry("STATUS", "PENDING");
         String body = new String(RequestPayloads.body((byte[]) request.get("PAYLOAD")), StandardCharsets.UTF_8);
         JsonMapper json = JsonMapper.builder().build();
         assertThat(json.readTree(body)).isEqualTo(json.readTree("""
@@ -63,13 +65,16 @@ class StageStepTest extends JobTestSupport {
                 ]}"""));
         assertThat(RequestPayloads.imageRows((byte[]) request.get("PAYLOAD"), (byte[]) request.get("IMAGE_ROWS")))
                 .containsExactly(
-                new RequestPayloads.ImageRows("img-001", "1,9"),
-                new RequestPayloads.ImageRows("img-002", "2,14"),
-                new RequestPayloads.ImageRows("img-003", "3,10,16"),
-                new RequestPayloads.ImageRows("img-missing", "13"));
+                        new RequestPayloads.ImageRows("img-001", "1,9"),
+                        new RequestPayloads.ImageRows("img-002", "2,14"),
+                        new RequestPayloads.ImageRows("img-003", "3,10,16"),
+                        new RequestPayloads.ImageRows("img-missing", "13"));
 
-        assertThat(jdbc.queryForList("SELECT row_no FROM rejected_row WHERE job_instance_id = ? ORDER BY row_no",
-                Long.class, instance)).containsExactly(4L, 5L, 6L, 7L, 8L, 11L, 12L, 15L);
+        assertThat(jdbc.queryForList(
+                        "SELECT row_no FROM rejected_row WHERE job_instance_id = ? ORDER BY row_no",
+                        Long.class,
+                        instance))
+                .containsExactly(4L, 5L, 6L, 7L, 8L, 11L, 12L, 15L);
         assertThat(sandbox.stats().apiCalls()).isZero();
     }
 }

@@ -3,6 +3,7 @@ package io.tagsync.staging;
 import static io.tagsync.Fixtures.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.input.ImageUpdate;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -15,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-
-import io.tagsync.input.ImageUpdate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,8 +43,11 @@ class UpdateMergerTest {
             String id = "img-" + random.nextInt(400);
             Map<String, Object> set = new LinkedHashMap<>();
             if (random.nextBoolean()) {
-                set.put("k" + random.nextInt(3), random.nextInt(3) == 0 ? (Object) random.nextLong()
-                        : random.nextBoolean() ? (Object) ("v" + i) : (Object) (random.nextDouble()));
+                set.put(
+                        "k" + random.nextInt(3),
+                        random.nextInt(3) == 0
+                                ? (Object) random.nextLong()
+                                : random.nextBoolean() ? (Object) ("v" + i) : (Object) (random.nextDouble()));
             }
             List<String> remove = random.nextInt(4) == 0 ? List.of("k" + random.nextInt(3)) : List.of();
             remove = remove.stream().filter(k -> !set.containsKey(k)).toList();
@@ -58,7 +60,9 @@ class UpdateMergerTest {
         List<String> tiered = new ArrayList<>();
         // one row a run: 4,999 run files (the last row stays in memory), merged 64 at a time into tier-1 runs, and
         // 64 of those into a tier-2 run
-        try (UpdateMerger memory = merger(10_000); UpdateMerger disk = merger(97); UpdateMerger tiers = merger(1)) {
+        try (UpdateMerger memory = merger(10_000);
+                UpdateMerger disk = merger(97);
+                UpdateMerger tiers = merger(1)) {
             for (int i = 0; i < rows.size(); i++) {
                 memory.add(rows.get(i), i + 1, String.valueOf(i + 1));
                 disk.add(rows.get(i), i + 1, String.valueOf(i + 1));
@@ -83,7 +87,6 @@ class UpdateMergerTest {
                 + update.lastRow() + " counts " + update.keysSet() + "/" + update.keysRemoved() + "/"
                 + update.tagsAdded() + "/" + update.tagsRemoved();
     }
-
 
     @Test
     void laterSetWinsOverEarlierRemoveAndEarlierSet() {
@@ -170,13 +173,18 @@ class UpdateMergerTest {
         String written = "\"metadata\":{\"text\":\"quote \\\" slash \\\\ tab \\t é 画像\",\"long\":-9223372036854775808,"
                 + "\"big\":123456789012345678901234567890,\"decimal\":0.12345678901234567890123,\"double\":1.0E-7,"
                 + "\"flag\":true}";
-        assertThat(out.get(0).json()).isEqualTo("{\"imageId\":\"one\"," + written
-                + ",\"removeMetadata\":[\"gone\"],\"addTags\":[\"x\"]}");
+        assertThat(out.get(0).json())
+                .isEqualTo("{\"imageId\":\"one\"," + written + ",\"removeMetadata\":[\"gone\"],\"addTags\":[\"x\"]}");
         assertThat(out.get(1).json()).isEqualTo("{\"imageId\":\"two\"," + written + ",\"addTags\":[\"y\"]}");
         assertThat(out.get(1).rows()).isEqualTo("parts/a.csv:2,parts/b.csv:7");
-        assertThat(out.get(1).update().metadata()).containsEntry("long", Long.MIN_VALUE)
+        assertThat(out.get(1).update().metadata())
+                .containsEntry("long", Long.MIN_VALUE)
                 .containsEntry("big", new BigInteger("123456789012345678901234567890"));
-        assertThat(List.of(out.get(0).keysSet(), out.get(0).keysRemoved(), out.get(0).tagsAdded(), out.get(0).tagsRemoved()))
+        assertThat(List.of(
+                        out.get(0).keysSet(),
+                        out.get(0).keysRemoved(),
+                        out.get(0).tagsAdded(),
+                        out.get(0).tagsRemoved()))
                 .containsExactly(6, 1, 1, 0);
     }
 
@@ -188,7 +196,9 @@ class UpdateMergerTest {
         for (int bufferRows : new int[] {1000, 3, 1}) {
             try (UpdateMerger merger = merger(bufferRows)) {
                 for (int i = 0; i < ids.size(); i++) {
-                    merger.add(update(ids.get(i), Map.of(), List.of(), List.of("t" + i), List.of()), i + 1,
+                    merger.add(
+                            update(ids.get(i), Map.of(), List.of(), List.of("t" + i), List.of()),
+                            i + 1,
                             String.valueOf(i + 1));
                 }
                 List<String> out = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.tagsync.bench;
 
+import io.tagsync.input.ParquetCodecs;
+import io.tagsync.sandbox.ImageStore;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import io.tagsync.input.ParquetCodecs;
-import io.tagsync.sandbox.ImageStore;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -33,16 +32,32 @@ import org.apache.parquet.io.LocalOutputFile;
 final class BenchInputs {
 
     static final String HEADER = "imageId,metadata.camera,metadata.exposure_ms:number,addTags,removeTags";
-    private static final Schema SCHEMA = SchemaBuilder.record("change").fields()
+    private static final Schema SCHEMA = SchemaBuilder.record("change")
+            .fields()
             .requiredString("imageId")
-            .name("metadata").type().record("metadata").fields()
-                .optionalString("camera").optionalLong("exposure_ms").endRecord().noDefault()
-            .name("addTags").type().array().items().stringType().noDefault()
-            .name("removeTags").type().array().items().stringType().noDefault()
+            .name("metadata")
+            .type()
+            .record("metadata")
+            .fields()
+            .optionalString("camera")
+            .optionalLong("exposure_ms")
+            .endRecord()
+            .noDefault()
+            .name("addTags")
+            .type()
+            .array()
+            .items()
+            .stringType()
+            .noDefault()
+            .name("removeTags")
+            .type()
+            .array()
+            .items()
+            .stringType()
+            .noDefault()
             .endRecord();
 
-    private BenchInputs() {
-    }
+    private BenchInputs() {}
 
     static String imageId(long i) {
         return String.format("img%09d", i);
@@ -56,8 +71,12 @@ final class BenchInputs {
     static long writeCsv(Path file, long images, int repeatEvery) throws IOException {
         long half = images / 2;
         long rows = 0;
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        try (BufferedWriter out = Files.newBufferedWriter(
+                file,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
             out.write(HEADER);
             out.write('\n');
             for (long i = 0; i < images; i++) {
@@ -88,9 +107,13 @@ final class BenchInputs {
         PlainParquetConfiguration conf = new PlainParquetConfiguration();
         conf.set("parquet.avro.write-old-list-structure", String.valueOf(!standardLists));
         try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
-                .withSchema(SCHEMA).withDataModel(GenericData.get()).withConf(conf)
-                .withCodecFactory(new ParquetCodecs()).withCompressionCodec(CompressionCodecName.SNAPPY)
-                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+                .withSchema(SCHEMA)
+                .withDataModel(GenericData.get())
+                .withConf(conf)
+                .withCodecFactory(new ParquetCodecs())
+                .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .build()) {
             List<String> first = List.of("first");
             List<String> none = List.of();
             for (long i = 0; i < rows; i++) {
@@ -112,12 +135,14 @@ final class BenchInputs {
         List<String> wrong = new ArrayList<>();
         for (long i = 0; i < images && wrong.size() < limit; i++) {
             boolean repeated = repeated(i, images, repeatEvery);
-            Map<String, Object> metadata = Map.of("camera", repeated ? "cam-b-" + (i % 7) : "cam-a-" + (i % 5),
-                    "exposure_ms", i % 100);
+            Map<String, Object> metadata =
+                    Map.of("camera", repeated ? "cam-b-" + (i % 7) : "cam-a-" + (i % 5), "exposure_ms", i % 100);
             Set<String> tags = Set.of(repeated ? "second" : "first");
             String id = imageId(i);
             var image = store.image(id);
-            if (image.isEmpty() || !image.get().metadata().equals(metadata) || !image.get().tags().equals(tags)) {
+            if (image.isEmpty()
+                    || !image.get().metadata().equals(metadata)
+                    || !image.get().tags().equals(tags)) {
                 wrong.add(id + " " + image.map(Object::toString).orElse("missing"));
             }
         }

@@ -1,5 +1,13 @@
 package io.tagsync.bench;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import io.tagsync.input.InputFiles;
+import io.tagsync.input.ParquetCodecs;
+import io.tagsync.run.Steps;
+import io.tagsync.sandbox.ImageStore;
+import io.tagsync.sandbox.SandboxServer;
+import io.tagsync.sandbox.SandboxSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.management.ManagementFactory;
@@ -24,17 +32,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import io.tagsync.input.InputFiles;
-import io.tagsync.input.ParquetCodecs;
-import io.tagsync.run.Steps;
-import io.tagsync.sandbox.ImageStore;
-import io.tagsync.sandbox.SandboxServer;
-import io.tagsync.sandbox.SandboxSettings;
 import org.apache.avro.generic.GenericData;
-import org.slf4j.LoggerFactory;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -43,6 +41,7 @@ import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.io.LocalInputFile;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -61,7 +60,9 @@ public final class Benchmark {
     private static final List<String> RUN_JVM = System.getProperty("tagsync.bench.run-options") != null
             ? List.of("@" + System.getProperty("tagsync.bench.run-options"))
             : List.of("-Xmx256m", "-XX:+UseSerialGC");
-    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private static final JsonMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final boolean quick;
     private final Path work;
@@ -94,8 +95,9 @@ public final class Benchmark {
         Files.createDirectories(results);
         long rows1m = quick ? 50_000 : 1_000_000;
         long rows10m = quick ? 500_000 : 10_000_000;
-        line("tagsync benchmark (%s), %s, %d cores", quick ? "quick" : "full", Instant.now(),
-                Runtime.getRuntime().availableProcessors());
+        line(
+                "tagsync benchmark (%s), %s, %d cores",
+                quick ? "quick" : "full", Instant.now(), Runtime.getRuntime().availableProcessors());
 
         Path csv = work.resolve("rows-1m.csv");
         Path parquet = work.resolve("rows-1m.parquet");
@@ -111,8 +113,14 @@ public final class Benchmark {
         double rawParquet = median(() -> rows1m / seconds(() -> parseParquet(parquet)));
         double freshCsv = median(() -> rows1m / parseInFreshJvm(csv));
         double freshParquet = median(() -> rows1m / parseInFreshJvm(parquet));
-        section("0 raw parse", "CSV %s rows: %s rows/s warm, %s rows/s in a fresh JVM; Parquet: %s warm, %s fresh",
-                count(rows1m), rate(rawCsv), rate(freshCsv), rate(rawParquet), rate(freshParquet));
+        section(
+                "0 raw parse",
+                "CSV %s rows: %s rows/s warm, %s rows/s in a fresh JVM; Parquet: %s warm, %s fresh",
+                count(rows1m),
+                rate(rawCsv),
+                rate(freshCsv),
+                rate(rawParquet),
+                rate(freshParquet));
         figures.put("rawCsvRowsPerSecond", rawCsv);
         figures.put("rawParquetRowsPerSecond", rawParquet);
         figures.put("rawCsvFreshJvmRowsPerSecond", freshCsv);
@@ -121,12 +129,22 @@ public final class Benchmark {
         // 1. read-only: staging and serializing, nothing sent (a dry run); the stage step's own time
         double readCsv = median(() -> rows1m / job(csv, true, 8, SandboxSettings::new).stageSeconds);
         double readParquet = median(() -> rows1m / job(parquet, true, 8, SandboxSettings::new).stageSeconds);
-        section("1 read-only", "CSV %s rows/s (%.2f × raw warm, %.2f × raw fresh); Parquet %s rows/s (%.2f × warm, "
-                + "%.2f × fresh)", rate(readCsv), readCsv / rawCsv, readCsv / freshCsv, rate(readParquet),
-                readParquet / rawParquet, readParquet / freshParquet);
+        section(
+                "1 read-only",
+                "CSV %s rows/s (%.2f × raw warm, %.2f × raw fresh); Parquet %s rows/s (%.2f × warm, " + "%.2f × fresh)",
+                rate(readCsv),
+                readCsv / rawCsv,
+                readCsv / freshCsv,
+                rate(readParquet),
+                readParquet / rawParquet,
+                readParquet / freshParquet);
         double readStandard = median(() -> rows1m / job(standardParquet, true, 8, SandboxSettings::new).stageSeconds);
-        section("", "Parquet with three-level lists and struct metadata, as DuckDB, Spark and Arrow write it: "
-                + "%s rows/s (%.2f × the two-level file)", rate(readStandard), readStandard / readParquet);
+        section(
+                "",
+                "Parquet with three-level lists and struct metadata, as DuckDB, Spark and Arrow write it: "
+                        + "%s rows/s (%.2f × the two-level file)",
+                rate(readStandard),
+                readStandard / readParquet);
         figures.put("readOnlyCsvRowsPerSecond", readCsv);
         figures.put("readOnlyParquetRowsPerSecond", readParquet);
         figures.put("readOnlyStandardListsParquetRowsPerSecond", readStandard);
@@ -141,29 +159,51 @@ public final class Benchmark {
             return rows1m / run.jobSeconds;
         });
         // the repository's figures: the largest of the runs, and the median run's peak
-        long keptBytes = e2eCsvRuns.stream().mapToLong(run -> run.keptBytes).max().orElseThrow();
-        long repositoryBytes = e2eCsvRuns.stream().mapToLong(run -> run.repositoryBytes).max().orElseThrow();
-        long[] repositoryPeaks = e2eCsvRuns.stream().mapToLong(run -> run.repositoryPeakBytes).sorted().toArray();
+        long keptBytes =
+                e2eCsvRuns.stream().mapToLong(run -> run.keptBytes).max().orElseThrow();
+        long repositoryBytes =
+                e2eCsvRuns.stream().mapToLong(run -> run.repositoryBytes).max().orElseThrow();
+        long[] repositoryPeaks = e2eCsvRuns.stream()
+                .mapToLong(run -> run.repositoryPeakBytes)
+                .sorted()
+                .toArray();
         long repositoryPeak = repositoryPeaks[repositoryPeaks.length - 1];
         long repositoryPeakMedian = repositoryPeaks[repositoryPeaks.length / 2];
-        double e2eParquet = median(() -> rows1m / job(parquet, false, 8,
-                () -> new SandboxSettings().taskMillis(50, 200)).jobSeconds);
-        section("2 end-to-end", "CSV %s rows/s (%.2f × read-only); Parquet %s rows/s (%.2f × read-only)", rate(e2eCsv),
-                e2eCsv / readCsv, rate(e2eParquet), e2eParquet / readParquet);
-        JobRun medianE2e = e2eCsvRuns.stream().sorted(Comparator.comparingDouble((JobRun run) -> run.jobSeconds))
-                .toList().get(e2eCsvRuns.size() / 2);
+        double e2eParquet = median(() ->
+                rows1m / job(parquet, false, 8, () -> new SandboxSettings().taskMillis(50, 200)).jobSeconds);
+        section(
+                "2 end-to-end",
+                "CSV %s rows/s (%.2f × read-only); Parquet %s rows/s (%.2f × read-only)",
+                rate(e2eCsv),
+                e2eCsv / readCsv,
+                rate(e2eParquet),
+                e2eParquet / readParquet);
+        JobRun medianE2e = e2eCsvRuns.stream()
+                .sorted(Comparator.comparingDouble((JobRun run) -> run.jobSeconds))
+                .toList()
+                .get(e2eCsvRuns.size() / 2);
         double sendingSeconds = medianE2e.jobSeconds - medianE2e.stageSeconds;
-        section("", "CSV: staging %.1f s, sending and polling %.1f s (%.0f requests/s); the sandbox's own CPU "
-                + "time %.1f ms a request", medianE2e.stageSeconds, sendingSeconds, medianE2e.stats.acceptedBatches() / sendingSeconds,
+        section(
+                "",
+                "CSV: staging %.1f s, sending and polling %.1f s (%.0f requests/s); the sandbox's own CPU "
+                        + "time %.1f ms a request",
+                medianE2e.stageSeconds,
+                sendingSeconds,
+                medianE2e.stats.acceptedBatches() / sendingSeconds,
                 medianE2e.stats.meanBatchWorkMicros() / 1000.0);
-        section("", "CSV: the job's own CPU time %.1f s, %.1f s of it the JIT compiler's threads", medianE2e.cpu.totalSeconds(),
+        section(
+                "",
+                "CSV: the job's own CPU time %.1f s, %.1f s of it the JIT compiler's threads",
+                medianE2e.cpu.totalSeconds(),
                 medianE2e.cpu.compilerSeconds());
         figures.put("jobCpuSeconds", medianE2e.cpu.totalSeconds());
         figures.put("jobCompilerCpuSeconds", medianE2e.cpu.compilerSeconds());
         figures.put("sandboxCpuMillisPerRequest", medianE2e.stats.meanBatchWorkMicros() / 1000.0);
         figures.put("endToEndCsvRowsPerSecond", e2eCsv);
         figures.put("endToEndParquetRowsPerSecond", e2eParquet);
-        double startup = e2eCsvRuns.stream().mapToDouble(run -> run.startupSeconds).sorted()
+        double startup = e2eCsvRuns.stream()
+                .mapToDouble(run -> run.startupSeconds)
+                .sorted()
                 .toArray()[e2eCsvRuns.size() / 2];
 
         // 3. latency-bound, 4. polling
@@ -172,7 +212,10 @@ public final class Benchmark {
             // the median run by its ratio to the ideal, of three at concurrency 4 and 16 (one at 1: 100 s each)
             List<JobRun> runs = new ArrayList<>();
             for (int i = 0; i < (concurrency == 1 ? 1 : repeats); i++) {
-                runs.add(job(csv, false, concurrency,
+                runs.add(job(
+                        csv,
+                        false,
+                        concurrency,
                         () -> new SandboxSettings().latencyMillis(100).taskMillis(300, 1000)));
             }
             int c = concurrency;
@@ -181,17 +224,36 @@ public final class Benchmark {
             long requests = run.stats.acceptedBatches();
             double ideal = idealSeconds(run, concurrency);
             double sending = run.jobSeconds - run.stageSeconds;
-            String others = runs.size() == 1 ? "" : String.format(" (%d runs: %.2f-%.2f)", runs.size(),
-                    latencyRatio(runs.get(0), c), latencyRatio(runs.get(runs.size() - 1), c));
-            section(concurrency == 1 ? "3 latency-bound" : "", "c=%-2d %d requests: %.1f s sending+polling (%.1f s with staging), "
-                    + "ideal %.1f s, ratio %.2f%s", concurrency, requests, sending, run.jobSeconds, ideal, sending / ideal,
+            String others = runs.size() == 1
+                    ? ""
+                    : String.format(
+                            " (%d runs: %.2f-%.2f)",
+                            runs.size(), latencyRatio(runs.get(0), c), latencyRatio(runs.get(runs.size() - 1), c));
+            section(
+                    concurrency == 1 ? "3 latency-bound" : "",
+                    "c=%-2d %d requests: %.1f s sending+polling (%.1f s with staging), " + "ideal %.1f s, ratio %.2f%s",
+                    concurrency,
+                    requests,
+                    sending,
+                    run.jobSeconds,
+                    ideal,
+                    sending / ideal,
                     others);
             double served = (run.stats.lastSeenNanos() - run.stats.firstCallNanos()) / 1e9;
-            section("", "c=%-2d first request to the last task seen final: %.1f s, %.2f × the ideal", concurrency, served,
+            section(
+                    "",
+                    "c=%-2d first request to the last task seen final: %.1f s, %.2f × the ideal",
+                    concurrency,
+                    served,
                     served / ideal);
-            section(concurrency == 1 ? "4 polling" : "", "c=%-2d %.2f status requests per task; finished tasks seen after "
-                    + "%d ms on average, %d ms at most", concurrency, run.stats.statusCalls() / (double) requests,
-                    run.stats.meanSeenLateMillis(), run.stats.maxSeenLateMillis());
+            section(
+                    concurrency == 1 ? "4 polling" : "",
+                    "c=%-2d %.2f status requests per task; finished tasks seen after "
+                            + "%d ms on average, %d ms at most",
+                    concurrency,
+                    run.stats.statusCalls() / (double) requests,
+                    run.stats.meanSeenLateMillis(),
+                    run.stats.maxSeenLateMillis());
             Map<String, Object> figure = new LinkedHashMap<>();
             figure.put("concurrency", concurrency);
             figure.put("requests", requests);
@@ -201,7 +263,8 @@ public final class Benchmark {
             figure.put("ratio", sending / ideal);
             figure.put("firstRequestToLastSeenSeconds", served);
             figure.put("runs", runs.size());
-            figure.put("ratios", runs.stream().map(each -> latencyRatio(each, c)).toList());
+            figure.put(
+                    "ratios", runs.stream().map(each -> latencyRatio(each, c)).toList());
             figure.put("statusRequestsPerTask", run.stats.statusCalls() / (double) requests);
             figure.put("meanSeenLateMillis", run.stats.meanSeenLateMillis());
             figure.put("maxSeenLateMillis", run.stats.maxSeenLateMillis());
@@ -218,17 +281,36 @@ public final class Benchmark {
         JobRun large = job(csv10, false, 8, () -> new SandboxSettings().taskMillis(50, 200));
         long csv10Bytes = Files.size(csv10);
         Files.delete(csv10);
-        section("5 memory", "peak RSS %s rows: %d MB; %s rows: %d MB (%.2f ×)", count(rows1m), small.peakRssKb / 1024,
-                count(rows10m), large.peakRssKb / 1024, large.peakRssKb / (double) small.peakRssKb);
-        section("", "repository (an H2 file of its own) for a %s-row run: %.1f MB after it (%.2f × the input's %.1f MB; "
-                + "request bodies left %.2f MB); at its largest during a run %.1f MB (%.2f ×) in the median run, %.1f MB "
-                + "(%.2f ×) at most", count(rows1m), repositoryBytes / 1e6,
-                repositoryBytes / (double) Files.size(csv), Files.size(csv) / 1e6, keptBytes / 1e6,
-                repositoryPeakMedian / 1e6, repositoryPeakMedian / (double) Files.size(csv),
-                repositoryPeak / 1e6, repositoryPeak / (double) Files.size(csv));
-        section("", "repository for a %s-row run: at its largest %.1f MB (%.2f × the input's %.1f MB), %.1f MB after it",
-                count(rows10m), large.repositoryPeakBytes / 1e6, large.repositoryPeakBytes / (double) csv10Bytes,
-                csv10Bytes / 1e6, large.repositoryBytes / 1e6);
+        section(
+                "5 memory",
+                "peak RSS %s rows: %d MB; %s rows: %d MB (%.2f ×)",
+                count(rows1m),
+                small.peakRssKb / 1024,
+                count(rows10m),
+                large.peakRssKb / 1024,
+                large.peakRssKb / (double) small.peakRssKb);
+        section(
+                "",
+                "repository (an H2 file of its own) for a %s-row run: %.1f MB after it (%.2f × the input's %.1f MB; "
+                        + "request bodies left %.2f MB); at its largest during a run %.1f MB (%.2f ×) in the median run, %.1f MB "
+                        + "(%.2f ×) at most",
+                count(rows1m),
+                repositoryBytes / 1e6,
+                repositoryBytes / (double) Files.size(csv),
+                Files.size(csv) / 1e6,
+                keptBytes / 1e6,
+                repositoryPeakMedian / 1e6,
+                repositoryPeakMedian / (double) Files.size(csv),
+                repositoryPeak / 1e6,
+                repositoryPeak / (double) Files.size(csv));
+        section(
+                "",
+                "repository for a %s-row run: at its largest %.1f MB (%.2f × the input's %.1f MB), %.1f MB after it",
+                count(rows10m),
+                large.repositoryPeakBytes / 1e6,
+                large.repositoryPeakBytes / (double) csv10Bytes,
+                csv10Bytes / 1e6,
+                large.repositoryBytes / 1e6);
         figures.put("repositoryPeakFileBytesLarge", large.repositoryPeakBytes);
         figures.put("repositoryFileBytesLarge", large.repositoryBytes);
         figures.put("repositoryPeakFileBytes", repositoryPeak);
@@ -247,25 +329,59 @@ public final class Benchmark {
         Path repeats = work.resolve("repeats.csv");
         long repeatRows = BenchInputs.writeCsv(repeats, images, 5);
         ImageStore[] stores = new ImageStore[1];
-        JobRun repeated = job(repeats, false, 8, () -> new SandboxSettings().taskMillis(50, 200).openStore(true),
+        JobRun repeated = job(
+                repeats,
+                false,
+                8,
+                () -> new SandboxSettings().taskMillis(50, 200).openStore(true),
                 store -> stores[0] = store);
         List<String> wrong = BenchInputs.wrongImages(stores[0], images, 5, 5);
         stores[0] = null;
         Files.delete(repeats);
         Path unique = work.resolve("unique.csv");
         BenchInputs.writeCsv(unique, repeatRows, 0);
-        JobRun plain = job(unique, false, 8, () -> new SandboxSettings().taskMillis(50, 200).openStore(true));
+        JobRun plain = job(
+                unique,
+                false,
+                8,
+                () -> new SandboxSettings().taskMillis(50, 200).openStore(true));
         Files.delete(unique);
-        section("7 merge at scale", "%s rows, 10%% of %s images repeated far apart: %.1f s, %s rows/s, peak RSS %d MB, "
-                + "state %s", count(repeatRows), count(images), repeated.jobSeconds, rate(repeatRows / repeated.jobSeconds),
-                repeated.peakRssKb / 1024, wrong.isEmpty() ? "exact" : "WRONG " + wrong);
-        section("", "%s rows, no repeats: %.1f s, %s rows/s, peak RSS %d MB", count(repeatRows), plain.jobSeconds,
-                rate(repeatRows / plain.jobSeconds), plain.peakRssKb / 1024);
-        figures.put("mergeAtScale", Map.of("rows", repeatRows, "images", images, "repeatedSeconds", repeated.jobSeconds,
-                "repeatedPeakRssKb", repeated.peakRssKb, "exact", wrong.isEmpty(), "uniqueSeconds", plain.jobSeconds,
-                "uniquePeakRssKb", plain.peakRssKb));
+        section(
+                "7 merge at scale",
+                "%s rows, 10%% of %s images repeated far apart: %.1f s, %s rows/s, peak RSS %d MB, " + "state %s",
+                count(repeatRows),
+                count(images),
+                repeated.jobSeconds,
+                rate(repeatRows / repeated.jobSeconds),
+                repeated.peakRssKb / 1024,
+                wrong.isEmpty() ? "exact" : "WRONG " + wrong);
+        section(
+                "",
+                "%s rows, no repeats: %.1f s, %s rows/s, peak RSS %d MB",
+                count(repeatRows),
+                plain.jobSeconds,
+                rate(repeatRows / plain.jobSeconds),
+                plain.peakRssKb / 1024);
+        figures.put(
+                "mergeAtScale",
+                Map.of(
+                        "rows",
+                        repeatRows,
+                        "images",
+                        images,
+                        "repeatedSeconds",
+                        repeated.jobSeconds,
+                        "repeatedPeakRssKb",
+                        repeated.peakRssKb,
+                        "exact",
+                        wrong.isEmpty(),
+                        "uniqueSeconds",
+                        plain.jobSeconds,
+                        "uniquePeakRssKb",
+                        plain.peakRssKb));
 
-        Path out = results.resolve("bench-" + (quick ? "quick-" : "") + Instant.now().toString().replace(':', '-') + ".json");
+        Path out = results.resolve(
+                "bench-" + (quick ? "quick-" : "") + Instant.now().toString().replace(':', '-') + ".json");
         figures.put("table", table);
         JSON.writeValue(out.toFile(), figures);
         line("written to %s", out);
@@ -283,41 +399,57 @@ public final class Benchmark {
         return (run.jobSeconds - run.stageSeconds) / idealSeconds(run, concurrency);
     }
 
-    private record JobRun(double jobSeconds, double stageSeconds, double startupSeconds, long peakRssKb,
-            long keptBytes, long repositoryBytes, long repositoryPeakBytes, SandboxServer.Stats stats,
-            ThreadCpu cpu) {
-    }
+    private record JobRun(
+            double jobSeconds,
+            double stageSeconds,
+            double startupSeconds,
+            long peakRssKb,
+            long keptBytes,
+            long repositoryBytes,
+            long repositoryPeakBytes,
+            SandboxServer.Stats stats,
+            ThreadCpu cpu) {}
 
     private JobRun job(Path input, boolean dryRun, int concurrency, Supplier<SandboxSettings> settings)
             throws Exception {
-        return job(input, dryRun, concurrency, settings, store -> { });
+        return job(input, dryRun, concurrency, settings, store -> {});
     }
 
     /** One run in a child JVM against a fresh sandbox; {@code keep} receives the sandbox's store afterwards. */
-    private JobRun job(Path input, boolean dryRun, int concurrency, Supplier<SandboxSettings> settings,
-            Consumer<ImageStore> keep) throws Exception {
+    private JobRun job(
+            Path input, boolean dryRun, int concurrency, Supplier<SandboxSettings> settings, Consumer<ImageStore> keep)
+            throws Exception {
         // The sandbox of the run before kept every image it was sent: collect them now, so that collecting them
         // does not take this run's cores.
         System.gc();
         String key = UUID.randomUUID().toString();
         ImageStore store = new ImageStore();
-        SandboxSettings sandboxSettings = settings.get().workspace("bench").apiKey(key).openStore(true);
+        SandboxSettings sandboxSettings =
+                settings.get().workspace("bench").apiKey(key).openStore(true);
         try (SandboxServer sandbox = SandboxServer.start(sandboxSettings, store, 0)) {
             String runKey = "bench-" + (++runCounter);
             Path log = work.resolve(runKey + ".log");
             List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dsun.net.httpserver.nodelay=true"));
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dsun.net.httpserver.nodelay=true"));
             command.addAll(RUN_JVM);
             command.addAll(launcher());
-            command.addAll(List.of("run", "--input=" + input, "--workspace=bench", "--run-key=" + runKey,
-                    "--api-url=" + sandbox.url(), "--concurrency=" + concurrency,
+            command.addAll(List.of(
+                    "run",
+                    "--input=" + input,
+                    "--workspace=bench",
+                    "--run-key=" + runKey,
+                    "--api-url=" + sandbox.url(),
+                    "--concurrency=" + concurrency,
                     "--report-dir=" + work.resolve("reports").resolve(runKey),
                     "--tagsync.staging.spill-dir=" + work.resolve("spill")));
             if (dryRun) {
                 command.add("--dry-run");
             }
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).directory(work.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .directory(work.toFile());
             builder.environment().put("ROBOFLOW_API_KEY", key);
             long launched = System.nanoTime();
             Process process = builder.start();
@@ -339,15 +471,23 @@ public final class Benchmark {
             if (exit != 0) {
                 throw new IllegalStateException("the benchmark's run " + runKey + " exited " + exit + "; see " + log);
             }
-            RepositoryFigures figures = RepositoryFigures.read(work.resolve("data").resolve("tagsync"), log);
+            RepositoryFigures figures =
+                    RepositoryFigures.read(work.resolve("data").resolve("tagsync"), log);
             SandboxServer.Stats stats = sandbox.stats();
             keep.accept(store);
             double startup = stats.firstCallNanos() == 0 ? 0 : (stats.firstCallNanos() - launched) / 1e9;
             long repositoryBytes = Files.size(repository);
             Files.delete(repository);
-            return new JobRun(figures.jobSeconds(), figures.stageSeconds(), startup, peak, figures.keptBytes(),
+            return new JobRun(
+                    figures.jobSeconds(),
+                    figures.stageSeconds(),
+                    startup,
+                    peak,
+                    figures.keptBytes(),
                     repositoryBytes,
-                    Math.max(repositoryPeak, repositoryBytes), stats, cpu);
+                    Math.max(repositoryPeak, repositoryBytes),
+                    stats,
+                    cpu);
         }
     }
 
@@ -358,14 +498,18 @@ public final class Benchmark {
     private record RepositoryFigures(double jobSeconds, double stageSeconds, long keptBytes) {
 
         static RepositoryFigures read(Path database, Path log) throws SQLException {
-            try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + database
-                    + ";ACCESS_MODE_DATA=r", "sa", "");
-                 Statement sql = db.createStatement()) {
-                double job = seconds(sql, "SELECT START_TIME, END_TIME FROM BATCH_JOB_EXECUTION "
-                        + "ORDER BY JOB_EXECUTION_ID DESC FETCH FIRST 1 ROWS ONLY");
-                double stage = seconds(sql, "SELECT START_TIME, END_TIME FROM BATCH_STEP_EXECUTION "
-                        + "WHERE STEP_NAME = '" + Steps.STAGE + "' ORDER BY STEP_EXECUTION_ID DESC "
-                        + "FETCH FIRST 1 ROWS ONLY");
+            try (Connection db =
+                            DriverManager.getConnection("jdbc:h2:file:" + database + ";ACCESS_MODE_DATA=r", "sa", "");
+                    Statement sql = db.createStatement()) {
+                double job = seconds(
+                        sql,
+                        "SELECT START_TIME, END_TIME FROM BATCH_JOB_EXECUTION "
+                                + "ORDER BY JOB_EXECUTION_ID DESC FETCH FIRST 1 ROWS ONLY");
+                double stage = seconds(
+                        sql,
+                        "SELECT START_TIME, END_TIME FROM BATCH_STEP_EXECUTION "
+                                + "WHERE STEP_NAME = '" + Steps.STAGE + "' ORDER BY STEP_EXECUTION_ID DESC "
+                                + "FETCH FIRST 1 ROWS ONLY");
                 long kept;
                 try (ResultSet rows = sql.executeQuery("SELECT COALESCE(SUM(OCTET_LENGTH(payload) "
                         + "+ OCTET_LENGTH(image_rows)), 0) FROM request_body")) {
@@ -384,8 +528,11 @@ public final class Benchmark {
                 if (!rows.next() || rows.getTimestamp(1) == null || rows.getTimestamp(2) == null) {
                     return -1;
                 }
-                return Duration.between(rows.getTimestamp(1).toInstant(), rows.getTimestamp(2).toInstant())
-                        .toNanos() / 1e9;
+                return Duration.between(
+                                        rows.getTimestamp(1).toInstant(),
+                                        rows.getTimestamp(2).toInstant())
+                                .toNanos()
+                        / 1e9;
             }
         }
     }
@@ -408,7 +555,8 @@ public final class Benchmark {
                     try {
                         String stat = Files.readString(thread.resolve("stat"));
                         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        String[] fields =
+                                stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
                         byThread.put(thread.getFileName() + " " + name, ticks);
                     } catch (IOException | RuntimeException gone) {
@@ -426,8 +574,11 @@ public final class Benchmark {
         }
 
         double compilerSeconds() {
-            return byThread.entrySet().stream().filter(entry -> entry.getKey().contains("CompilerThre"))
-                    .mapToLong(Map.Entry::getValue).sum() / 100.0;
+            return byThread.entrySet().stream()
+                            .filter(entry -> entry.getKey().contains("CompilerThre"))
+                            .mapToLong(Map.Entry::getValue)
+                            .sum()
+                    / 100.0;
         }
     }
 
@@ -475,15 +626,18 @@ public final class Benchmark {
 
     /** Seconds a fresh JVM, sized like a run's, takes to parse the file once (start-up not counted). */
     private double parseInFreshJvm(Path file) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(RUN_JVM);
         command.addAll(launcher());
         command.addAll(List.of("bench", "--parse-once=" + file));
         Path errors = work.resolve("parse-once.err");
-        Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+        Process process =
+                new ProcessBuilder(command).redirectError(errors.toFile()).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0 || !output.strip().matches("[\\d.]+")) {
-            throw new IllegalStateException("the parse of " + file + " in a fresh JVM failed: " + output + "; see " + errors);
+            throw new IllegalStateException(
+                    "the parse of " + file + " in a fresh JVM failed: " + output + "; see " + errors);
         }
         return Double.parseDouble(output.strip());
     }
@@ -502,7 +656,12 @@ public final class Benchmark {
     private static void parseCsv(Path file) throws IOException {
         long chars = 0;
         try (Reader reader = InputFiles.openText(file);
-             CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
+                CSVParser parser = CSVFormat.RFC4180
+                        .builder()
+                        .setHeader()
+                        .setSkipHeaderRecord(true)
+                        .get()
+                        .parse(reader)) {
             for (CSVRecord record : parser) {
                 for (int i = 0; i < record.size(); i++) {
                     chars += record.get(i).length();
@@ -516,8 +675,10 @@ public final class Benchmark {
 
     private static void parseParquet(Path file) throws IOException {
         long seen = 0;
-        try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file),
-                new PlainParquetConfiguration()).withDataModel(GenericData.get()).withCodecFactory(new ParquetCodecs())
+        try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
+                        new LocalInputFile(file), new PlainParquetConfiguration())
+                .withDataModel(GenericData.get())
+                .withCodecFactory(new ParquetCodecs())
                 .build()) {
             for (GenericRecord record = reader.read(); record != null; record = reader.read()) {
                 seen += record.get(0).toString().length();
@@ -568,7 +729,8 @@ public final class Benchmark {
     }
 
     private static String count(long rows) {
-        return rows >= 1_000_000 ? (rows % 1_000_000 == 0 ? rows / 1_000_000 + "M" : String.format("%.2fM", rows / 1e6))
+        return rows >= 1_000_000
+                ? (rows % 1_000_000 == 0 ? rows / 1_000_000 + "M" : String.format("%.2fM", rows / 1e6))
                 : rows / 1000 + "k";
     }
 

@@ -10,7 +10,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
-
 /**
  * The sandbox workspace's images and their metadata and tags. Updates to one image are applied atomically.
  * Thread-safe.
@@ -90,8 +89,7 @@ public final class ImageStore {
      * One image: metadata values are {@link String}, {@link Boolean}, {@link Long} (whole numbers) or
      * {@link Double}; {@code updates} counts the updates applied to it.
      */
-    public record Image(String imageId, Map<String, Object> metadata, SortedSet<String> tags, int updates) {
-    }
+    public record Image(String imageId, Map<String, Object> metadata, SortedSet<String> tags, int updates) {}
 
     /** Whole numbers as {@link Long}, others as {@link Double}, so that 3 and 3.0 compare equal. */
     public static Object normalize(Number number) {

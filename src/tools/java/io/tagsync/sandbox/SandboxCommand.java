@@ -18,8 +18,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class SandboxCommand {
 
-    private SandboxCommand() {
-    }
+    private SandboxCommand() {}
 
     public static void main(String[] args) throws IOException, InterruptedException {
         Map<String, String> options = new HashMap<>();
@@ -32,17 +31,20 @@ public final class SandboxCommand {
         }
         SandboxSettings settings = new SandboxSettings()
                 .workspace(options.getOrDefault("workspace", "demo"))
-                .apiKey(options.getOrDefault("api-key", System.getenv().getOrDefault("ROBOFLOW_API_KEY", "sandbox-key")))
+                .apiKey(options.getOrDefault(
+                        "api-key", System.getenv().getOrDefault("ROBOFLOW_API_KEY", "sandbox-key")))
                 .latencyMillis(Long.parseLong(options.getOrDefault("latency-ms", "0")))
                 .rateLimitShare(Double.parseDouble(options.getOrDefault("rate-limit-share", "0")), 1)
                 .serverErrorShare(Double.parseDouble(options.getOrDefault("server-error-share", "0")))
                 .taskFailureShare(Double.parseDouble(options.getOrDefault("task-failure-share", "0")))
-                .shape(SandboxSettings.Shape.valueOf(options.getOrDefault("shape", "docs").toUpperCase(Locale.ROOT)))
+                .shape(SandboxSettings.Shape.valueOf(
+                        options.getOrDefault("shape", "docs").toUpperCase(Locale.ROOT)))
                 .htmlErrors(Boolean.parseBoolean(options.getOrDefault("html-errors", "false")))
                 .maxBodyBytes(Long.parseLong(options.getOrDefault("max-body-bytes", "0")))
                 .refuseConflicts(Boolean.parseBoolean(options.getOrDefault("refuse-conflicts", "false")))
                 .refuseDuplicateImages(Boolean.parseBoolean(options.getOrDefault("refuse-duplicates", "false")))
-                .unknownStatusShare(Double.parseDouble(options.getOrDefault("unknown-status-share", "0")),
+                .unknownStatusShare(
+                        Double.parseDouble(options.getOrDefault("unknown-status-share", "0")),
                         options.getOrDefault("unknown-status", "cancelled"))
                 .stuckShare(Double.parseDouble(options.getOrDefault("stuck-task-share", "0")))
                 .noTaskIdShare(Double.parseDouble(options.getOrDefault("no-task-id-share", "0")));
@@ -54,14 +56,16 @@ public final class SandboxCommand {
             settings.openStore(true);
         } else {
             try (var lines = Files.lines(Path.of(images))) {
-                store.seed(lines.map(String::strip).filter(line -> !line.isEmpty()).toList());
+                store.seed(
+                        lines.map(String::strip).filter(line -> !line.isEmpty()).toList());
             }
         }
-        SandboxServer server = SandboxServer.start(settings, store, Integer.parseInt(options.getOrDefault("port", "8089")));
+        SandboxServer server =
+                SandboxServer.start(settings, store, Integer.parseInt(options.getOrDefault("port", "8089")));
         System.out.println("tagsync sandbox listening on " + server.url() + " (workspace '" + settings.workspace()
                 + "', " + (images == null ? "any image ID" : store.size() + " images") + ")");
-        System.out.println("  state:  GET " + server.url() + "/_sandbox/images/{imageId}   stats: GET "
-                + server.url() + "/_sandbox/stats");
+        System.out.println("  state:  GET " + server.url() + "/_sandbox/images/{imageId}   stats: GET " + server.url()
+                + "/_sandbox/stats");
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         new CountDownLatch(1).await();
     }

@@ -1,5 +1,8 @@
 package io.tagsync.sandbox;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.tagsync.run.Threads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,10 +30,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.tagsync.run.Threads;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,7 +51,8 @@ public final class SandboxServer implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Reads kept bodies with their numbers as sent: a decimal of any precision stays exact. */
     private static final JsonMapper EXACT = JsonMapper.builder()
-            .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+            .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
     /** Set while a request is worked on whose answer will be dropped (exchange attributes are per context). */
     private static final ThreadLocal<Boolean> ANSWER_LOST = new ThreadLocal<>();
 
@@ -131,11 +131,19 @@ public final class SandboxServer implements AutoCloseable {
             }
         }
         SandboxTask last = lastTask;
-        return new Stats(apiCalls.get(), acceptedBatches.get(), statusCalls.get(), singleUpdates.get(),
-                faultsInjected.get(), tasks.values().stream().filter(task -> !task.isFinal()).count(),
-                seen == 0 ? 0 : seenSum / seen / 1_000_000, seenMax / 1_000_000,
-                last == null ? 0 : last.durationNanos() / 1_000_000, firstCallNanos,
-                batchWorkNanos.get() / Math.max(1, acceptedBatches.get()) / 1000, lastSeen);
+        return new Stats(
+                apiCalls.get(),
+                acceptedBatches.get(),
+                statusCalls.get(),
+                singleUpdates.get(),
+                faultsInjected.get(),
+                tasks.values().stream().filter(task -> !task.isFinal()).count(),
+                seen == 0 ? 0 : seenSum / seen / 1_000_000,
+                seenMax / 1_000_000,
+                last == null ? 0 : last.durationNanos() / 1_000_000,
+                firstCallNanos,
+                batchWorkNanos.get() / Math.max(1, acceptedBatches.get()) / 1000,
+                lastSeen);
     }
 
     /**
@@ -146,10 +154,19 @@ public final class SandboxServer implements AutoCloseable {
      * CPU time per accepted batch (reading, parsing and validating the body, answering, and applying the task);
      * {@code lastSeenNanos} the {@link System#nanoTime()} at which the last task to be seen final was (0 before).
      */
-    public record Stats(long apiCalls, long acceptedBatches, long statusCalls, long singleUpdates, long faultsInjected,
-            long openTasks, long meanSeenLateMillis, long maxSeenLateMillis, long lastTaskMillis, long firstCallNanos,
-            long meanBatchWorkMicros, long lastSeenNanos) {
-    }
+    public record Stats(
+            long apiCalls,
+            long acceptedBatches,
+            long statusCalls,
+            long singleUpdates,
+            long faultsInjected,
+            long openTasks,
+            long meanSeenLateMillis,
+            long maxSeenLateMillis,
+            long lastTaskMillis,
+            long firstCallNanos,
+            long meanBatchWorkMicros,
+            long lastSeenNanos) {}
 
     @Override
     public void close() {
@@ -213,9 +230,15 @@ public final class SandboxServer implements AutoCloseable {
             String method = exchange.getRequestMethod();
             if (parts.length >= 3 && !parts[0].equals(settings.workspace)) {
                 refuse(exchange, 404, "Workspace not found");
-            } else if (method.equals("POST") && parts.length == 3 && parts[1].equals("images") && parts[2].equals("metadata")) {
+            } else if (method.equals("POST")
+                    && parts.length == 3
+                    && parts[1].equals("images")
+                    && parts[2].equals("metadata")) {
                 batchUpdate(exchange);
-            } else if (method.equals("POST") && parts.length == 4 && parts[1].equals("images") && parts[3].equals("metadata")) {
+            } else if (method.equals("POST")
+                    && parts.length == 4
+                    && parts[1].equals("images")
+                    && parts[3].equals("metadata")) {
                 singleUpdate(exchange, URLDecoder.decode(parts[2], StandardCharsets.UTF_8));
             } else if (method.equals("GET") && parts.length == 3 && parts[1].equals("asynctasks")) {
                 taskStatus(exchange, URLDecoder.decode(parts[2], StandardCharsets.UTF_8));
@@ -231,8 +254,10 @@ public final class SandboxServer implements AutoCloseable {
         if (query != null) {
             for (String pair : query.split("&")) {
                 int eq = pair.indexOf('=');
-                if (eq > 0 && pair.substring(0, eq).equals("api_key")
-                        && URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8).equals(expected)) {
+                if (eq > 0
+                        && pair.substring(0, eq).equals("api_key")
+                        && URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8)
+                                .equals(expected)) {
                     return true;
                 }
             }
@@ -252,10 +277,13 @@ public final class SandboxServer implements AutoCloseable {
         if (settings.rateLimitShare > 0 && random.nextDouble() < settings.rateLimitShare) {
             faultsInjected.incrementAndGet();
             if (!settings.htmlErrors) {
-                exchange.getResponseHeaders().set("Retry-After", settings.shape == SandboxSettings.Shape.LEAN
-                        ? DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(
-                                ZoneOffset.UTC).plusNanos((long) (settings.retryAfterSeconds * 1e9)))
-                        : String.valueOf(settings.retryAfterSeconds));
+                exchange.getResponseHeaders()
+                        .set(
+                                "Retry-After",
+                                settings.shape == SandboxSettings.Shape.LEAN
+                                        ? DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)
+                                                .plusNanos((long) (settings.retryAfterSeconds * 1e9)))
+                                        : String.valueOf(settings.retryAfterSeconds));
             }
             refuse(exchange, 429, "Too many requests");
             return true;
@@ -272,11 +300,15 @@ public final class SandboxServer implements AutoCloseable {
         long started = cpuNanos();
         byte[] body = readBody(exchange);
         if (settings.maxBodyBytes > 0 && body.length > settings.maxBodyBytes) {
-            refuse(exchange, 413, "Request body too large: " + body.length + " bytes, at most " + settings.maxBodyBytes);
+            refuse(
+                    exchange,
+                    413,
+                    "Request body too large: " + body.length + " bytes, at most " + settings.maxBodyBytes);
             return;
         }
         UpdateParser.Result parsed = UpdateParser.batch(body, settings.refusedTags);
-        String problem = parsed.problem() != null ? parsed.problem()
+        String problem = parsed.problem() != null
+                ? parsed.problem()
                 : UpdateParser.batchProblem(parsed.updates(), settings.refuseDuplicateImages, settings.refuseConflicts);
         if (problem != null) {
             refuse(exchange, 400, problem);
@@ -286,8 +318,8 @@ public final class SandboxServer implements AutoCloseable {
         long min = settings.taskMinMillis;
         long duration = min + ThreadLocalRandom.current().nextLong(settings.taskMaxMillis - min + 1);
         SandboxTask.Fate fate = fate(parsed.updates());
-        SandboxTask task = new SandboxTask(taskId, parsed.updates(), System.nanoTime(), duration * 1_000_000L,
-                settings.shape);
+        SandboxTask task =
+                new SandboxTask(taskId, parsed.updates(), System.nanoTime(), duration * 1_000_000L, settings.shape);
         tasks.put(taskId, task);
         lastTask = task;
         if (settings.keepBodies) {
@@ -461,8 +493,9 @@ public final class SandboxServer implements AutoCloseable {
                 return;
             }
             byte[] page = ("<html>\r\n<head><title>" + status + " " + reasonPhrase(status) + "</title></head>\r\n"
-                    + "<body>\r\n<center><h1>" + status + " " + reasonPhrase(status) + "</h1></center>\r\n"
-                    + "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n").getBytes(StandardCharsets.UTF_8);
+                            + "<body>\r\n<center><h1>" + status + " " + reasonPhrase(status) + "</h1></center>\r\n"
+                            + "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/html");
             exchange.sendResponseHeaders(status, page.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -470,9 +503,11 @@ public final class SandboxServer implements AutoCloseable {
             }
             return;
         }
-        Object body = settings.shape == SandboxSettings.Shape.DOCS ? Map.of("error", message)
-                : ThreadLocalRandom.current().nextBoolean() ? Map.of("message", message)
-                : Map.of("error", Map.of("message", message, "status", status));
+        Object body = settings.shape == SandboxSettings.Shape.DOCS
+                ? Map.of("error", message)
+                : ThreadLocalRandom.current().nextBoolean()
+                        ? Map.of("message", message)
+                        : Map.of("error", Map.of("message", message, "status", status));
         respond(exchange, status, body);
     }
 

@@ -17,7 +17,10 @@ public final class SandboxSettings {
      * before the end, progress as {@code {completed,total}} or {@code null}, errors as objects, error bodies as
      * {@code {"message"}} or {@code {"error":{"message"}}}, task URLs absolute, {@code Retry-After} as a date.
      */
-    public enum Shape { DOCS, LEAN }
+    public enum Shape {
+        DOCS,
+        LEAN
+    }
 
     volatile Shape shape = Shape.DOCS;
     /** Error answers of 413, 429 and 5xx come as a gateway's HTML page, without {@code Retry-After}. */
@@ -34,11 +37,13 @@ public final class SandboxSettings {
     volatile double noTaskIdShare;
     /** The status of tasks ended outside the API's list (nothing applied). */
     volatile String unknownStatus = "cancelled";
+
     final AtomicInteger unknownNextTasks = new AtomicInteger();
     volatile Set<String> unknownStatusWith = Set.of();
     volatile double unknownStatusShare;
     /** Tasks that stay running for ever. */
     final AtomicInteger stuckNextTasks = new AtomicInteger();
+
     volatile Set<String> stuckTasksWith = Set.of();
     volatile double stuckShare;
     /** Keep every API request line (method and URI with its query) for tests that look for the key in them. */
@@ -50,9 +55,11 @@ public final class SandboxSettings {
     volatile long latencyMillis;
     /** How long a task takes, chosen evenly between the two for each task. */
     volatile long taskMinMillis = 50;
+
     volatile long taskMaxMillis = 200;
     /** Shares of API calls answered {@code 429} (with {@code Retry-After}) and {@code 503}. */
     volatile double rateLimitShare;
+
     volatile double serverErrorShare;
     volatile double retryAfterSeconds = 1;
     /** Share of batch tasks that end {@code failed} without applying anything. */
@@ -63,6 +70,7 @@ public final class SandboxSettings {
     volatile double dropShare;
     /** Share of API calls answered only after {@code slowMillis} (beyond a client's timeout, if set so). */
     volatile double slowShare;
+
     volatile long slowMillis = 10_000;
     /** Tags the server refuses with {@code 400}, beyond the rules every client knows (as a newer server might). */
     volatile Set<String> refusedTags = Set.of();

@@ -13,7 +13,12 @@ import java.util.Map;
 final class SandboxTask {
 
     /** How a task ends. */
-    enum Fate { APPLY, FAIL, STUCK, UNKNOWN }
+    enum Fate {
+        APPLY,
+        FAIL,
+        STUCK,
+        UNKNOWN
+    }
 
     private final String taskId;
     private final int total;
@@ -25,7 +30,11 @@ final class SandboxTask {
     private volatile long finalAtNanos;
     private volatile long seenAtNanos;
 
-    SandboxTask(String taskId, List<SandboxUpdate> updates, long createdNanos, long durationNanos,
+    SandboxTask(
+            String taskId,
+            List<SandboxUpdate> updates,
+            long createdNanos,
+            long durationNanos,
             SandboxSettings.Shape shape) {
         this.taskId = taskId;
         this.updates = updates;

@@ -5,5 +5,5 @@ package io.tagsync.sandbox;
  * values as an {@link ImageStore.Image} holds them; {@code imageId} is null for the single-image endpoint,
  * whose path names the image.
  */
-record SandboxUpdate(String imageId, Object[] metadata, String[] removeMetadata, String[] addTags, String[] removeTags) {
-}
+record SandboxUpdate(
+        String imageId, Object[] metadata, String[] removeMetadata, String[] addTags, String[] removeTags) {}

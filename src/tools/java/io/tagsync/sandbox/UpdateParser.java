@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -27,8 +26,7 @@ final class UpdateParser {
     private static final String[] ABSENT = {};
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private UpdateParser() {
-    }
+    private UpdateParser() {}
 
     /** The updates of a batch body, or the reason the whole batch is refused. */
     record Result(List<SandboxUpdate> updates, String problem) {
@@ -121,8 +119,8 @@ final class UpdateParser {
             for (Map.Entry<String, String> set : setBy.entrySet()) {
                 String remover = removedBy.get(set.getKey());
                 if (remover != null) {
-                    return set.getKey() + " is set for image '" + set.getValue() + "' and removed for image '"
-                            + remover + "' in one batch";
+                    return set.getKey() + " is set for image '" + set.getValue() + "' and removed for image '" + remover
+                            + "' in one batch";
                 }
             }
         }
@@ -136,7 +134,8 @@ final class UpdateParser {
             if (parser.nextToken() != null) {
                 return Result.refused(NOT_JSON);
             }
-            return parsed instanceof String problem ? Result.refused(problem)
+            return parsed instanceof String problem
+                    ? Result.refused(problem)
                     : new Result(List.of((SandboxUpdate) parsed), null);
         } catch (JacksonException e) {
             return Result.refused(NOT_JSON);
@@ -193,7 +192,8 @@ final class UpdateParser {
                             if (plain == null) {
                                 parser.skipChildren();
                                 if (metadataProblem == null) {
-                                    metadataProblem = "metadata value of '" + key + "' must be a string, number or boolean";
+                                    metadataProblem =
+                                            "metadata value of '" + key + "' must be a string, number or boolean";
                                 }
                                 continue;
                             }
@@ -264,10 +264,11 @@ final class UpdateParser {
             case VALUE_STRING -> parser.getString();
             case VALUE_TRUE -> Boolean.TRUE;
             case VALUE_FALSE -> Boolean.FALSE;
-            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
-                case INT, LONG -> parser.getLongValue();
-                default -> ImageStore.normalize(parser.getBigIntegerValue());
-            };
+            case VALUE_NUMBER_INT ->
+                switch (parser.getNumberType()) {
+                    case INT, LONG -> parser.getLongValue();
+                    default -> ImageStore.normalize(parser.getBigIntegerValue());
+                };
             case VALUE_NUMBER_FLOAT -> ImageStore.normalize(parser.getDoubleValue());
             default -> null;
         };

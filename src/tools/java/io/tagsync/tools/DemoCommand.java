@@ -1,14 +1,5 @@
 package io.tagsync.tools;
 
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.List;
-import java.util.UUID;
-
 import io.tagsync.TagsyncApplication;
 import io.tagsync.cli.RunCommand;
 import io.tagsync.cli.RunOptions;
@@ -17,6 +8,14 @@ import io.tagsync.run.TagsyncProperties;
 import io.tagsync.sandbox.ImageStore;
 import io.tagsync.sandbox.SandboxServer;
 import io.tagsync.sandbox.SandboxSettings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.UUID;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -30,8 +29,7 @@ final class DemoCommand {
 
     private static final List<String> INPUTS = List.of("changes.csv", "changes.jsonl", "changes.parquet");
 
-    private DemoCommand() {
-    }
+    private DemoCommand() {}
 
     static int main(String[] args) throws IOException {
         Path sampleData = Path.of("sample-data");
@@ -45,14 +43,17 @@ final class DemoCommand {
 
     static int run(Path sampleData, PrintStream out, PrintStream err) throws IOException {
         List<String> images = Files.readAllLines(sampleData.resolve("images.txt")).stream()
-                .map(String::strip).filter(line -> !line.isEmpty()).toList();
+                .map(String::strip)
+                .filter(line -> !line.isEmpty())
+                .toList();
         ImageStore store = new ImageStore();
         store.seed(images);
         String key = UUID.randomUUID().toString();
-        SandboxSettings settings = new SandboxSettings().workspace("demo").apiKey(key).taskMillis(200, 1200);
+        SandboxSettings settings =
+                new SandboxSettings().workspace("demo").apiKey(key).taskMillis(200, 1200);
         try (SandboxServer sandbox = SandboxServer.start(settings, store, 0);
-                ConfigurableApplicationContext job = SpringApplication.run(TagsyncApplication.class,
-                        "--tagsync.cli.enabled=false", "--tagsync.api.key=" + key)) {
+                ConfigurableApplicationContext job = SpringApplication.run(
+                        TagsyncApplication.class, "--tagsync.cli.enabled=false", "--tagsync.api.key=" + key)) {
             out.println("Sandbox API at " + sandbox.url() + " with " + store.size() + " images in workspace 'demo'");
             RunCommand runCommand = job.getBean(RunCommand.class);
             int concurrency = job.getBean(TagsyncProperties.class).submit().concurrency();
@@ -62,17 +63,23 @@ final class DemoCommand {
             for (String name : INPUTS) {
                 Path input = sampleData.resolve(name).toAbsolutePath().normalize();
                 String format = name.substring(name.indexOf('.') + 1);
-                int exit = runCommand.run(new RunOptions(input, "demo", "demo-" + stamp + "-" + format, sandbox.url(),
-                        concurrency, null), out, err);
+                int exit = runCommand.run(
+                        new RunOptions(input, "demo", "demo-" + stamp + "-" + format, sandbox.url(), concurrency, null),
+                        out,
+                        err);
                 code = Math.max(code, exit);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             SandboxServer.Stats stats = sandbox.stats();
-            out.printf("Sandbox served %d batch requests and %d status requests; %d runs took %.1f s%n",
+            out.printf(
+                    "Sandbox served %d batch requests and %d status requests; %d runs took %.1f s%n",
                     stats.acceptedBatches(), stats.statusCalls(), INPUTS.size(), seconds);
             out.println("A few images as the sandbox now holds them:");
-            images.stream().limit(3).forEach(id -> store.image(id).ifPresent(image ->
-                    out.println("  " + id + "  metadata=" + image.metadata() + "  tags=" + image.tags())));
+            images.stream()
+                    .limit(3)
+                    .forEach(id -> store.image(id)
+                            .ifPresent(image -> out.println(
+                                    "  " + id + "  metadata=" + image.metadata() + "  tags=" + image.tags())));
             out.println("Exit code " + code + (code == 0 ? " (every row applied)" : ""));
             return code;
         }

@@ -1,9 +1,8 @@
 package io.tagsync.tools;
 
-import java.util.Arrays;
-
 import io.tagsync.bench.Benchmark;
 import io.tagsync.sandbox.SandboxCommand;
+import java.util.Arrays;
 
 /**
  * The entry point of the tools jar, which ships apart from the run jar: {@code demo} (the job on the sample data
@@ -12,8 +11,7 @@ import io.tagsync.sandbox.SandboxCommand;
  */
 public final class Tools {
 
-    private Tools() {
-    }
+    private Tools() {}
 
     public static void main(String[] args) throws Exception {
         String command = args.length == 0 ? "" : args[0];
