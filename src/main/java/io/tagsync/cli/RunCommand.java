@@ -71,52 +71,42 @@ public class RunCommand {
         this.clients = clients;
     }
 
-    public int run(RunOptions options) {
-        return run(options, System.out, System.err);
+    public int run(RunParameters run) {
+        return run(run, System.out, System.err);
     }
 
     /** Runs, printing the run's summary to {@code out} and what went wrong, with the next step, to {@code err}. */
-    public int run(RunOptions options, PrintStream out, PrintStream err) {
-        if (!clients.hasKey() && !options.dryRun()) {
+    public int run(RunParameters run, PrintStream out, PrintStream err) {
+        if (!clients.hasKey() && !run.dryRun()) {
             err.println("tagsync: no API key: set ROBOFLOW_API_KEY (or tagsync.api.key-file)");
             return ExitCodes.BAD_KEY;
         }
         UpdateReaders.Format.parse(input.format());
-        if (!options.dryRun()) {
-            clients.prepare(options.apiUrl());
+        if (!run.dryRun()) {
+            clients.prepare(run.apiUrl());
         }
-        JobParameters parameters = RunParameters.toJobParameters(
-                options.input().toString(),
-                options.workspace(),
-                options.runKey(),
-                options.apiUrl(),
-                options.concurrency(),
-                options.reportDir(),
-                options.maxRejects(),
-                options.dryRun());
-        String run =
-                "input " + options.input() + ", workspace " + options.workspace() + ", run key " + options.runKey();
+        JobParameters parameters = run.toJobParameters();
+        String named = "input " + run.input() + ", workspace " + run.workspace() + ", run key " + run.runKey();
         Optional<RunLock> lock;
         try {
             lock = RunLock.tryAcquire(
                     dataSource,
-                    options.input() + "\n" + options.workspace() + "\n" + options.runKey()
-                            + (options.dryRun() ? "\ndry-run" : ""));
+                    run.input() + "\n" + run.workspace() + "\n" + run.runKey() + (run.dryRun() ? "\ndry-run" : ""));
         } catch (SQLException e) {
             err.println("tagsync: cannot reach the job repository: " + e.getMessage());
             return ExitCodes.FAILED;
         }
         if (lock.isEmpty()) {
-            err.println("tagsync: the run (" + run + ") is being worked on by another live process; "
+            err.println("tagsync: the run (" + named + ") is being worked on by another live process; "
                     + "wait for it to end, or stop it (SIGTERM) and rerun this command");
             return ExitCodes.FAILED;
         }
         try (RunLock held = lock.get()) {
-            return launch(options, parameters, out, err);
+            return launch(run, parameters, out, err);
         }
     }
 
-    private int launch(RunOptions options, JobParameters parameters, PrintStream out, PrintStream err) {
+    private int launch(RunParameters run, JobParameters parameters, PrintStream out, PrintStream err) {
         JobExecution last = jobRepository.getLastJobExecution(TagsyncJobConfiguration.JOB_NAME, parameters);
         if (last != null) {
             if (last.getStatus().isRunning()) {
@@ -130,12 +120,12 @@ public class RunCommand {
                 last = jobRepository.getJobExecution(last.getId());
             }
             if (last.getStatus() == BatchStatus.COMPLETED) {
-                out.println("Run " + last.getJobInstance().getInstanceId() + " (run key " + options.runKey()
+                out.println("Run " + last.getJobInstance().getInstanceId() + " (run key " + run.runKey()
                         + ") already completed; use another --run-key to apply the input again.");
                 printSavedSummary(last, out);
                 return exitCode(last);
             }
-            String changed = inputChange(last, options);
+            String changed = inputChange(last, run);
             if (changed != null) {
                 err.println("tagsync: " + changed);
                 return ExitCodes.FAILED;
@@ -162,7 +152,7 @@ public class RunCommand {
             gracefulShutdown.release();
         }
         int code = exitCode(execution);
-        pushgateway.push(options.workspace(), options.runKey(), code);
+        pushgateway.push(run.workspace(), run.runKey(), code);
         if (execution.getStatus() != BatchStatus.COMPLETED) {
             err.println("tagsync: run " + execution.getJobInstance().getInstanceId() + " "
                     + execution.getStatus().toString().toLowerCase() + ": " + failureMessage(execution));
@@ -174,7 +164,7 @@ public class RunCommand {
     }
 
     /** Why the run must not restart on this input, or null when the input is what was staged. */
-    private String inputChange(JobExecution last, RunOptions options) {
+    private String inputChange(JobExecution last, RunParameters run) {
         StepExecution stage = jobRepository.getLastStepExecution(last.getJobInstance(), Steps.STAGE);
         if (stage == null || stage.getStatus() != BatchStatus.COMPLETED) {
             return null; // nothing staged yet: staging will read the input as it is now
@@ -185,7 +175,7 @@ public class RunCommand {
         }
         String now;
         try {
-            now = InputFingerprint.of(UpdateReaders.files(options.input(), UpdateReaders.Format.parse(input.format())))
+            now = InputFingerprint.of(UpdateReaders.files(run.input(), UpdateReaders.Format.parse(input.format())))
                     .toString();
         } catch (InputException e) {
             now = "unreadable: " + e.getMessage();
@@ -201,7 +191,7 @@ public class RunCommand {
                         ? now
                         : InputFingerprint.parse(now).describe()) + "). "
                 + "Restarting would send what was staged from the old input. To apply the input as it is now, start "
-                + "a new run: add --run-key=" + options.runKey() + "-2 (or another new key).";
+                + "a new run: add --run-key=" + run.runKey() + "-2 (or another new key).";
     }
 
     /** 0 or 4 for a completed run, otherwise by the failure's cause. */

@@ -1,7 +1,11 @@
 package io.tagsync.cli;
 
 import io.tagsync.run.ExitCodes;
+import io.tagsync.run.RunParameters;
 import io.tagsync.run.TagsyncProperties;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.List;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
@@ -44,7 +48,7 @@ public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator 
         String command = commands.isEmpty() ? "" : commands.get(0);
         try {
             exitCode = switch (command) {
-                case "run" -> runCommand.run(RunOptions.from(args, properties), System.out, System.err);
+                case "run" -> runCommand.run(runParameters(args), System.out, System.err);
                 case "status" -> status(args);
                 default -> {
                     System.err.println(
@@ -60,20 +64,47 @@ public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator 
 
     private int status(ApplicationArguments args) throws Exception {
         boolean json = args.containsOption("json");
-        String run = RunOptions.option(args, "run");
+        String run = option(args, "run");
         if (run != null) {
             return statusCommand.printRun(System.out, Long.parseLong(run), json);
         }
-        String workspace = RunOptions.option(args, "workspace");
+        String workspace = option(args, "workspace");
         if (args.containsOption("unfinished")) {
             return statusCommand.printUnfinished(System.out, workspace);
         }
-        String limit = RunOptions.option(args, "limit");
+        String limit = option(args, "limit");
         return statusCommand.printRuns(System.out, limit == null ? 20 : Integer.parseInt(limit), workspace, json);
     }
 
     @Override
     public int getExitCode() {
         return exitCode;
+    }
+
+    /** The options of {@code run}: {@code --input}, {@code --workspace} and the optional rest. */
+    RunParameters runParameters(ApplicationArguments args) {
+        String input = option(args, "input");
+        String workspace = option(args, "workspace");
+        if (input == null || workspace == null) {
+            throw new IllegalArgumentException("run needs --input=PATH and --workspace=WS");
+        }
+        String runKey = option(args, "run-key");
+        String apiUrl = option(args, "api-url");
+        String concurrency = option(args, "concurrency");
+        String reportDir = option(args, "report-dir");
+        return new RunParameters(
+                Path.of(input).toAbsolutePath().normalize(),
+                workspace,
+                runKey == null ? LocalDate.now().toString() : runKey,
+                apiUrl == null ? properties.api().url() : URI.create(apiUrl),
+                concurrency == null ? properties.submit().concurrency() : Integer.parseInt(concurrency),
+                reportDir == null ? null : Path.of(reportDir).toAbsolutePath().normalize(),
+                option(args, "max-rejects"),
+                args.containsOption("dry-run") && !"false".equals(option(args, "dry-run")));
+    }
+
+    private static String option(ApplicationArguments args, String name) {
+        List<String> values = args.getOptionValues(name);
+        return values == null || values.isEmpty() ? null : values.get(values.size() - 1);
     }
 }

@@ -134,7 +134,13 @@ public class TagsyncJobConfiguration {
             RequestStore store,
             TagsyncProperties properties,
             TagsyncMetrics metrics) {
-        return new StageTasklet(RunParameters.of(step), store, properties.input(), properties.staging(), metrics);
+        return new StageTasklet(
+                RunParameters.of(step.getJobParameters()),
+                instanceOf(step),
+                store,
+                properties.input(),
+                properties.staging(),
+                metrics);
     }
 
     @Bean
@@ -148,11 +154,12 @@ public class TagsyncJobConfiguration {
             TagsyncProperties properties,
             TagsyncMetrics metrics) {
         return new SubmitTasklet(
-                RunParameters.of(step),
+                RunParameters.of(step.getJobParameters()),
+                instanceOf(step),
                 store,
                 clients,
                 sender,
-                run -> reports.writeRejects(reports.directory(run), run.instanceId()),
+                (run, instance) -> reports.writeRejects(reports.directory(run, instance), instance),
                 properties.await(),
                 metrics);
     }
@@ -166,7 +173,14 @@ public class TagsyncJobConfiguration {
             RequestSender sender,
             TagsyncProperties properties,
             TagsyncMetrics metrics) {
-        return new AwaitTasklet(RunParameters.of(step), store, clients, sender, properties.await(), metrics);
+        return new AwaitTasklet(
+                RunParameters.of(step.getJobParameters()),
+                instanceOf(step),
+                store,
+                clients,
+                sender,
+                properties.await(),
+                metrics);
     }
 
     @Bean
@@ -176,6 +190,10 @@ public class TagsyncJobConfiguration {
             RequestStore store,
             RunReports reports,
             TagsyncMetrics metrics) {
-        return new ReportTasklet(RunParameters.of(step), store, reports, metrics);
+        return new ReportTasklet(RunParameters.of(step.getJobParameters()), instanceOf(step), store, reports, metrics);
+    }
+
+    private static long instanceOf(StepExecution step) {
+        return step.getJobExecution().getJobInstance().getInstanceId();
     }
 }

@@ -27,6 +27,7 @@ public class AwaitTasklet extends StoppableStep {
     private static final Logger log = LoggerFactory.getLogger(AwaitTasklet.class);
 
     private final RunParameters run;
+    private final long instanceId;
     private final RequestStore store;
     private final ApiClientFactory clients;
     private final Resubmission sender;
@@ -35,12 +36,14 @@ public class AwaitTasklet extends StoppableStep {
 
     public AwaitTasklet(
             RunParameters run,
+            long instanceId,
             RequestStore store,
             ApiClientFactory clients,
             Resubmission sender,
             TagsyncProperties.Await settings,
             TagsyncMetrics metrics) {
         this.run = run;
+        this.instanceId = instanceId;
         this.metrics = metrics;
         this.store = store;
         this.clients = clients;
@@ -53,8 +56,8 @@ public class AwaitTasklet extends StoppableStep {
         if (run.dryRun()) {
             return RepeatStatus.FINISHED;
         }
-        List<Long> pending = store.requestIds(run.instanceId(), RequestStatus.PENDING);
-        List<SubmittedRequest> open = store.submitted(run.instanceId());
+        List<Long> pending = store.requestIds(instanceId, RequestStatus.PENDING);
+        List<SubmittedRequest> open = store.submitted(instanceId);
         if (open.isEmpty() && pending.isEmpty()) {
             log.info("All tasks final");
             return RepeatStatus.FINISHED;
@@ -65,6 +68,7 @@ public class AwaitTasklet extends StoppableStep {
         boolean done;
         try (TaskPoller poller = new TaskPoller(
                 run,
+                instanceId,
                 client,
                 store,
                 sender,
@@ -74,7 +78,7 @@ public class AwaitTasklet extends StoppableStep {
                 metrics)) {
             open.forEach(poller::track);
             for (long requestId : pending) {
-                sender.send(client, run.instanceId(), requestId, poller::track);
+                sender.send(client, instanceId, requestId, poller::track);
             }
             done = poller.awaitAll((finished, left) -> progress.set(finished));
             log.info("{} tasks finished after {} status requests", poller.finished(), poller.statusCalls());

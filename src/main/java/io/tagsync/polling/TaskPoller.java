@@ -50,6 +50,7 @@ public final class TaskPoller implements AutoCloseable {
     private static final long BATCH_AGE = Duration.ofMillis(250).toNanos();
 
     private final RunParameters run;
+    private final long instanceId;
     private final RoboflowClient client;
     private final RequestStore store;
     private final Resubmission sender;
@@ -68,6 +69,7 @@ public final class TaskPoller implements AutoCloseable {
 
     public TaskPoller(
             RunParameters run,
+            long instanceId,
             RoboflowClient client,
             RequestStore store,
             Resubmission sender,
@@ -77,6 +79,7 @@ public final class TaskPoller implements AutoCloseable {
             TagsyncMetrics metrics) {
         this.metrics = metrics;
         this.run = run;
+        this.instanceId = instanceId;
         this.client = client;
         this.store = store;
         this.sender = sender;
@@ -208,7 +211,7 @@ public final class TaskPoller implements AutoCloseable {
         if (outcomes.isEmpty()) {
             return;
         }
-        store.finish(run.instanceId(), outcomes);
+        store.finish(instanceId, outcomes);
         finished.addAndGet(outcomes.size());
         open.addAndGet(-outcomes.size());
         outcomes.forEach(outcome -> metrics.taskCompleted());
@@ -279,9 +282,9 @@ public final class TaskPoller implements AutoCloseable {
                     reason,
                     poll.attempts + 1,
                     settings.maxTaskAttempts());
-            sender.send(client, run.instanceId(), poll.requestId, this::track);
+            sender.send(client, instanceId, poll.requestId, this::track);
         } else {
-            sender.sendAfterFailedTask(client, run.instanceId(), poll.requestId, reason, this::track);
+            sender.sendAfterFailedTask(client, instanceId, poll.requestId, reason, this::track);
         }
     }
 
@@ -292,13 +295,13 @@ public final class TaskPoller implements AutoCloseable {
     private void retryOrGiveUp(Poll poll, String reason) {
         if (poll.attempts < settings.maxTaskAttempts()) {
             log.warn("{}; resubmitting, attempt {} of {}", reason, poll.attempts + 1, settings.maxTaskAttempts());
-            sender.send(client, run.instanceId(), poll.requestId, this::track);
+            sender.send(client, instanceId, poll.requestId, this::track);
         } else {
             log.warn(
                     "{} on the last of {} attempts; its images are reported failed",
                     reason,
                     settings.maxTaskAttempts());
-            sender.giveUp(run.instanceId(), poll.requestId, reason + " on each of " + poll.attempts + " attempts");
+            sender.giveUp(instanceId, poll.requestId, reason + " on each of " + poll.attempts + " attempts");
         }
     }
 

@@ -39,12 +39,15 @@ public class ReportTasklet implements Tasklet {
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final RunParameters run;
+    private final long instanceId;
     private final RequestStore store;
     private final RunReports reports;
     private final TagsyncMetrics metrics;
 
-    public ReportTasklet(RunParameters run, RequestStore store, RunReports reports, TagsyncMetrics metrics) {
+    public ReportTasklet(
+            RunParameters run, long instanceId, RequestStore store, RunReports reports, TagsyncMetrics metrics) {
         this.run = run;
+        this.instanceId = instanceId;
         this.metrics = metrics;
         this.store = store;
         this.reports = reports;
@@ -53,25 +56,25 @@ public class ReportTasklet implements Tasklet {
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws IOException {
         StepExecution step = contribution.getStepExecution();
-        Path dir = reports.directory(run);
+        Path dir = reports.directory(run, instanceId);
 
         ExecutionContext staged = step.getJobExecution().getExecutionContext();
         long read = staged.getLong(StepResults.ROWS_READ, 0L);
         long rejected = staged.getLong(StepResults.ROWS_REJECTED, 0L);
-        RunCounts counts = store.counts(run.instanceId());
+        RunCounts counts = store.counts(instanceId);
 
         Map<String, Long> reasons = new HashMap<>();
-        reports.writeRejects(dir, run.instanceId(), reasons);
-        reports.writeFailedItems(dir, run.instanceId());
+        reports.writeRejects(dir, instanceId, reasons);
+        reports.writeFailedItems(dir, instanceId);
         Map<String, Long> byStatus = new LinkedHashMap<>();
         for (RequestStatus status : RequestStatus.values()) {
             byStatus.put(status.name(), counts.requests(status));
         }
         boolean clean = rejected == 0 && counts.failedImages() == 0;
         RunSummary summary = new RunSummary(
-                run.instanceId(),
+                instanceId,
                 step.getJobExecutionId(),
-                run.input(),
+                run.input().toString(),
                 run.workspace(),
                 run.runKey(),
                 new RunSummary.Rows(read, read - rejected, rejected),
@@ -92,10 +95,7 @@ public class ReportTasklet implements Tasklet {
         System.out.print(humanSummary(summary));
         System.out.flush();
         step.getExecutionContext().putString(REPORT_DIR, dir.toString());
-        log.info(
-                "Run {} keeps {} bytes of requests in the repository",
-                run.instanceId(),
-                store.storedBytes(run.instanceId()));
+        log.info("Run {} keeps {} bytes of requests in the repository", instanceId, store.storedBytes(instanceId));
         if (!clean) {
             contribution.setExitStatus(new ExitStatus(
                     COMPLETED_WITH_FAILURES, rejected + " rows rejected, " + counts.failedImages() + " images failed"));

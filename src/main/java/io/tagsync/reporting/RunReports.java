@@ -32,11 +32,10 @@ public class RunReports {
     }
 
     /** {@code --report-dir}, or a folder per run under {@code tagsync.report-dir}; created if missing. */
-    public Path directory(RunParameters run) throws IOException {
+    public Path directory(RunParameters run, long instanceId) throws IOException {
         Path dir = run.reportDir();
         if (dir == null) {
-            String name =
-                    (run.runKey() + "-" + run.workspace() + "-" + run.instanceId()).replaceAll("[^A-Za-z0-9._-]", "_");
+            String name = (run.runKey() + "-" + run.workspace() + "-" + instanceId).replaceAll("[^A-Za-z0-9._-]", "_");
             dir = properties.reportDir().resolve(name);
         }
         return Files.createDirectories(dir);

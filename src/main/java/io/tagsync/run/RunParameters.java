@@ -4,23 +4,21 @@ import java.net.URI;
 import java.nio.file.Path;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
-import org.springframework.batch.core.step.StepExecution;
 
 /**
- * A run's job parameters. {@code input}, {@code workspace} and {@code runKey} identify the job instance, so
- * the same command restarts the same run; the others may change between a run and its restart (a new
- * sandbox port, a lower concurrency). The API key is never a parameter.
+ * A run's parameters, as the command line takes them and as the job keeps them. {@code input}, {@code workspace}
+ * and {@code runKey} identify the job instance, so the same command restarts the same run; the others may change
+ * between a run and its restart (a new sandbox port, a lower concurrency). The API key is never a parameter.
  */
 public record RunParameters(
-        String input,
+        Path input,
         String workspace,
         String runKey,
         URI apiUrl,
         int concurrency,
         Path reportDir,
         String maxRejects,
-        boolean dryRun,
-        long instanceId) {
+        boolean dryRun) {
 
     public static final String INPUT = "input";
     public static final String WORKSPACE = "workspace";
@@ -32,22 +30,13 @@ public record RunParameters(
     /** Identifying when present, so that a dry run is a run of its own and never completes the real one. */
     public static final String DRY_RUN = "dryRun";
 
-    public static JobParameters toJobParameters(
-            String input, String workspace, String runKey, URI apiUrl, int concurrency, Path reportDir) {
-        return toJobParameters(input, workspace, runKey, apiUrl, concurrency, reportDir, null, false);
+    public RunParameters(Path input, String workspace, String runKey, URI apiUrl, int concurrency, Path reportDir) {
+        this(input, workspace, runKey, apiUrl, concurrency, reportDir, null, false);
     }
 
-    public static JobParameters toJobParameters(
-            String input,
-            String workspace,
-            String runKey,
-            URI apiUrl,
-            int concurrency,
-            Path reportDir,
-            String maxRejects,
-            boolean dryRun) {
+    public JobParameters toJobParameters() {
         JobParametersBuilder builder = new JobParametersBuilder()
-                .addString(INPUT, input, true)
+                .addString(INPUT, input.toString(), true)
                 .addString(WORKSPACE, workspace, true)
                 .addString(RUN_KEY, runKey, true)
                 .addString(API_URL, apiUrl.toString(), false)
@@ -64,19 +53,17 @@ public record RunParameters(
         return builder.toJobParameters();
     }
 
-    public static RunParameters of(StepExecution step) {
-        JobParameters parameters = step.getJobParameters();
+    public static RunParameters of(JobParameters parameters) {
         String reportDir = parameters.getString(REPORT_DIR);
         Long concurrency = parameters.getLong(CONCURRENCY);
         return new RunParameters(
-                parameters.getString(INPUT),
+                Path.of(parameters.getString(INPUT)),
                 parameters.getString(WORKSPACE),
                 parameters.getString(RUN_KEY),
                 URI.create(parameters.getString(API_URL)),
                 concurrency == null ? 8 : concurrency.intValue(),
                 reportDir == null ? null : Path.of(reportDir),
                 parameters.getString(MAX_REJECTS),
-                "true".equals(parameters.getString(DRY_RUN)),
-                step.getJobExecution().getJobInstance().getInstanceId());
+                "true".equals(parameters.getString(DRY_RUN)));
     }
 }

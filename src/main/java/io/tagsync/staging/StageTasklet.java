@@ -43,6 +43,7 @@ public class StageTasklet extends StoppableStep {
     private static final int STOP_CHECK = 1 << 16;
 
     private final RunParameters run;
+    private final long instanceId;
     private final RequestStore store;
     private final TagsyncProperties.Input settings;
     private final TagsyncProperties.Staging staging;
@@ -50,11 +51,13 @@ public class StageTasklet extends StoppableStep {
 
     public StageTasklet(
             RunParameters run,
+            long instanceId,
             RequestStore store,
             TagsyncProperties.Input settings,
             TagsyncProperties.Staging staging,
             TagsyncMetrics metrics) {
         this.run = run;
+        this.instanceId = instanceId;
         this.metrics = metrics;
         this.store = store;
         this.settings = settings;
@@ -65,11 +68,10 @@ public class StageTasklet extends StoppableStep {
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext)
             throws JobInterruptedException, InterruptedException {
         StepExecution step = contribution.getStepExecution();
-        long instanceId = run.instanceId();
         long started = System.nanoTime();
         store.clearStaged(instanceId);
         UpdateReaders.Format format = UpdateReaders.Format.parse(settings.format());
-        List<Path> files = UpdateReaders.files(Path.of(run.input()), format);
+        List<Path> files = UpdateReaders.files(run.input(), format);
         log.info("Staging {} ({} file{})", run.input(), files.size(), files.size() == 1 ? "" : "s");
         InputFingerprint fingerprint = InputFingerprint.of(files);
         boolean manyFiles = files.size() > 1;
@@ -80,8 +82,8 @@ public class StageTasklet extends StoppableStep {
         int requests;
         long[] changes;
         try (UpdateMerger merger = new UpdateMerger(staging.spillDirOrTemp(), staging.bufferRows());
-                UpdateReader reader = new ReadAheadReader(
-                        UpdateReaders.open(Path.of(run.input()), files, settings, format), "stage-reader")) {
+                UpdateReader reader =
+                        new ReadAheadReader(UpdateReaders.open(run.input(), files, settings, format), "stage-reader")) {
             List<RejectedRow> rejects = new ArrayList<>();
             ProgressLog progress = new ProgressLog(log, "Rows read", -1);
             for (InputRow row = reader.next(); row != null; row = reader.next()) {

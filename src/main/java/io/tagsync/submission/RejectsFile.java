@@ -8,5 +8,5 @@ import java.nio.file.Path;
 @FunctionalInterface
 public interface RejectsFile {
 
-    Path write(RunParameters run) throws IOException;
+    Path write(RunParameters run, long instanceId) throws IOException;
 }

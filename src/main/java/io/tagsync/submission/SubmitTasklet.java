@@ -42,6 +42,7 @@ public class SubmitTasklet extends StoppableStep {
     private static final Logger log = LoggerFactory.getLogger(SubmitTasklet.class);
 
     private final RunParameters run;
+    private final long instanceId;
     private final RequestStore store;
     private final ApiClientFactory clients;
     private final RequestSender sender;
@@ -51,6 +52,7 @@ public class SubmitTasklet extends StoppableStep {
 
     public SubmitTasklet(
             RunParameters run,
+            long instanceId,
             RequestStore store,
             ApiClientFactory clients,
             RequestSender sender,
@@ -58,6 +60,7 @@ public class SubmitTasklet extends StoppableStep {
             TagsyncProperties.Await awaitSettings,
             TagsyncMetrics metrics) {
         this.run = run;
+        this.instanceId = instanceId;
         this.metrics = metrics;
         this.awaitSettings = awaitSettings;
         this.store = store;
@@ -74,7 +77,7 @@ public class SubmitTasklet extends StoppableStep {
             log.info("Dry run: nothing is sent");
             return RepeatStatus.FINISHED;
         }
-        List<Long> pending = store.requestIds(run.instanceId(), RequestStatus.PENDING);
+        List<Long> pending = store.requestIds(instanceId, RequestStatus.PENDING);
         if (pending.isEmpty()) {
             log.info("Nothing to submit");
             return RepeatStatus.FINISHED;
@@ -87,6 +90,7 @@ public class SubmitTasklet extends StoppableStep {
         // Tasks are followed while the rest is sent, so that the await step finds little left to do.
         try (TaskPoller poller = new TaskPoller(
                 run,
+                instanceId,
                 client,
                 store,
                 sender,
@@ -102,7 +106,7 @@ public class SubmitTasklet extends StoppableStep {
                             return;
                         }
                         try {
-                            sender.send(client, run.instanceId(), requestId, poller::track);
+                            sender.send(client, instanceId, requestId, poller::track);
                             progress.add(1);
                         } catch (RuntimeException e) {
                             fatal.compareAndSet(null, e);
@@ -144,7 +148,7 @@ public class SubmitTasklet extends StoppableStep {
         long rows = staged.getLong(StepResults.ROWS_READ, 0L);
         long rejected = staged.getLong(StepResults.ROWS_REJECTED, 0L);
         if (limit.exceededBy(rejected, rows)) {
-            Path rejects = rejectsFile.write(run);
+            Path rejects = rejectsFile.write(run, instanceId);
             throw new RejectLimitExceededException(String.format(
                     "%d of %d rows rejected, above --max-rejects=%s; nothing was sent. See %s; fix the input and "
                             + "start a new run, or rerun this command with a higher --max-rejects to send the valid rows",

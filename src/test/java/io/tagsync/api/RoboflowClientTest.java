@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -209,7 +210,8 @@ class RoboflowClientTest {
 
     @Test
     void runParametersCarryNoKey() {
-        assertThat(RunParameters.toJobParameters("/in.csv", "ws", "2026-11-29", sandbox.url(), 8, null)
+        assertThat(new RunParameters(Path.of("/in.csv"), "ws", "2026-11-29", sandbox.url(), 8, null)
+                        .toJobParameters()
                         .toString())
                 .doesNotContain(KEY);
     }

@@ -2,8 +2,8 @@ package io.tagsync.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tagsync.cli.RunOptions;
 import io.tagsync.run.ExitCodes;
+import io.tagsync.run.RunParameters;
 import io.tagsync.sandbox.SandboxSettings.Shape;
 import java.io.IOException;
 import java.io.Writer;
@@ -47,7 +47,7 @@ class AnswerShapesTest extends JobTestSupport {
                 .unknownStatusShare(0.03, "cancelled");
 
         int exit = runCommand.run(
-                new RunOptions(input, WORKSPACE, "mix-" + shape, sandbox.url(), 8, reportDir("mix-" + shape)));
+                new RunParameters(input, WORKSPACE, "mix-" + shape, sandbox.url(), 8, reportDir("mix-" + shape)));
 
         assertThat(exit).isEqualTo(ExitCodes.PARTIAL);
         Map<String, State> expected = new TreeMap<>(generated.expected);
@@ -153,7 +153,7 @@ class AnswerShapesTest extends JobTestSupport {
         // one request at a time, so that exactly one is refused before the run learns: at concurrency N, the
         // requests already in flight are refused too
         assertThat(runCommand.run(
-                        new RunOptions(input, WORKSPACE, "conflicts", sandbox.url(), 1, reportDir("conflicts"))))
+                        new RunParameters(input, WORKSPACE, "conflicts", sandbox.url(), 1, reportDir("conflicts"))))
                 .isEqualTo(ExitCodes.OK);
 
         assertThat(actualState(images)).isEqualTo(expected);
@@ -172,7 +172,7 @@ class AnswerShapesTest extends JobTestSupport {
         store.seed(generated.imageIds);
         sandbox.settings().maxBodyBytes(50_000).shape(Shape.LEAN).htmlErrors(true);
 
-        assertThat(runCommand.run(new RunOptions(input, WORKSPACE, "large", sandbox.url(), 1, reportDir("large"))))
+        assertThat(runCommand.run(new RunParameters(input, WORKSPACE, "large", sandbox.url(), 1, reportDir("large"))))
                 .isEqualTo(ExitCodes.OK);
 
         assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);

@@ -3,8 +3,8 @@ package io.tagsync.job;
 import static io.tagsync.Fixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tagsync.cli.RunOptions;
 import io.tagsync.run.ExitCodes;
+import io.tagsync.run.RunParameters;
 import io.tagsync.staging.RequestPayloads;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ class DryRunTest extends JobTestSupport {
         sandbox.settings().keepBodies(true);
 
         int dry = runCommand.run(
-                new RunOptions(input, WORKSPACE, "nightly", sandbox.url(), 4, reportDir("dry"), null, true));
+                new RunParameters(input, WORKSPACE, "nightly", sandbox.url(), 4, reportDir("dry"), null, true));
 
         assertThat(dry).isEqualTo(ExitCodes.OK);
         assertThat(sandbox.stats().apiCalls()).isZero();
@@ -37,7 +37,7 @@ class DryRunTest extends JobTestSupport {
                 .contains("\"keysSet\" :")
                 .contains("\"tagsAdded\" :");
 
-        int real = runCommand.run(new RunOptions(input, WORKSPACE, "nightly", sandbox.url(), 4, reportDir("real")));
+        int real = runCommand.run(new RunParameters(input, WORKSPACE, "nightly", sandbox.url(), 4, reportDir("real")));
 
         assertThat(real).isEqualTo(ExitCodes.OK);
         assertThat(sandbox.stats().acceptedBatches()).isEqualTo(3);
@@ -64,7 +64,7 @@ class DryRunTest extends JobTestSupport {
     @Test
     void aDryRunWithRejectsExitsFour() {
         store.seed(List.of("img-001"));
-        assertThat(runCommand.run(new RunOptions(
+        assertThat(runCommand.run(new RunParameters(
                         fixture("basic.csv"),
                         WORKSPACE,
                         "dry-basic",

@@ -2,8 +2,8 @@ package io.tagsync.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tagsync.cli.RunOptions;
 import io.tagsync.run.ExitCodes;
+import io.tagsync.run.RunParameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -309,7 +309,7 @@ class EngineExportsTest extends JobTestSupport {
         }
 
         int exit = runCommand.run(
-                new RunOptions(file, WORKSPACE, export.name(), sandbox.url(), 4, reportDir(export.name())));
+                new RunParameters(file, WORKSPACE, export.name(), sandbox.url(), 4, reportDir(export.name())));
 
         if (export.failure() != null) {
             assertThat(exit).isEqualTo(ExitCodes.FAILED);

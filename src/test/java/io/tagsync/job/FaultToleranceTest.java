@@ -4,8 +4,8 @@ import static io.tagsync.Fixtures.BASIC_IMAGES;
 import static io.tagsync.Fixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tagsync.cli.RunOptions;
 import io.tagsync.run.ExitCodes;
+import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
 import io.tagsync.sandbox.ImageStore;
 import java.io.IOException;
@@ -77,7 +77,7 @@ class FaultToleranceTest extends JobTestSupport {
                 .dropShare(0.02)
                 .taskFailureShare(0.05);
 
-        int exit = runCommand.run(new RunOptions(input, WORKSPACE, "faults", sandbox.url(), 8, reportDir("faults")));
+        int exit = runCommand.run(new RunParameters(input, WORKSPACE, "faults", sandbox.url(), 8, reportDir("faults")));
 
         assertThat(exit).isEqualTo(ExitCodes.OK);
         assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
@@ -105,8 +105,8 @@ class FaultToleranceTest extends JobTestSupport {
         store.seed(BASIC_IMAGES);
         Path input = fixture("basic.csv");
 
-        int strict =
-                runCommand.run(new RunOptions(input, WORKSPACE, "limit", sandbox.url(), 4, reportDir("limit"), "10%"));
+        int strict = runCommand.run(
+                new RunParameters(input, WORKSPACE, "limit", sandbox.url(), 4, reportDir("limit"), "10%", false));
 
         assertThat(strict).isEqualTo(ExitCodes.FAILED);
         assertThat(sandbox.stats().apiCalls()).isZero();
@@ -114,8 +114,8 @@ class FaultToleranceTest extends JobTestSupport {
         assertThat(Files.readAllLines(reportDir("limit").resolve("rejects.csv")))
                 .hasSize(9);
 
-        int relaxed =
-                runCommand.run(new RunOptions(input, WORKSPACE, "limit", sandbox.url(), 4, reportDir("limit"), "8"));
+        int relaxed = runCommand.run(
+                new RunParameters(input, WORKSPACE, "limit", sandbox.url(), 4, reportDir("limit"), "8", false));
 
         assertThat(relaxed).isEqualTo(ExitCodes.PARTIAL);
         assertThat(sandbox.stats().acceptedBatches()).isEqualTo(1);
@@ -132,7 +132,8 @@ class FaultToleranceTest extends JobTestSupport {
     void aRunStagedBeforeItsCountsReachedTheJobContextRestartsWithThem() throws IOException {
         store.seed(BASIC_IMAGES);
         Path input = fixture("basic.csv");
-        assertThat(runCommand.run(new RunOptions(input, WORKSPACE, "older", sandbox.url(), 4, reportDir("older"), "1")))
+        assertThat(runCommand.run(
+                        new RunParameters(input, WORKSPACE, "older", sandbox.url(), 4, reportDir("older"), "1", false)))
                 .isEqualTo(ExitCodes.FAILED);
         // as an earlier version left it: the stage step's counts in its own context only
         JobExecution failed = jobRepository.getJobExecution(jdbc.queryForObject(
@@ -144,8 +145,8 @@ class FaultToleranceTest extends JobTestSupport {
         }
         jobRepository.updateExecutionContext(failed);
 
-        int relaxed =
-                runCommand.run(new RunOptions(input, WORKSPACE, "older", sandbox.url(), 4, reportDir("older"), "8"));
+        int relaxed = runCommand.run(
+                new RunParameters(input, WORKSPACE, "older", sandbox.url(), 4, reportDir("older"), "8", false));
 
         assertThat(relaxed).isEqualTo(ExitCodes.PARTIAL);
         assertThat(reportDir("older").resolve("summary.txt")).content().contains("16 read, 8 valid, 8 rejected");

@@ -1,7 +1,7 @@
 package io.tagsync.job;
 
 import io.tagsync.cli.RunCommand;
-import io.tagsync.cli.RunOptions;
+import io.tagsync.run.RunParameters;
 import io.tagsync.sandbox.ImageStore;
 import io.tagsync.sandbox.SandboxServer;
 import io.tagsync.sandbox.SandboxSettings;
@@ -79,7 +79,7 @@ public abstract class JobTestSupport {
     }
 
     protected int run(Path input, String workspace, String runKey) {
-        return runCommand.run(new RunOptions(input, workspace, runKey, sandbox.url(), 4, reportDir(runKey)));
+        return runCommand.run(new RunParameters(input, workspace, runKey, sandbox.url(), 4, reportDir(runKey)));
     }
 
     protected Path reportDir(String runKey) {

@@ -15,29 +15,41 @@ class RunParametersValidatorTest {
 
     @Test
     void aRunsParametersAreCheckedBeforeItStarts() {
-        assertThatCode(() -> validator.validate(RunParameters.toJobParameters(
-                        "/in.csv",
-                        "ws",
-                        "2026-11-30",
-                        URI.create("https://api.roboflow.com"),
-                        8,
-                        Path.of("reports"),
-                        "0.5%",
-                        false)))
+        assertThatCode(() -> validator.validate(new RunParameters(
+                                Path.of("/in.csv"),
+                                "ws",
+                                "2026-11-30",
+                                URI.create("https://api.roboflow.com"),
+                                8,
+                                Path.of("reports"),
+                                "0.5%",
+                                false)
+                        .toJobParameters()))
                 .doesNotThrowAnyException();
 
-        assertThatThrownBy(() -> validator.validate(RunParameters.toJobParameters(
-                        "/in.csv", "ws", "k", URI.create("https://api.roboflow.com"), 0, null)))
+        assertThatThrownBy(() -> validator.validate(new RunParameters(
+                                Path.of("/in.csv"), "ws", "k", URI.create("https://api.roboflow.com"), 0, null)
+                        .toJobParameters()))
                 .isInstanceOf(InvalidJobParametersException.class)
                 .hasMessage("--concurrency must be at least 1, not 0");
         assertThatThrownBy(() -> validator.validate(
-                        RunParameters.toJobParameters("/in.csv", "ws", "k", URI.create("api.roboflow.com"), 8, null)))
+                        new RunParameters(Path.of("/in.csv"), "ws", "k", URI.create("api.roboflow.com"), 8, null)
+                                .toJobParameters()))
                 .hasMessageContaining("--api-url must be an absolute");
-        assertThatThrownBy(() -> validator.validate(RunParameters.toJobParameters(
-                        "/in.csv", "ws", "k", URI.create("https://api.roboflow.com"), 8, null, "lots", false)))
+        assertThatThrownBy(() -> validator.validate(new RunParameters(
+                                Path.of("/in.csv"),
+                                "ws",
+                                "k",
+                                URI.create("https://api.roboflow.com"),
+                                8,
+                                null,
+                                "lots",
+                                false)
+                        .toJobParameters()))
                 .hasMessageContaining("--max-rejects takes");
-        assertThatThrownBy(() -> validator.validate(RunParameters.toJobParameters(
-                        "/in.csv", " ", "k", URI.create("https://api.roboflow.com"), 8, null)))
+        assertThatThrownBy(() -> validator.validate(
+                        new RunParameters(Path.of("/in.csv"), " ", "k", URI.create("https://api.roboflow.com"), 8, null)
+                                .toJobParameters()))
                 .hasMessage("the run has no workspace");
     }
 }

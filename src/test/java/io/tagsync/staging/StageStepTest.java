@@ -29,8 +29,9 @@ class StageStepTest extends JobTestSupport {
 
     @Test
     void storesOneMergedUpdatePerImageAndTheRejectedRows() {
-        JobParameters parameters = RunParameters.toJobParameters(
-                fixture("basic.csv").toString(), WORKSPACE, "stage-step", URI.create("http://127.0.0.1:9"), 4, null);
+        JobParameters parameters = new RunParameters(
+                        fixture("basic.csv"), WORKSPACE, "stage-step", URI.create("http://127.0.0.1:9"), 4, null)
+                .toJobParameters();
 
         JobExecution execution = batch.startStep("stage", parameters, null);
 

@@ -2,8 +2,8 @@ package io.tagsync.tools;
 
 import io.tagsync.TagsyncApplication;
 import io.tagsync.cli.RunCommand;
-import io.tagsync.cli.RunOptions;
 import io.tagsync.run.ExitCodes;
+import io.tagsync.run.RunParameters;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.sandbox.ImageStore;
 import io.tagsync.sandbox.SandboxServer;
@@ -64,7 +64,8 @@ final class DemoCommand {
                 Path input = sampleData.resolve(name).toAbsolutePath().normalize();
                 String format = name.substring(name.indexOf('.') + 1);
                 int exit = runCommand.run(
-                        new RunOptions(input, "demo", "demo-" + stamp + "-" + format, sandbox.url(), concurrency, null),
+                        new RunParameters(
+                                input, "demo", "demo-" + stamp + "-" + format, sandbox.url(), concurrency, null),
                         out,
                         err);
                 code = Math.max(code, exit);
