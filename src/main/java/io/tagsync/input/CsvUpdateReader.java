@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +28,7 @@ public final class CsvUpdateReader implements UpdateReader {
     private final String separator;
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
-    private final CsvColumn[] columns;
+    private final ColumnMeaning[] columns;
     private final List<String> headers;
     private long row;
 
@@ -80,37 +79,20 @@ public final class CsvUpdateReader implements UpdateReader {
         return name.endsWith(".tsv") || name.endsWith(".tsv.gz") ? "\t" : ",";
     }
 
-    private CsvColumn[] layout(TagsyncProperties.Input settings) {
+    private ColumnMeaning[] layout(TagsyncProperties.Input settings) {
         if (headers.isEmpty()) {
             throw new InputException(file + ": line 1: no header row");
         }
-        CsvColumn[] layout = new CsvColumn[headers.size()];
-        Set<String> seen = new HashSet<>();
-        Set<String> ignored = new HashSet<>(settings.ignoreColumns());
-        boolean hasImageId = false;
+        ColumnMeaning[] layout = new ColumnMeaning[headers.size()];
+        ColumnLayout columns = new ColumnLayout(file, "line 1: ", settings);
         for (int i = 0; i < headers.size(); i++) {
             String header = headers.get(i).strip();
             if (header.isEmpty()) {
                 throw new InputException(file + ": line 1: column " + (i + 1) + " has no name");
             }
-            if (ignored.contains(header)) {
-                layout[i] = CsvColumn.IGNORED;
-                continue;
-            }
-            String target = settings.columns().getOrDefault(header, header);
-            CsvColumn column = CsvColumn.parse(file, header, target);
-            String identity = column.kind() == CsvColumn.Kind.METADATA_VALUE
-                    ? "metadata." + column.key()
-                    : column.kind().name();
-            if (!seen.add(identity)) {
-                throw new InputException(file + ": line 1: duplicate column '" + header + "'");
-            }
-            hasImageId |= column.kind() == CsvColumn.Kind.IMAGE_ID;
-            layout[i] = column;
+            layout[i] = columns.add(header, "");
         }
-        if (!hasImageId) {
-            throw new InputException(file + ": line 1: no imageId column (map one with tagsync.input.columns)");
-        }
+        columns.requireImageId();
         return layout;
     }
 
@@ -139,7 +121,7 @@ public final class CsvUpdateReader implements UpdateReader {
 
     private String imageIdOf(CSVRecord record) {
         for (int i = 0; i < columns.length && i < record.size(); i++) {
-            if (columns[i].kind() == CsvColumn.Kind.IMAGE_ID) {
+            if (columns[i].kind() == ColumnMeaning.Kind.IMAGE_ID) {
                 return record.get(i).strip();
             }
         }
@@ -153,7 +135,7 @@ public final class CsvUpdateReader implements UpdateReader {
         Set<String> addTags = new SmallSet<>();
         Set<String> removeTags = new SmallSet<>();
         for (int i = 0; i < columns.length; i++) {
-            CsvColumn column = columns[i];
+            ColumnMeaning column = columns[i];
             String cell = record.get(i);
             switch (column.kind()) {
                 case IMAGE_ID -> imageId = cell.strip();
@@ -181,7 +163,7 @@ public final class CsvUpdateReader implements UpdateReader {
                                 "metadata key '" + column.key() + "' is set by two columns");
                     }
                 }
-                case METADATA_JSON -> {
+                case METADATA -> {
                     if (cell.isBlank()) {
                         continue;
                     }
@@ -212,7 +194,7 @@ public final class CsvUpdateReader implements UpdateReader {
         return imageIdOf(record);
     }
 
-    static Object typed(String cell, CsvColumn.ValueType type) {
+    static Object typed(String cell, ColumnMeaning.ValueType type) {
         return switch (type) {
             case STRING -> cell;
             case BOOLEAN -> {

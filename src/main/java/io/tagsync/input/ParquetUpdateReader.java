@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,7 +56,7 @@ public final class ParquetUpdateReader implements UpdateReader {
         REMOVE_TAGS
     }
 
-    private record Column(String name, Kind kind, String key, CsvColumn.ValueType parseAs, boolean json) {}
+    private record Column(String name, Kind kind, String key, ColumnMeaning.ValueType parseAs, boolean json) {}
 
     private final Path file;
     private final String source;
@@ -114,40 +113,27 @@ public final class ParquetUpdateReader implements UpdateReader {
     }
 
     private void layout(MessageType schema, TagsyncProperties.Input settings) {
-        Set<String> ignored = new HashSet<>(settings.ignoreColumns());
-        Set<String> seen = new HashSet<>();
-        boolean hasImageId = false;
+        ColumnLayout layout = new ColumnLayout(file, "", settings);
         for (Type field : schema.getFields()) {
-            String name = field.getName();
-            if (ignored.contains(name)) {
-                continue;
-            }
-            String target = settings.columns().getOrDefault(name, name);
-            Column column = switch (target) {
-                case "imageId" -> {
+            ColumnMeaning meaning = layout.add(field.getName(), " of type " + ParquetValues.describe(field));
+            Column column = switch (meaning.kind()) {
+                case IGNORED -> null;
+                case IMAGE_ID -> {
                     requireScalar(field, true);
-                    yield new Column(name, Kind.IMAGE_ID, null, null, false);
+                    yield new Column(field.getName(), Kind.IMAGE_ID, null, null, false);
                 }
-                case "metadata" -> metadataColumn(field);
-                case "removeMetadata" -> listColumn(field, Kind.REMOVE_METADATA);
-                case "addTags" -> listColumn(field, Kind.ADD_TAGS);
-                case "removeTags" -> listColumn(field, Kind.REMOVE_TAGS);
-                default -> valueColumn(field, target);
+                case METADATA -> metadataColumn(field);
+                case REMOVE_METADATA -> listColumn(field, Kind.REMOVE_METADATA);
+                case ADD_TAGS -> listColumn(field, Kind.ADD_TAGS);
+                case REMOVE_TAGS -> listColumn(field, Kind.REMOVE_TAGS);
+                case METADATA_VALUE -> valueColumn(field, meaning);
             };
-            String identity = column.kind() == Kind.METADATA_VALUE
-                    ? "metadata." + column.key()
-                    : column.kind().name();
-            if (!seen.add(identity)) {
-                throw new InputException(
-                        file + ": column '" + name + "' duplicates another column's meaning (" + target + ")");
+            if (column != null) {
+                columns.add(column);
+                projected.add(field);
             }
-            hasImageId |= column.kind() == Kind.IMAGE_ID;
-            columns.add(column);
-            projected.add(field);
         }
-        if (!hasImageId) {
-            throw new InputException(file + ": no imageId column (map one with tagsync.input.columns)");
-        }
+        layout.requireImageId();
     }
 
     private Column metadataColumn(Type field) {
@@ -189,20 +175,15 @@ public final class ParquetUpdateReader implements UpdateReader {
         return new Column(field.getName(), kind, null, null, false);
     }
 
-    private Column valueColumn(Type field, String target) {
-        if (!target.startsWith("metadata.") || target.length() == "metadata.".length()) {
-            throw new InputException(file + ": unknown column '" + field.getName() + "' of type "
-                    + ParquetValues.describe(field) + " (expected imageId, metadata, removeMetadata, addTags, "
-                    + "removeTags or metadata.KEY; map or ignore other columns in tagsync.input)");
-        }
-        CsvColumn spec = CsvColumn.parse(file, field.getName(), target);
+    /** Text is typed as its column's name says ({@code metadata.KEY:number}); other types keep their own. */
+    private Column valueColumn(Type field, ColumnMeaning meaning) {
         PrimitiveType type = requireScalar(field, false);
         boolean text = ParquetValues.isText(type);
         return new Column(
                 field.getName(),
                 Kind.METADATA_VALUE,
-                spec.key(),
-                text && target.contains(":") ? spec.type() : null,
+                meaning.key(),
+                text && meaning.type() != ColumnMeaning.ValueType.STRING ? meaning.type() : null,
                 ParquetValues.isJson(type));
     }
 

@@ -21,7 +21,7 @@ final class PartitionColumns {
     private static final Set<String> NULL_PARTITIONS = Set.of("__HIVE_DEFAULT_PARTITION__", "NULL");
     static final PartitionColumns NONE = new PartitionColumns(List.of());
 
-    private record Column(String name, CsvColumn meaning, String value) {}
+    private record Column(String name, ColumnMeaning meaning, String value) {}
 
     private final List<Column> columns;
 
@@ -49,9 +49,9 @@ final class PartitionColumns {
             if (settings.ignoreColumns().contains(key)) {
                 continue;
             }
-            CsvColumn meaning;
+            ColumnMeaning meaning;
             try {
-                meaning = CsvColumn.parse(file, key, settings.columns().getOrDefault(key, key));
+                meaning = ColumnMeaning.parse(file, "", key, settings.columns().getOrDefault(key, key), "");
             } catch (InputException unknown) {
                 throw new InputException(
                         file.getParent() + ": folder '" + name + "' is partition "
@@ -60,9 +60,9 @@ final class PartitionColumns {
                                 + "removeMetadata, addTags, removeTags; map or ignore it in tagsync.input)",
                         unknown);
             }
-            if (meaning.kind() == CsvColumn.Kind.IMAGE_ID || meaning.kind() == CsvColumn.Kind.METADATA_JSON) {
+            if (meaning.kind() == ColumnMeaning.Kind.IMAGE_ID || meaning.kind() == ColumnMeaning.Kind.METADATA) {
                 throw new InputException(file.getParent() + ": partition column '" + key + "' cannot be "
-                        + (meaning.kind() == CsvColumn.Kind.IMAGE_ID ? "imageId" : "metadata"));
+                        + (meaning.kind() == ColumnMeaning.Kind.IMAGE_ID ? "imageId" : "metadata"));
             }
             if (!NULL_PARTITIONS.contains(value) && !value.isEmpty()) {
                 columns.add(new Column(key, meaning, value));
