@@ -1,6 +1,7 @@
 package io.tagsync.reporting;
 
 import io.tagsync.metrics.TagsyncMetrics;
+import io.tagsync.run.ChangeCounts;
 import io.tagsync.run.ExitCodes;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
@@ -80,11 +81,7 @@ public class ReportTasklet implements Tasklet {
                 new RunSummary.Rows(read, read - rejected, rejected),
                 new RunSummary.Images(counts.updates(), counts.succeededImages(), counts.failedImages()),
                 new RunSummary.Requests(counts.requests(), byStatus),
-                new RunSummary.Changes(
-                        staged.getLong(StepResults.KEYS_SET, 0L),
-                        staged.getLong(StepResults.KEYS_REMOVED, 0L),
-                        staged.getLong(StepResults.TAGS_ADDED, 0L),
-                        staged.getLong(StepResults.TAGS_REMOVED, 0L)),
+                ChangeCounts.readFrom(staged),
                 run.dryRun(),
                 metrics.snapshot(),
                 dir.toString(),
@@ -121,7 +118,7 @@ public class ReportTasklet implements Tasklet {
                 .append(" valid, ")
                 .append(summary.rows().rejected())
                 .append(" rejected\n");
-        RunSummary.Changes changes = summary.changes();
+        ChangeCounts changes = summary.changes();
         text.append("  changes    ")
                 .append(changes.keysSet())
                 .append(" keys set, ")

@@ -1,5 +1,6 @@
 package io.tagsync.reporting;
 
+import io.tagsync.run.ChangeCounts;
 import java.util.Map;
 
 /** What {@code summary.json} holds: a run, what it read and what became of it. */
@@ -12,14 +13,11 @@ public record RunSummary(
         Rows rows,
         Images images,
         Requests requests,
-        Changes changes,
+        ChangeCounts changes,
         boolean dryRun,
         Map<String, Double> metrics,
         String reportDir,
         int exitCode) {
-
-    /** The changes the staged requests carry: metadata keys set and removed, tags added and removed. */
-    public record Changes(long keysSet, long keysRemoved, long tagsAdded, long tagsRemoved) {}
 
     public record Rows(long read, long valid, long rejected) {}
 

@@ -1,5 +1,6 @@
 package io.tagsync.staging;
 
+import io.tagsync.run.ChangeCounts;
 import io.tagsync.run.Threads;
 import io.tagsync.store.RequestStore;
 import io.tagsync.store.StagedRequest;
@@ -30,7 +31,10 @@ final class RequestWriter implements AutoCloseable {
     private final ExecutorService worker = Executors.newSingleThreadExecutor(Threads.named("stage-writer"));
     private final Future<Integer> written;
     private List<StagedUpdate> batch;
-    private final long[] changes = new long[4];
+    private long keysSet;
+    private long keysRemoved;
+    private long tagsAdded;
+    private long tagsRemoved;
 
     RequestWriter(RequestStore store, long instanceId, int size) {
         this.store = store;
@@ -41,10 +45,10 @@ final class RequestWriter implements AutoCloseable {
     }
 
     void add(StagedUpdate update) throws InterruptedException {
-        changes[0] += update.keysSet();
-        changes[1] += update.keysRemoved();
-        changes[2] += update.tagsAdded();
-        changes[3] += update.tagsRemoved();
+        keysSet += update.keysSet();
+        keysRemoved += update.keysRemoved();
+        tagsAdded += update.tagsAdded();
+        tagsRemoved += update.tagsRemoved();
         batch.add(update);
         if (batch.size() == size) {
             hand(batch);
@@ -52,9 +56,9 @@ final class RequestWriter implements AutoCloseable {
         }
     }
 
-    /** Keys set, keys removed, tags added, tags removed, over all updates added. */
-    long[] changes() {
-        return changes.clone();
+    /** The changes of all updates added. */
+    ChangeCounts changes() {
+        return new ChangeCounts(keysSet, keysRemoved, tagsAdded, tagsRemoved);
     }
 
     /** Stores what is left and waits for the writer; returns the number of requests stored. */

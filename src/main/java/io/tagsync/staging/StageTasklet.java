@@ -6,6 +6,7 @@ import io.tagsync.input.ReadAheadReader;
 import io.tagsync.input.UpdateReader;
 import io.tagsync.input.UpdateReaders;
 import io.tagsync.metrics.TagsyncMetrics;
+import io.tagsync.run.ChangeCounts;
 import io.tagsync.run.ProgressLog;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
@@ -80,7 +81,7 @@ public class StageTasklet extends StoppableStep {
         long rejected = 0;
         long images;
         int requests;
-        long[] changes;
+        ChangeCounts changes;
         try (UpdateMerger merger = new UpdateMerger(staging.spillDirOrTemp(), staging.bufferRows());
                 UpdateReader reader =
                         new ReadAheadReader(UpdateReaders.open(run.input(), files, settings, format), "stage-reader")) {
@@ -146,10 +147,7 @@ public class StageTasklet extends StoppableStep {
         context.putLong(StepResults.IMAGES, images);
         context.putLong(StepResults.REQUESTS, requests);
         context.putString(StepResults.FINGERPRINT, fingerprint.toString());
-        context.putLong(StepResults.KEYS_SET, changes[0]);
-        context.putLong(StepResults.KEYS_REMOVED, changes[1]);
-        context.putLong(StepResults.TAGS_ADDED, changes[2]);
-        context.putLong(StepResults.TAGS_REMOVED, changes[3]);
+        changes.writeTo(context);
         contribution.incrementWriteCount(requests);
         double seconds = (System.nanoTime() - started) / 1e9;
         log.info(

@@ -2,6 +2,7 @@ package io.tagsync.reporting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.run.ChangeCounts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ class HtmlReportTest {
                 new RunSummary.Rows(1000, 1000, 0),
                 new RunSummary.Images(1000, 900, 0),
                 new RunSummary.Requests(1000, Map.of()),
-                new RunSummary.Changes(0, 0, 0, 0),
+                new ChangeCounts(0, 0, 0, 0),
                 false,
                 Map.of(),
                 "reports",
