@@ -151,6 +151,9 @@ public class RunCommand {
         } finally {
             gracefulShutdown.release();
         }
+        if (execution.getStatus() == BatchStatus.COMPLETED) {
+            printSavedSummary(execution, out);
+        }
         int code = exitCode(execution);
         pushgateway.push(run.workspace(), run.runKey(), code);
         if (execution.getStatus() != BatchStatus.COMPLETED) {
@@ -250,8 +253,8 @@ public class RunCommand {
         return null;
     }
 
-    private void printSavedSummary(JobExecution last, PrintStream out) {
-        for (StepExecution step : last.getStepExecutions()) {
+    private void printSavedSummary(JobExecution execution, PrintStream out) {
+        for (StepExecution step : execution.getStepExecutions()) {
             String dir = step.getExecutionContext().getString(ReportTasklet.REPORT_DIR, null);
             if (dir != null) {
                 try {

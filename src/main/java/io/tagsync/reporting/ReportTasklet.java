@@ -89,8 +89,6 @@ public class ReportTasklet implements Tasklet {
         JSON.writeValue(dir.resolve("summary.json").toFile(), summary);
         reports.writeHtml(dir, summary, reasons);
         Files.writeString(dir.resolve("summary.txt"), humanSummary(summary), StandardCharsets.UTF_8);
-        System.out.print(humanSummary(summary));
-        System.out.flush();
         step.getExecutionContext().putString(REPORT_DIR, dir.toString());
         log.info("Run {} keeps {} bytes of requests in the repository", instanceId, store.storedBytes(instanceId));
         if (!clean) {
