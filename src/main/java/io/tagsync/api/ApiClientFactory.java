@@ -8,6 +8,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,15 +21,30 @@ public class ApiClientFactory {
 
     private final TagsyncProperties.Api settings;
     private final TagsyncProperties.Await await;
+    private final Map<Long, RunLimits> runs = new ConcurrentHashMap<>();
 
     public ApiClientFactory(TagsyncProperties properties) {
         this.settings = properties.api();
         this.await = properties.await();
     }
 
-    public RoboflowClient create(RunParameters run) {
+    /**
+     * A client for one partition of a run (or the whole run). The clients of a run in this process share its
+     * {@link RunLimits}: the partitions a process runs at once share the run's {@code --concurrency}, its 429 gate
+     * and what the server was learned to refuse.
+     */
+    public RoboflowClient create(RunParameters run, long instanceId) {
         return RoboflowClient.create(
-                settings, apiKey(), run.apiUrl(), run.workspace(), await.callsAtOnce(run.concurrency()));
+                settings,
+                apiKey(),
+                run.apiUrl(),
+                run.workspace(),
+                await.callsAtOnce(run.concurrency()),
+                limits(instanceId, run.concurrency()));
+    }
+
+    public RunLimits limits(long instanceId, int concurrency) {
+        return runs.computeIfAbsent(instanceId, id -> RunLimits.of(concurrency));
     }
 
     /**
@@ -40,7 +57,7 @@ public class ApiClientFactory {
         Thread warmUp = new Thread(
                 () -> {
                     try {
-                        RoboflowClient.create(settings, "unused", apiUrl, "unused", 2);
+                        RoboflowClient.create(settings, "unused", apiUrl, "unused", 2, RunLimits.of(1));
                     } catch (RuntimeException e) {
                         // the run's own client reports whatever went wrong here
                     }

@@ -58,14 +58,21 @@ public final class RoboflowClient {
     private final URI base;
     private final Origin apiOrigin;
     private final AtomicBoolean foreignUrlSeen = new AtomicBoolean();
-    private final RateGate gate = new RateGate();
-    private final ApiLimits limits = new ApiLimits();
+    private final RateGate gate;
+    private final ApiLimits limits;
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
 
     private RoboflowClient(
-            RoboflowApi api, String workspace, TagsyncProperties.Api settings, String apiKey, URI baseUrl) {
+            RoboflowApi api,
+            String workspace,
+            TagsyncProperties.Api settings,
+            String apiKey,
+            URI baseUrl,
+            RunLimits shared) {
         this.api = api;
+        this.gate = shared.gate();
+        this.limits = shared.limits();
         this.authority = baseUrl.getAuthority();
         this.base = baseUrl.getRawPath() != null && baseUrl.getRawPath().endsWith("/")
                 ? baseUrl
@@ -78,7 +85,12 @@ public final class RoboflowClient {
 
     /** A client for at most {@code connections} calls at once (submissions and status requests together). */
     public static RoboflowClient create(
-            TagsyncProperties.Api settings, String apiKey, URI baseUrl, String workspace, int connections) {
+            TagsyncProperties.Api settings,
+            String apiKey,
+            URI baseUrl,
+            String workspace,
+            int connections,
+            RunLimits shared) {
         ConnectionConfig connection = ConnectionConfig.custom()
                 .setConnectTimeout(Timeout.of(settings.connectTimeout()))
                 .setSocketTimeout(Timeout.of(settings.readTimeout()))
@@ -112,7 +124,7 @@ public final class RoboflowClient {
         RoboflowApi api = HttpServiceProxyFactory.builderFor(RestClientAdapter.create(restClient))
                 .build()
                 .createClient(RoboflowApi.class);
-        return new RoboflowClient(api, workspace, settings, apiKey, baseUrl);
+        return new RoboflowClient(api, workspace, settings, apiKey, baseUrl, shared);
     }
 
     /**

@@ -15,7 +15,7 @@ import io.tagsync.run.StepResults;
 import io.tagsync.run.Steps;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.store.RunLock;
-import io.tagsync.submission.SubmitTasklet;
+import io.tagsync.submission.RejectLimitCheck;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -227,8 +227,8 @@ public class RunCommand {
         if (input != null) {
             return input.getMessage();
         }
-        SubmitTasklet.RejectLimitExceededException rejects =
-                cause(execution, SubmitTasklet.RejectLimitExceededException.class);
+        RejectLimitCheck.RejectLimitExceededException rejects =
+                cause(execution, RejectLimitCheck.RejectLimitExceededException.class);
         if (rejects != null) {
             return rejects.getMessage();
         }

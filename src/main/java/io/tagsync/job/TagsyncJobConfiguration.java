@@ -12,6 +12,7 @@ import io.tagsync.run.Steps;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.staging.StageTasklet;
 import io.tagsync.store.RequestStore;
+import io.tagsync.submission.RejectLimitCheck;
 import io.tagsync.submission.RequestSender;
 import io.tagsync.submission.SubmitTasklet;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -87,28 +88,75 @@ public class TagsyncJobConfiguration {
                 .build();
     }
 
+    /**
+     * The submit step: a partitioned step whose partitions ({@link RequestPartitioner}) each send their requests
+     * and follow their tasks, on this process's threads or, with {@code tagsync.partition.remote}, on workers.
+     * The reject limit is checked before anything is split or sent.
+     */
     @Bean
     Step submitStep(
             JobRepository jobRepository,
-            PlatformTransactionManager transactionManager,
-            SubmitTasklet submitTasklet,
+            Step submitPartitionStep,
+            RequestPartitioner requestPartitioner,
+            PartitionDispatch dispatch,
+            RunReports reports,
             ObservationRegistry observations) {
         return new StepBuilder(Steps.SUBMIT, jobRepository)
                 .observationRegistry(observations)
+                .listener(new RejectLimitCheck(
+                        (run, instance) -> reports.writeRejects(reports.directory(run, instance), instance)))
+                .partitioner(Steps.SUBMIT_PARTITION, requestPartitioner)
+                .partitionHandler(dispatch.handler(submitPartitionStep))
+                .build();
+    }
+
+    /** The await step: the same partitions follow the tasks still open after the submit step, and resend. */
+    @Bean
+    Step awaitStep(
+            JobRepository jobRepository,
+            Step awaitPartitionStep,
+            RequestPartitioner requestPartitioner,
+            PartitionDispatch dispatch,
+            ObservationRegistry observations) {
+        return new StepBuilder(Steps.AWAIT, jobRepository)
+                .observationRegistry(observations)
+                .partitioner(Steps.AWAIT_PARTITION, requestPartitioner)
+                .partitionHandler(dispatch.handler(awaitPartitionStep))
+                .build();
+    }
+
+    @Bean
+    Step submitPartitionStep(
+            JobRepository jobRepository,
+            PlatformTransactionManager transactionManager,
+            SubmitTasklet submitTasklet,
+            PartitionSlots slots,
+            ObservationRegistry observations) {
+        return new StepBuilder(Steps.SUBMIT_PARTITION, jobRepository)
+                .observationRegistry(observations)
+                .listener(slots)
                 .tasklet(submitTasklet, transactionManager)
                 .build();
     }
 
     @Bean
-    Step awaitStep(
+    Step awaitPartitionStep(
             JobRepository jobRepository,
             PlatformTransactionManager transactionManager,
             AwaitTasklet awaitTasklet,
+            PartitionSlots slots,
             ObservationRegistry observations) {
-        return new StepBuilder(Steps.AWAIT, jobRepository)
+        return new StepBuilder(Steps.AWAIT_PARTITION, jobRepository)
                 .observationRegistry(observations)
+                .listener(slots)
                 .tasklet(awaitTasklet, transactionManager)
                 .build();
+    }
+
+    @Bean
+    @StepScope
+    RequestPartitioner requestPartitioner(@Value("#{stepExecution}") StepExecution step, RequestStore store) {
+        return new RequestPartitioner(store, instanceOf(step));
     }
 
     /** The report step runs again on every restart, even of a completed run, to write the reports anew. */
@@ -131,10 +179,12 @@ public class TagsyncJobConfiguration {
     @StepScope
     StageTasklet stageTasklet(
             @Value("#{stepExecution}") StepExecution step,
+            JobRepository jobRepository,
             RequestStore store,
             TagsyncProperties properties,
             TagsyncMetrics metrics) {
         return new StageTasklet(
+                jobRepository,
                 RunParameters.of(step.getJobParameters()),
                 instanceOf(step),
                 store,
@@ -147,19 +197,22 @@ public class TagsyncJobConfiguration {
     @StepScope
     SubmitTasklet submitTasklet(
             @Value("#{stepExecution}") StepExecution step,
+            JobRepository jobRepository,
             RequestStore store,
             ApiClientFactory clients,
             RequestSender sender,
-            RunReports reports,
             TagsyncProperties properties,
+            PartitionSlots slots,
             TagsyncMetrics metrics) {
         return new SubmitTasklet(
+                jobRepository,
                 RunParameters.of(step.getJobParameters()),
                 instanceOf(step),
+                partOf(step),
+                slots.atOnce(RunParameters.of(step.getJobParameters()).concurrency()),
                 store,
                 clients,
                 sender,
-                (run, instance) -> reports.writeRejects(reports.directory(run, instance), instance),
                 properties.await(),
                 metrics);
     }
@@ -168,14 +221,19 @@ public class TagsyncJobConfiguration {
     @StepScope
     AwaitTasklet awaitTasklet(
             @Value("#{stepExecution}") StepExecution step,
+            JobRepository jobRepository,
             RequestStore store,
             ApiClientFactory clients,
             RequestSender sender,
             TagsyncProperties properties,
+            PartitionSlots slots,
             TagsyncMetrics metrics) {
         return new AwaitTasklet(
+                jobRepository,
                 RunParameters.of(step.getJobParameters()),
                 instanceOf(step),
+                partOf(step),
+                slots.atOnce(RunParameters.of(step.getJobParameters()).concurrency()),
                 store,
                 clients,
                 sender,
@@ -195,5 +253,10 @@ public class TagsyncJobConfiguration {
 
     private static long instanceOf(StepExecution step) {
         return step.getJobExecution().getJobInstance().getInstanceId();
+    }
+
+    /** A partition's number; a step execution of an older run that was not partitioned does the whole run. */
+    private static int partOf(StepExecution step) {
+        return step.getExecutionContext().getInt(Steps.PART, RequestStore.ALL_PARTS);
     }
 }

@@ -13,7 +13,7 @@ import io.tagsync.store.SubmittedRequest;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
@@ -28,6 +28,8 @@ public class AwaitTasklet extends StoppableStep {
 
     private final RunParameters run;
     private final long instanceId;
+    private final int part;
+    private final int partsAtOnce;
     private final RequestStore store;
     private final ApiClientFactory clients;
     private final Resubmission sender;
@@ -35,15 +37,21 @@ public class AwaitTasklet extends StoppableStep {
     private final TagsyncMetrics metrics;
 
     public AwaitTasklet(
+            JobRepository jobs,
             RunParameters run,
             long instanceId,
+            int part,
+            int partsAtOnce,
             RequestStore store,
             ApiClientFactory clients,
             Resubmission sender,
             TagsyncProperties.Await settings,
             TagsyncMetrics metrics) {
+        super(jobs);
         this.run = run;
         this.instanceId = instanceId;
+        this.part = part;
+        this.partsAtOnce = partsAtOnce;
         this.metrics = metrics;
         this.store = store;
         this.clients = clients;
@@ -52,17 +60,17 @@ public class AwaitTasklet extends StoppableStep {
     }
 
     @Override
-    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+    protected RepeatStatus work(StepContribution contribution) throws Exception {
         if (run.dryRun()) {
             return RepeatStatus.FINISHED;
         }
-        List<Long> pending = store.requestIds(instanceId, RequestStatus.PENDING);
-        List<SubmittedRequest> open = store.submitted(instanceId);
+        List<Long> pending = store.requestIds(instanceId, part, RequestStatus.PENDING);
+        List<SubmittedRequest> open = store.submitted(instanceId, part);
         if (open.isEmpty() && pending.isEmpty()) {
             log.info("All tasks final");
             return RepeatStatus.FINISHED;
         }
-        RoboflowClient client = clients.create(run);
+        RoboflowClient client = clients.create(run, instanceId);
         log.info("Waiting for {} tasks", open.size() + pending.size());
         ProgressLog progress = new ProgressLog(log, "Tasks finished", open.size() + pending.size());
         boolean done;
@@ -74,7 +82,7 @@ public class AwaitTasklet extends StoppableStep {
                 sender,
                 this::stopRequested,
                 settings,
-                settings.callsAtOnce(run.concurrency()),
+                Math.max(2, settings.callsAtOnce(run.concurrency()) / partsAtOnce),
                 metrics)) {
             open.forEach(poller::track);
             for (long requestId : pending) {

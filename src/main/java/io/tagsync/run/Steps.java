@@ -7,6 +7,12 @@ public final class Steps {
     public static final String SUBMIT = "submit";
     public static final String AWAIT = "await";
     public static final String REPORT = "report";
+    /** The worker steps of the submit and await steps' partitions ({@code submitPartition:part0}, ...). */
+    public static final String SUBMIT_PARTITION = "submitPartition";
+
+    public static final String AWAIT_PARTITION = "awaitPartition";
+    /** The key of a partition's number in its step execution context. */
+    public static final String PART = "tagsync.part";
 
     private Steps() {}
 }

@@ -19,6 +19,7 @@ public record TagsyncProperties(
         @DefaultValue Input input,
         @DefaultValue Staging staging,
         @DefaultValue Metrics metrics,
+        @DefaultValue Partition partition,
         @DefaultValue("reports") Path reportDir) {
 
     /** Where to push a run's metrics at its end; none by default. */
@@ -52,6 +53,21 @@ public record TagsyncProperties(
     }
 
     public record Submit(@DefaultValue("8") int concurrency) {}
+
+    /**
+     * How the API work (the submit and await steps) is split: {@code count} partitions, ranges of the staged
+     * requests, each a step execution of its own; {@code atOnce} of them run at once in one process, sharing the
+     * run's concurrency. {@code remote} sends the partitions to worker processes over RabbitMQ (the job
+     * repository must then be PostgreSQL, shared by all); a worker's {@code heartbeat} tells the manager and
+     * the other workers it is alive, and one silent for {@code workerTimeout} is taken for dead.
+     */
+    public record Partition(
+            @DefaultValue("4") int count,
+            @DefaultValue("4") int atOnce,
+            @DefaultValue("false") boolean remote,
+            @DefaultValue("tagsync.partitions") String queue,
+            @DefaultValue("2s") Duration heartbeat,
+            @DefaultValue("10s") Duration workerTimeout) {}
 
     /**
      * How staging merges repeated image IDs: {@code buffer-rows} rows are sorted in memory before they are

@@ -20,7 +20,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobInterruptedException;
-import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -51,12 +51,14 @@ public class StageTasklet extends StoppableStep {
     private final TagsyncMetrics metrics;
 
     public StageTasklet(
+            JobRepository jobs,
             RunParameters run,
             long instanceId,
             RequestStore store,
             TagsyncProperties.Input settings,
             TagsyncProperties.Staging staging,
             TagsyncMetrics metrics) {
+        super(jobs);
         this.run = run;
         this.instanceId = instanceId;
         this.metrics = metrics;
@@ -66,8 +68,7 @@ public class StageTasklet extends StoppableStep {
     }
 
     @Override
-    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext)
-            throws JobInterruptedException, InterruptedException {
+    protected RepeatStatus work(StepContribution contribution) throws JobInterruptedException, InterruptedException {
         StepExecution step = contribution.getStepExecution();
         long started = System.nanoTime();
         store.clearStaged(instanceId);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Repository;
@@ -28,6 +29,9 @@ public class RequestStore {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final TransactionTemplate ownTransaction;
+
+    /** The part that stands for every request of a run: a run not split into partitions. */
+    public static final int ALL_PARTS = -1;
 
     public RequestStore(JdbcTemplate jdbc, TransactionTemplate transactions) {
         this.jdbc = jdbc;
@@ -94,6 +98,42 @@ public class RequestStore {
                 status.name());
     }
 
+    /** The requests of one partition in a status; {@link #ALL_PARTS} for the whole run. */
+    public List<Long> requestIds(long instanceId, int part, RequestStatus status) {
+        if (part == ALL_PARTS) {
+            return requestIds(instanceId, status);
+        }
+        return jdbc.queryForList(
+                "SELECT id FROM batch_request WHERE job_instance_id = ? AND part = ? AND status = ? ORDER BY seq",
+                Long.class,
+                instanceId,
+                part,
+                status.name());
+    }
+
+    /**
+     * Puts each request not yet in a partition into one of {@code parts} ranges of the staging sequence, and
+     * returns the partitions that hold requests. Requests already placed (by an earlier execution of the run, or
+     * split from a placed one) keep their partition, so a restart sees the partitions it saw before.
+     */
+    public List<Integer> assignParts(long instanceId, int parts) {
+        return ownTransaction.execute(tx -> {
+            Integer maxSeq = jdbc.queryForObject(
+                    "SELECT MAX(seq) FROM batch_request WHERE job_instance_id = ? AND parent_id IS NULL",
+                    Integer.class,
+                    instanceId);
+            if (maxSeq != null) {
+                jdbc.update("""
+                        UPDATE batch_request SET part = CAST(((seq - 1) * ?) / ? AS INT)
+                        WHERE job_instance_id = ? AND part IS NULL AND parent_id IS NULL""", (long) parts, (long) maxSeq, instanceId);
+            }
+            return jdbc.queryForList(
+                    "SELECT DISTINCT part FROM batch_request WHERE job_instance_id = ? AND part IS NOT NULL ORDER BY part",
+                    Integer.class,
+                    instanceId);
+        });
+    }
+
     public byte[] payload(long requestId) {
         return jdbc.queryForObject("SELECT payload FROM request_body WHERE request_id = ?", byte[].class, requestId);
     }
@@ -130,45 +170,68 @@ public class RequestStore {
 
     /**
      * Replaces a request by the parts it was split into: the parts are stored {@code PENDING} with the next
-     * sequence numbers and the request becomes {@code SPLIT}, in one transaction. Returns the parts' IDs.
+     * sequence numbers, in the request's partition, and the request becomes {@code SPLIT}, in one transaction.
+     * Returns the parts' IDs. Workers in other processes may split at the same moment: a sequence number taken
+     * by one of them is tried again with the next.
      */
     public synchronized List<Long> split(long instanceId, long parentId, List<StagedRequest> parts, String reason) {
-        return transactions.execute(tx -> {
-            Integer maxSeq = jdbc.queryForObject(
-                    "SELECT MAX(seq) FROM batch_request WHERE job_instance_id = ?", Integer.class, instanceId);
-            int seq = maxSeq == null ? 0 : maxSeq;
-            List<StagedRequest> numbered = new ArrayList<>();
-            for (StagedRequest part : parts) {
-                numbered.add(new StagedRequest(
-                        ++seq, part.firstRow(), part.lastRow(), part.updateCount(), part.payload(), part.imageRows()));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return transactions.execute(tx -> insertSplit(instanceId, parentId, parts, reason));
+            } catch (DuplicateKeyException taken) {
+                if (attempt == 10) {
+                    throw taken;
+                }
             }
-            List<Long> ids = new ArrayList<>();
-            for (StagedRequest part : numbered) {
-                jdbc.update("""
-                        INSERT INTO batch_request (job_instance_id, seq, first_row, last_row, update_count, status, parent_id)
-                        VALUES (?, ?, ?, ?, ?, 'PENDING', ?)""", instanceId, part.seq(), part.firstRow(), part.lastRow(), part.updateCount(), parentId);
-                ids.add(jdbc.queryForObject(
-                        "SELECT id FROM batch_request WHERE job_instance_id = ? AND seq = ?",
-                        Long.class,
-                        instanceId,
-                        part.seq()));
-            }
-            insertBodies(instanceId, numbered);
-            jdbc.update("DELETE FROM request_body WHERE request_id = ?", parentId);
-            jdbc.update(
-                    "UPDATE batch_request SET status = 'SPLIT', error = ?, finished_at = ? WHERE id = ?",
-                    clip(reason, TEXT_LIMIT),
-                    Timestamp.from(Instant.now()),
-                    parentId);
-            return ids;
-        });
+        }
     }
 
-    public List<SubmittedRequest> submitted(long instanceId) {
+    private List<Long> insertSplit(long instanceId, long parentId, List<StagedRequest> parts, String reason) {
+        Integer maxSeq = jdbc.queryForObject(
+                "SELECT MAX(seq) FROM batch_request WHERE job_instance_id = ?", Integer.class, instanceId);
+        Integer part = jdbc.queryForObject("SELECT part FROM batch_request WHERE id = ?", Integer.class, parentId);
+        int seq = maxSeq == null ? 0 : maxSeq;
+        List<StagedRequest> numbered = new ArrayList<>();
+        for (StagedRequest split : parts) {
+            numbered.add(new StagedRequest(
+                    ++seq, split.firstRow(), split.lastRow(), split.updateCount(), split.payload(), split.imageRows()));
+        }
+        List<Long> ids = new ArrayList<>();
+        for (StagedRequest split : numbered) {
+            jdbc.update(
+                    """
+                    INSERT INTO batch_request (job_instance_id, seq, first_row, last_row, update_count, status,
+                                               parent_id, part)
+                    VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?)""",
+                    instanceId,
+                    split.seq(),
+                    split.firstRow(),
+                    split.lastRow(),
+                    split.updateCount(),
+                    parentId,
+                    part);
+            ids.add(jdbc.queryForObject(
+                    "SELECT id FROM batch_request WHERE job_instance_id = ? AND seq = ?",
+                    Long.class,
+                    instanceId,
+                    split.seq()));
+        }
+        insertBodies(instanceId, numbered);
+        jdbc.update("DELETE FROM request_body WHERE request_id = ?", parentId);
+        jdbc.update(
+                "UPDATE batch_request SET status = 'SPLIT', error = ?, finished_at = ? WHERE id = ?",
+                clip(reason, TEXT_LIMIT),
+                Timestamp.from(Instant.now()),
+                parentId);
+        return ids;
+    }
+
+    /** The acknowledged requests of one partition whose tasks are not final; {@link #ALL_PARTS} for the run. */
+    public List<SubmittedRequest> submitted(long instanceId, int part) {
         return jdbc.query(
                 """
                 SELECT id, seq, task_id, task_url, attempts, submitted_at FROM batch_request
-                WHERE job_instance_id = ? AND status = 'SUBMITTED' ORDER BY seq""",
+                WHERE job_instance_id = ? AND (part = ? OR ? = -1) AND status = 'SUBMITTED' ORDER BY seq""",
                 (rs, i) -> new SubmittedRequest(
                         rs.getLong(1),
                         rs.getInt(2),
@@ -176,7 +239,9 @@ public class RequestStore {
                         rs.getString(4),
                         rs.getInt(5),
                         rs.getTimestamp(6).toInstant()),
-                instanceId);
+                instanceId,
+                part,
+                part);
     }
 
     /** Records one final outcome and its failed items in a transaction of its own. */

@@ -6,25 +6,22 @@ import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.polling.TaskPoller;
 import io.tagsync.run.ProgressLog;
 import io.tagsync.run.RunParameters;
-import io.tagsync.run.StepResults;
 import io.tagsync.run.StoppableStep;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.run.Threads;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
@@ -33,7 +30,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * {@code PENDING}: at most the requests in flight when a run died are sent twice, which the API's
  * idempotent updates make harmless. A fatal answer (bad key, unknown workspace, plan limit, retries
  * exhausted) stops new sends, lets those in flight finish and fails the step; a stop request does the same
- * and ends the step {@code STOPPED}. Before sending anything, the reject limit is checked. While it sends,
+ * and ends the step {@code STOPPED}. While it sends,
  * a {@link TaskPoller} follows the acknowledged tasks; those still open when sending ends are left to the
  * await step.
  */
@@ -43,46 +40,52 @@ public class SubmitTasklet extends StoppableStep {
 
     private final RunParameters run;
     private final long instanceId;
+    private final int part;
+    private final int partsAtOnce;
     private final RequestStore store;
     private final ApiClientFactory clients;
     private final RequestSender sender;
-    private final RejectsFile rejectsFile;
     private final TagsyncProperties.Await awaitSettings;
     private final TagsyncMetrics metrics;
 
     public SubmitTasklet(
+            JobRepository jobs,
             RunParameters run,
             long instanceId,
+            int part,
+            int partsAtOnce,
             RequestStore store,
             ApiClientFactory clients,
             RequestSender sender,
-            RejectsFile rejectsFile,
             TagsyncProperties.Await awaitSettings,
             TagsyncMetrics metrics) {
+        super(jobs);
         this.run = run;
         this.instanceId = instanceId;
+        this.part = part;
+        this.partsAtOnce = partsAtOnce;
         this.metrics = metrics;
         this.awaitSettings = awaitSettings;
         this.store = store;
         this.clients = clients;
         this.sender = sender;
-        this.rejectsFile = rejectsFile;
     }
 
     @Override
-    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+    protected RepeatStatus work(StepContribution contribution) throws Exception {
         StepExecution step = contribution.getStepExecution();
-        checkRejectLimit(step);
         if (run.dryRun()) {
             log.info("Dry run: nothing is sent");
             return RepeatStatus.FINISHED;
         }
-        List<Long> pending = store.requestIds(instanceId, RequestStatus.PENDING);
+        List<Long> pending = store.requestIds(instanceId, part, RequestStatus.PENDING);
         if (pending.isEmpty()) {
             log.info("Nothing to submit");
             return RepeatStatus.FINISHED;
         }
-        RoboflowClient client = clients.create(run);
+        RoboflowClient client = clients.create(run, instanceId);
+        // the partitions this process runs at once share the run's concurrency
+        Semaphore permits = clients.limits(instanceId, run.concurrency()).sends();
         int concurrency = Math.max(1, Math.min(run.concurrency(), pending.size()));
         log.info("Submitting {} requests, {} at a time", pending.size(), concurrency);
         ProgressLog progress = new ProgressLog(log, "Requests submitted", pending.size());
@@ -96,7 +99,7 @@ public class SubmitTasklet extends StoppableStep {
                 sender,
                 this::stopRequested,
                 awaitSettings,
-                awaitSettings.pollersFor(run.concurrency()),
+                Math.max(2, awaitSettings.pollersFor(run.concurrency()) / partsAtOnce),
                 metrics)) {
             ExecutorService pool = Executors.newFixedThreadPool(concurrency, Threads.named("submit"));
             try {
@@ -106,10 +109,17 @@ public class SubmitTasklet extends StoppableStep {
                             return;
                         }
                         try {
-                            sender.send(client, instanceId, requestId, poller::track);
+                            permits.acquire();
+                            try {
+                                sender.send(client, instanceId, requestId, poller::track);
+                            } finally {
+                                permits.release();
+                            }
                             progress.add(1);
                         } catch (RuntimeException e) {
                             fatal.compareAndSet(null, e);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
                         }
                     });
                 }
@@ -140,26 +150,5 @@ public class SubmitTasklet extends StoppableStep {
             step.setTerminateOnly();
         }
         return RepeatStatus.FINISHED;
-    }
-
-    private void checkRejectLimit(StepExecution step) throws IOException {
-        RejectLimit limit = RejectLimit.parse(run.maxRejects());
-        ExecutionContext staged = step.getJobExecution().getExecutionContext();
-        long rows = staged.getLong(StepResults.ROWS_READ, 0L);
-        long rejected = staged.getLong(StepResults.ROWS_REJECTED, 0L);
-        if (limit.exceededBy(rejected, rows)) {
-            Path rejects = rejectsFile.write(run, instanceId);
-            throw new RejectLimitExceededException(String.format(
-                    "%d of %d rows rejected, above --max-rejects=%s; nothing was sent. See %s; fix the input and "
-                            + "start a new run, or rerun this command with a higher --max-rejects to send the valid rows",
-                    rejected, rows, limit, rejects));
-        }
-    }
-
-    /** More rows were rejected than the run allows. */
-    public static class RejectLimitExceededException extends RuntimeException {
-        public RejectLimitExceededException(String message) {
-            super(message);
-        }
     }
 }

@@ -59,7 +59,7 @@ class RoboflowClientTest {
                 attempts,
                 Duration.ofMillis(5),
                 Duration.ofMillis(20));
-        return RoboflowClient.create(settings, key, sandbox.url(), workspace, 8);
+        return RoboflowClient.create(settings, key, sandbox.url(), workspace, 8, RunLimits.of(8));
     }
 
     private static byte[] json(String text) {
@@ -181,8 +181,8 @@ class RoboflowClientTest {
                 1,
                 Duration.ofMillis(5),
                 Duration.ofMillis(20));
-        RoboflowClient unreachable =
-                RoboflowClient.create(settings, KEY, URI.create("http://127.0.0.1:" + closedPort), "ws", 8);
+        RoboflowClient unreachable = RoboflowClient.create(
+                settings, KEY, URI.create("http://127.0.0.1:" + closedPort), "ws", 8, RunLimits.of(8));
         assertThatThrownBy(() -> unreachable.taskStatus("t", null))
                 .hasMessage("GET /ws/asynctasks/t failed: cannot connect to 127.0.0.1:" + closedPort
                         + " (connection refused or unreachable)");

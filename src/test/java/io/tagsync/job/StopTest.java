@@ -30,7 +30,7 @@ class StopTest extends JobTestSupport {
         Path input = dir.resolve("stop.csv");
         GeneratedInput generated = GeneratedInput.write(input, 30_000, 1, 1, 11);
         store.seed(generated.imageIds);
-        sandbox.settings().latencyMillis(150);
+        sandbox.settings().latencyMillis(300);
 
         CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> run(input, "stop"));
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
