@@ -1,22 +1,50 @@
 package io.tagsync;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.ConfigurableApplicationContext;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class TagsyncApplication {
 
     public static void main(String[] args) throws Exception {
+        boolean worker = args.length > 0 && args[0].equals("worker");
         int exitCode;
         try {
-            exitCode = SpringApplication.exit(SpringApplication.run(TagsyncApplication.class, args));
+            ConfigurableApplicationContext context = SpringApplication.run(TagsyncApplication.class, settings(args));
+            if (worker) {
+                // a long-lived worker: its consumers keep it up; SIGTERM closes the context, whose consumers stop,
+                // and a partition cut short goes back to the queue for another worker
+                context.registerShutdownHook();
+                return;
+            }
+            exitCode = SpringApplication.exit(context);
         } catch (RuntimeException e) {
             System.err.println("tagsync: cannot start: " + startFailure(e));
             exitCode = 1;
         }
         System.exit(exitCode);
+    }
+
+    /** {@code worker} and {@code --remote} as the settings they stand for. */
+    static String[] settings(String[] args) {
+        List<String> settings = new ArrayList<>();
+        for (String arg : args) {
+            settings.add(arg.equals("--remote") ? "--tagsync.partition.remote=true" : arg);
+        }
+        if (args.length > 0 && args[0].equals("worker")) {
+            settings.add("--tagsync.partition.remote=true");
+            settings.add("--tagsync.partition.worker=true");
+            // a worker runs one partition at a time, with the run's whole concurrency, unless told otherwise
+            if (settings.stream().noneMatch(arg -> arg.startsWith("--tagsync.partition.at-once="))) {
+                settings.add("--tagsync.partition.at-once=1");
+            }
+        }
+        return settings.toArray(String[]::new);
     }
 
     /** The deepest cause, which says what is wrong, with a hint for the common cases. */

@@ -25,6 +25,8 @@ public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator 
             usage:
               tagsync run --input=PATH --workspace=WS [--run-key=KEY] [--api-url=URL]
                           [--concurrency=N] [--report-dir=DIR] [--max-rejects=N|N%] [--dry-run]
+              tagsync run ... --remote                      a manager: partitions go to workers over RabbitMQ
+              tagsync worker                                runs partitions for managers (PostgreSQL, RabbitMQ)
               tagsync status [--json] [--workspace=WS] [--limit=N]     recent runs
               tagsync status --run=ID [--json]              one run's executions, requests and reports
               tagsync status --unfinished [--workspace=WS]  runs that did not complete: input TAB run key
@@ -50,6 +52,12 @@ public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator 
             exitCode = switch (command) {
                 case "run" -> runCommand.run(runParameters(args), System.out, System.err);
                 case "status" -> status(args);
+                case "worker" -> {
+                    System.out.println("tagsync worker listening on queue '"
+                            + properties.partition().queue() + "' for partitions, "
+                            + Math.max(1, properties.partition().atOnce()) + " at once");
+                    yield ExitCodes.OK;
+                }
                 default -> {
                     System.err.println(
                             command.isEmpty() ? USAGE : "tagsync: unknown command '" + command + "'\n" + USAGE);

@@ -10,4 +10,9 @@ import org.springframework.batch.core.step.Step;
 public interface PartitionDispatch {
 
     PartitionHandler handler(Step worker);
+
+    /** What watches the partitions while the step waits for them, or null. */
+    default PartitionWatch watch() {
+        return null;
+    }
 }

@@ -101,13 +101,14 @@ public class TagsyncJobConfiguration {
             PartitionDispatch dispatch,
             RunReports reports,
             ObservationRegistry observations) {
-        return new StepBuilder(Steps.SUBMIT, jobRepository)
-                .observationRegistry(observations)
-                .listener(new RejectLimitCheck(
-                        (run, instance) -> reports.writeRejects(reports.directory(run, instance), instance)))
-                .partitioner(Steps.SUBMIT_PARTITION, requestPartitioner)
-                .partitionHandler(dispatch.handler(submitPartitionStep))
-                .build();
+        RejectLimitCheck rejectLimit = new RejectLimitCheck(
+                (run, instance) -> reports.writeRejects(reports.directory(run, instance), instance));
+        return partitioned(
+                new StepBuilder(Steps.SUBMIT, jobRepository).listener(rejectLimit),
+                submitPartitionStep,
+                requestPartitioner,
+                dispatch,
+                observations);
     }
 
     /** The await step: the same partitions follow the tasks still open after the submit step, and resend. */
@@ -118,10 +119,27 @@ public class TagsyncJobConfiguration {
             RequestPartitioner requestPartitioner,
             PartitionDispatch dispatch,
             ObservationRegistry observations) {
-        return new StepBuilder(Steps.AWAIT, jobRepository)
-                .observationRegistry(observations)
-                .partitioner(Steps.AWAIT_PARTITION, requestPartitioner)
-                .partitionHandler(dispatch.handler(awaitPartitionStep))
+        return partitioned(
+                new StepBuilder(Steps.AWAIT, jobRepository),
+                awaitPartitionStep,
+                requestPartitioner,
+                dispatch,
+                observations);
+    }
+
+    private static Step partitioned(
+            StepBuilder manager,
+            Step worker,
+            RequestPartitioner partitioner,
+            PartitionDispatch dispatch,
+            ObservationRegistry observations) {
+        PartitionWatch watch = dispatch.watch();
+        if (watch != null) {
+            manager.listener(watch);
+        }
+        return manager.observationRegistry(observations)
+                .partitioner(worker.getName(), partitioner)
+                .partitionHandler(dispatch.handler(worker))
                 .build();
     }
 
