@@ -27,8 +27,8 @@ import org.springframework.batch.core.step.StepExecution;
  * The manager's watch over a remote partitioned step, every heartbeat: a partition whose worker has been silent for
  * longer than the worker timeout is reported (the broker gives its request to another worker, which takes the
  * partition over); one that no worker has taken over after three more timeouts is marked {@code FAILED}, so that
- * the step ends and the run can be rerun rather than wait for ever. A partition no worker has started after the
- * worker timeout is reported too: is a worker running?
+ * the step ends and the run can be rerun rather than wait for ever. A partition no worker has started after four
+ * worker timeouts is reported too: is a worker running?
  */
 public class PartitionWatch implements StepExecutionListener {
 

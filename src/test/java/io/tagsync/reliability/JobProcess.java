@@ -34,6 +34,28 @@ final class JobProcess {
             int concurrency,
             Path log)
             throws IOException {
+        return tagsync(
+                workDir,
+                apiKey,
+                log,
+                List.of(
+                        "run",
+                        "--input=" + input,
+                        "--workspace=" + workspace,
+                        "--run-key=" + runKey,
+                        "--api-url=" + apiUrl,
+                        "--concurrency=" + concurrency,
+                        "--report-dir=" + workDir.resolve("reports").resolve(runKey),
+                        "--tagsync.api.initial-backoff=20ms",
+                        "--tagsync.api.max-backoff=200ms",
+                        "--tagsync.await.first-poll=200ms",
+                        "--tagsync.await.max-poll-interval=500ms",
+                        // sandbox tasks take at most 2 s here: only a stuck one is open after 5 s
+                        "--tagsync.await.task-timeout=5s"));
+    }
+
+    /** Any tagsync command ({@code run}, {@code worker}) in a JVM of its own, on the tests' class path. */
+    static JobProcess tagsync(Path workDir, String apiKey, Path log, List<String> arguments) throws IOException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -42,26 +64,19 @@ final class JobProcess {
                 "-Dsun.net.httpserver.nodelay=true",
                 "-cp",
                 classPath,
-                "io.tagsync.TagsyncApplication",
-                "run",
-                "--input=" + input,
-                "--workspace=" + workspace,
-                "--run-key=" + runKey,
-                "--api-url=" + apiUrl,
-                "--concurrency=" + concurrency,
-                "--report-dir=" + workDir.resolve("reports").resolve(runKey),
-                "--tagsync.api.initial-backoff=20ms",
-                "--tagsync.api.max-backoff=200ms",
-                "--tagsync.await.first-poll=200ms",
-                "--tagsync.await.max-poll-interval=500ms",
-                // sandbox tasks take at most 2 s here: only a stuck one is open after 5 s
-                "--tagsync.await.task-timeout=5s"));
+                "io.tagsync.TagsyncApplication"));
+        command.addAll(arguments);
+        Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("ROBOFLOW_API_KEY", apiKey);
         return new JobProcess(builder.start(), log);
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** The job's default repository (application.yml's URL) as the process sees it from its working folder. */
