@@ -42,7 +42,7 @@ class RemotePartitionsTest {
     private static final String KEY = "rp-live-" + Long.toHexString(new Random().nextLong());
     private static final String WORKSPACE = "acme-vision";
     private static final int CONCURRENCY = 2;
-    private static final Path WORK = Path.of("target", "reliability", "remote").toAbsolutePath();
+    private static final Path WORK = Path.of("target", "reliability-remote").toAbsolutePath();
 
     private final String suffix = Long.toHexString(System.nanoTime());
     private final String schema = "tagsync_remote_" + suffix;
@@ -163,7 +163,7 @@ class RemotePartitionsTest {
                         + "holding a partition (%d accepted at the kill) | 1 | 1 | %d (window %d) | - | %.0f s (%.0f s "
                         + "after the kill) |%n",
                 acceptedAtKill, sentTwice, CONCURRENCY, runSeconds, afterKill);
-        Files.writeString(WORK.getParent().resolve("remote.md"), row);
+        Files.writeString(WORK.resolve("results.md"), row);
     }
 
     private JobProcess start(String name, List<String> command) throws IOException {
