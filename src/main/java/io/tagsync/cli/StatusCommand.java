@@ -5,6 +5,7 @@ import io.tagsync.run.ExitCodes;
 import io.tagsync.run.Steps;
 import io.tagsync.store.RunHistory;
 import io.tagsync.store.RunHistory.Execution;
+import io.tagsync.store.RunHistory.PartitionLine;
 import io.tagsync.store.RunHistory.RequestLine;
 import io.tagsync.store.RunHistory.RunLine;
 import java.io.PrintStream;
@@ -42,6 +43,7 @@ public class StatusCommand {
             List<Execution> executions,
             Map<String, Long> requestsByStatus,
             List<RequestLine> openRequests,
+            List<PartitionLine> partitions,
             String reportDir) {}
 
     public RunDetail detail(long runId) {
@@ -57,6 +59,7 @@ public class StatusCommand {
                 history.executions(runId),
                 history.requestsByStatus(runId),
                 history.openRequests(runId),
+                history.partitions(runId),
                 reportDir);
     }
 
@@ -145,6 +148,25 @@ public class StatusCommand {
             out.printf(
                     "    %-6s %-10s %-24s started %s%n",
                     execution.execution(), execution.status(), execution.exitCode(), execution.started());
+        }
+        if (!detail.partitions().isEmpty()) {
+            out.println("  partitions");
+            TextTable table =
+                    new TextTable("PARTITION", "STATUS", "OPEN REQUESTS", "WORKER", "HEARTBEAT").rightAlign(2);
+            for (PartitionLine partition : detail.partitions()) {
+                table.add(
+                        partition.partition(),
+                        partition.status(),
+                        partition.openRequests(),
+                        partition.worker() == null
+                                ? (partition.status().equals("STARTED") ? "this host" : null)
+                                : partition.worker(),
+                        partition.heartbeat() == null
+                                ? null
+                                : Duration.between(partition.heartbeat(), Instant.now())
+                                                .toSeconds() + " s ago");
+            }
+            table.print(out);
         }
         if (!detail.openRequests().isEmpty()) {
             out.println("  requests not completed (first 50)");

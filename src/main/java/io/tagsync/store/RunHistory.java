@@ -54,6 +54,19 @@ public class RunHistory {
     /** One execution of a run. */
     public record Execution(long execution, String status, String exitCode, Instant started, Instant ended) {}
 
+    /**
+     * A partition of a run's submit or await step, in its latest step execution: its status, its requests still
+     * open, and the worker holding it with its last heartbeat (remote runs only).
+     */
+    public record PartitionLine(
+            String partition,
+            String status,
+            Instant started,
+            Instant ended,
+            long openRequests,
+            String worker,
+            Instant heartbeat) {}
+
     /** The last execution of each of the most recent runs, newest first, with their requests by status. */
     public List<RunLine> recentRuns(int limit, String workspace) {
         return jdbc
@@ -114,6 +127,33 @@ public class RunHistory {
                         rs.getString(3),
                         instant(rs.getTimestamp(4)),
                         instant(rs.getTimestamp(5))),
+                runId);
+    }
+
+    public List<PartitionLine> partitions(long runId) {
+        return jdbc.query(
+                """
+                SELECT s.STEP_NAME, s.STATUS, s.START_TIME, s.END_TIME,
+                       (SELECT COUNT(*) FROM batch_request r WHERE r.job_instance_id = e.JOB_INSTANCE_ID
+                          AND r.part = CAST(SUBSTRING(s.STEP_NAME, POSITION(':part' IN s.STEP_NAME) + 5) AS INT)
+                          AND r.status IN ('PENDING', 'SUBMITTED')),
+                       l.worker, l.heartbeat_at
+                FROM BATCH_STEP_EXECUTION s
+                JOIN BATCH_JOB_EXECUTION e ON e.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID
+                LEFT JOIN partition_lease l ON l.step_execution_id = s.STEP_EXECUTION_ID
+                WHERE e.JOB_INSTANCE_ID = ? AND s.STEP_NAME LIKE '%:part%'
+                  AND s.STEP_EXECUTION_ID = (SELECT MAX(t.STEP_EXECUTION_ID) FROM BATCH_STEP_EXECUTION t
+                    JOIN BATCH_JOB_EXECUTION f ON f.JOB_EXECUTION_ID = t.JOB_EXECUTION_ID
+                    WHERE f.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID AND t.STEP_NAME = s.STEP_NAME)
+                ORDER BY s.STEP_EXECUTION_ID""",
+                (rs, n) -> new PartitionLine(
+                        rs.getString(1),
+                        rs.getString(2),
+                        instant(rs.getTimestamp(3)),
+                        instant(rs.getTimestamp(4)),
+                        rs.getLong(5),
+                        rs.getString(6),
+                        instant(rs.getTimestamp(7))),
                 runId);
     }
 

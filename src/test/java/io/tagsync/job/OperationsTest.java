@@ -88,10 +88,15 @@ class OperationsTest extends JobTestSupport {
                 .contains("Run " + failed + ": STARTED")
                 .contains("1 pending")
                 .contains("requests not completed");
+        String finishedText =
+                capture(out -> status.printRun(out, instanceOf(fixture("basic.csv"), "st-finished"), false));
+        assertThat(finishedText).containsPattern("submitPartition:part0 +COMPLETED +0");
         String finishedDetail =
                 capture(out -> status.printRun(out, instanceOf(fixture("basic.csv"), "st-finished"), true));
         assertThat(finishedDetail)
                 .contains("\"COMPLETED\" : 1")
+                .contains("\"partition\" : \"submitPartition:part0\"")
+                .contains("\"partition\" : \"awaitPartition:part0\"")
                 .contains("\"reportDir\" : \"" + reportDir("st-finished"));
     }
 
