@@ -86,7 +86,12 @@ public final class Benchmark {
             return;
         }
         boolean quick = Arrays.asList(args).contains("--quick");
-        new Benchmark(quick, Path.of("").toAbsolutePath()).run();
+        Benchmark benchmark = new Benchmark(quick, Path.of("").toAbsolutePath());
+        if (Arrays.asList(args).contains("--partitions")) {
+            benchmark.partitionsOnly();
+        } else {
+            benchmark.run();
+        }
     }
 
     private void run() throws Exception {
@@ -380,6 +385,8 @@ public final class Benchmark {
                         "uniquePeakRssKb",
                         plain.peakRssKb));
 
+        partitions(csv);
+
         Path out = results.resolve(
                 "bench-" + (quick ? "quick-" : "") + Instant.now().toString().replace(':', '-') + ".json");
         figures.put("table", table);
@@ -388,6 +395,64 @@ public final class Benchmark {
         if (!wrong.isEmpty()) {
             System.exit(1);
         }
+    }
+
+    /**
+     * 8. Partitions, against a sandbox with 100 ms of latency a call: the API work as one partition (as one step
+     * did) against the default four on this host's threads, at concurrency 8; then remote partitions, one worker
+     * against two, each worker at concurrency 4, with a manager, PostgreSQL and RabbitMQ (skipped without them).
+     */
+    private void partitions(Path csv) throws Exception {
+        Supplier<SandboxSettings> slow =
+                () -> new SandboxSettings().latencyMillis(100).taskMillis(300, 1000);
+        double one = median(
+                () -> sendingRate(job(csv, false, 8, slow, store -> {}, List.of("--tagsync.partition.count=1"))));
+        double four = median(() -> sendingRate(job(csv, false, 8, slow)));
+        section(
+                "8 partitions",
+                "local, c=8: 1 partition %.0f requests/s, 4 partitions on threads %.0f requests/s (%.2f ×)",
+                one,
+                four,
+                four / one);
+        figures.put("localOnePartitionRequestsPerSecond", one);
+        figures.put("localFourPartitionsRequestsPerSecond", four);
+        RemoteBench remote = new RemoteBench(work, launcher(), RUN_JVM);
+        String missing = remote.missingServers();
+        if (missing != null) {
+            section("", "remote: skipped, %s", missing);
+            return;
+        }
+        double oneWorker = median(() -> remote.requestsPerSecond(csv, 1, 4));
+        double twoWorkers = median(() -> remote.requestsPerSecond(csv, 2, 4));
+        section(
+                "",
+                "remote, 8 partitions, each worker at c=4: 1 worker %.0f requests/s, 2 workers %.0f requests/s "
+                        + "(%.2f ×; goal ≥ 1.8)",
+                oneWorker,
+                twoWorkers,
+                twoWorkers / oneWorker);
+        figures.put("remoteOneWorkerRequestsPerSecond", oneWorker);
+        figures.put("remoteTwoWorkersRequestsPerSecond", twoWorkers);
+    }
+
+    /** {@code bench --partitions}: section 8 alone, on the 1M-row (--quick: 50,000-row) input. */
+    private void partitionsOnly() throws Exception {
+        deleteTree(work);
+        Files.createDirectories(work.resolve("spill"));
+        Files.createDirectories(results);
+        Path csv = work.resolve("rows-1m.csv");
+        BenchInputs.writeCsv(csv, quick ? 50_000 : 1_000_000, 0);
+        line("tagsync benchmark, partitions only (%s), %s", quick ? "quick" : "full", Instant.now());
+        partitions(csv);
+        Path out =
+                results.resolve("bench-partitions-" + Instant.now().toString().replace(':', '-') + ".json");
+        figures.put("table", table);
+        JSON.writeValue(out.toFile(), figures);
+        line("written to %s", out);
+    }
+
+    private static double sendingRate(JobRun run) {
+        return run.stats.acceptedBatches() / (run.jobSeconds - run.stageSeconds);
     }
 
     /** Requests × 100 ms of latency / concurrency + the last task's duration: the ideal. */
@@ -412,12 +477,26 @@ public final class Benchmark {
 
     private JobRun job(Path input, boolean dryRun, int concurrency, Supplier<SandboxSettings> settings)
             throws Exception {
-        return job(input, dryRun, concurrency, settings, store -> {});
+        return job(input, dryRun, concurrency, settings, store -> {}, List.of());
     }
 
-    /** One run in a child JVM against a fresh sandbox; {@code keep} receives the sandbox's store afterwards. */
     private JobRun job(
             Path input, boolean dryRun, int concurrency, Supplier<SandboxSettings> settings, Consumer<ImageStore> keep)
+            throws Exception {
+        return job(input, dryRun, concurrency, settings, keep, List.of());
+    }
+
+    /**
+     * One run in a child JVM against a fresh sandbox, with {@code extra} arguments; {@code keep} receives the
+     * sandbox's store afterwards.
+     */
+    private JobRun job(
+            Path input,
+            boolean dryRun,
+            int concurrency,
+            Supplier<SandboxSettings> settings,
+            Consumer<ImageStore> keep,
+            List<String> extra)
             throws Exception {
         // The sandbox of the run before kept every image it was sent: collect them now, so that collecting them
         // does not take this run's cores.
@@ -446,6 +525,7 @@ public final class Benchmark {
             if (dryRun) {
                 command.add("--dry-run");
             }
+            command.addAll(extra);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
@@ -586,7 +666,7 @@ public final class Benchmark {
      * How to start tagsync: as a user does, with {@code java -jar} on the run jar run.sh names, its class-data
      * archive included; else (from an IDE or the tests) on this JVM's class path.
      */
-    private static List<String> launcher() {
+    static List<String> launcher() {
         List<String> command = new ArrayList<>();
         for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (argument.startsWith("-XX:SharedArchiveFile=") || argument.startsWith("-Xlog:cds")) {
