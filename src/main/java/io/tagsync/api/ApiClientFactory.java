@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,9 +24,12 @@ public class ApiClientFactory {
     private final TagsyncProperties.Await await;
     private final Map<Long, RunLimits> runs = new ConcurrentHashMap<>();
 
-    public ApiClientFactory(TagsyncProperties properties) {
+    private final RunLimitsSharing sharing;
+
+    public ApiClientFactory(TagsyncProperties properties, ObjectProvider<RunLimitsSharing> sharing) {
         this.settings = properties.api();
         this.await = properties.await();
+        this.sharing = sharing.getIfAvailable(() -> (instanceId, limits) -> {});
     }
 
     /**
@@ -44,7 +48,11 @@ public class ApiClientFactory {
     }
 
     public RunLimits limits(long instanceId, int concurrency) {
-        return runs.computeIfAbsent(instanceId, id -> RunLimits.of(concurrency));
+        return runs.computeIfAbsent(instanceId, id -> {
+            RunLimits limits = RunLimits.of(concurrency);
+            sharing.share(id, limits);
+            return limits;
+        });
     }
 
     /**

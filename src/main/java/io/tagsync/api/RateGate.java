@@ -2,6 +2,7 @@ package io.tagsync.api;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * One gate shared by every thread that calls the API in a run: a {@code 429} closes it for the
@@ -11,10 +12,23 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RateGate {
 
     private final AtomicLong openAtNanos = new AtomicLong(System.nanoTime());
+    private volatile Consumer<Duration> onClose = pause -> {};
 
+    /** Closes the gate for a pause the server asked this process for, and passes it on ({@link #onClose}). */
     public void closeFor(Duration pause) {
+        holdFor(pause);
+        onClose.accept(pause);
+    }
+
+    /** Closes the gate for a pause another process was asked for; not passed on. */
+    public void holdFor(Duration pause) {
         long until = System.nanoTime() + pause.toNanos();
         openAtNanos.accumulateAndGet(until, (current, proposed) -> proposed - current > 0 ? proposed : current);
+    }
+
+    /** Where the pauses this gate is asked for go besides: the other workers of a remote run. */
+    public void onClose(Consumer<Duration> listener) {
+        this.onClose = listener;
     }
 
     public void awaitOpen() throws InterruptedException {

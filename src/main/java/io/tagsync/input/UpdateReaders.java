@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -217,17 +219,24 @@ public final class UpdateReaders {
         return common;
     }
 
-    /** Reads files one after another; each is opened (and its header checked) when the previous ends. */
+    /**
+     * Reads the files of a folder one after another, in order, but parses up to {@link #FILES_AHEAD} of them at once,
+     * each on a thread of its own ({@link ReadAheadReader}): while the rows of one file are handed out, the next
+     * files are already being read. Rows come out exactly as a one-file-at-a-time reading would give them, so row
+     * numbers, and which of two rows for one image comes last, do not change.
+     */
     private static final class SequenceReader implements UpdateReader {
+
+        private static final int FILES_AHEAD =
+                Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
         private final List<Path> files;
         private final TagsyncProperties.Input settings;
         private final Format format;
         private final Path folder;
         private final Path root;
-        private int next;
-        private UpdateReader current;
-        private PartitionColumns partitions = PartitionColumns.NONE;
+        private final Deque<UpdateReader> ahead = new ArrayDeque<>();
+        private int opened;
 
         SequenceReader(Path root, List<Path> files, TagsyncProperties.Input settings, Format format) {
             this.files = files;
@@ -241,6 +250,7 @@ public final class UpdateReaders {
                 PartitionColumns.of(root, file, settings);
                 reader(file).close();
             }
+            fill();
         }
 
         private UpdateReader reader(Path file) {
@@ -253,30 +263,47 @@ public final class UpdateReaders {
                     format);
         }
 
-        @Override
-        public InputRow next() {
-            while (true) {
-                if (current == null) {
-                    if (next == files.size()) {
-                        return null;
-                    }
-                    Path file = files.get(next++);
-                    partitions = PartitionColumns.of(root, file, settings);
-                    current = reader(file);
-                }
-                InputRow row = current.next();
-                if (row != null) {
-                    return partitions.isEmpty() ? row : partitions.apply(row, settings.listSeparator());
-                }
-                current.close();
-                current = null;
+        /** Starts reading the next files, up to {@link #FILES_AHEAD} at once. */
+        private void fill() {
+            while (ahead.size() < FILES_AHEAD && opened < files.size()) {
+                Path file = files.get(opened++);
+                PartitionColumns partitions = PartitionColumns.of(root, file, settings);
+                UpdateReader reader = reader(file);
+                UpdateReader withPartitions = partitions.isEmpty()
+                        ? reader
+                        : new UpdateReader() {
+                            @Override
+                            public InputRow next() {
+                                InputRow row = reader.next();
+                                return row == null ? null : partitions.apply(row, settings.listSeparator());
+                            }
+
+                            @Override
+                            public void close() {
+                                reader.close();
+                            }
+                        };
+                ahead.addLast(new ReadAheadReader(withPartitions, "stage-file-" + opened));
             }
         }
 
         @Override
+        public InputRow next() {
+            while (!ahead.isEmpty()) {
+                InputRow row = ahead.peekFirst().next();
+                if (row != null) {
+                    return row;
+                }
+                ahead.removeFirst().close();
+                fill();
+            }
+            return null;
+        }
+
+        @Override
         public void close() {
-            if (current != null) {
-                current.close();
+            while (!ahead.isEmpty()) {
+                ahead.removeFirst().close();
             }
         }
     }

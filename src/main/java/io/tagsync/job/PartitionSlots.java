@@ -12,22 +12,27 @@ import org.springframework.stereotype.Component;
 
 /**
  * Lets at most {@code tagsync.partition.at-once} partitions of a run work at once in this process, and never more
- * than the run's concurrency: a partition beyond that waits for a slot before it starts. With a concurrency of 1
+ * than there are partitions or than the run's concurrency: a partition beyond that waits for a slot before it starts. With a concurrency of 1
  * the partitions run one after another, as one step would. Thread-safe.
  */
 @Component
 public class PartitionSlots implements StepExecutionListener {
 
     private final int atOnce;
+    private final int count;
     private final Map<Long, Semaphore> slots = new ConcurrentHashMap<>();
 
     public PartitionSlots(TagsyncProperties properties) {
         this.atOnce = Math.max(1, properties.partition().atOnce());
+        this.count = Math.max(1, properties.partition().count());
     }
 
-    /** How many partitions of a run with this concurrency work at once here. */
+    /**
+     * How many partitions of a run with this concurrency work at once here, at most: they share the run's senders
+     * and pollers.
+     */
     public int atOnce(int concurrency) {
-        return Math.max(1, Math.min(atOnce, concurrency));
+        return Math.max(1, Math.min(Math.min(atOnce, count), concurrency));
     }
 
     @Override
