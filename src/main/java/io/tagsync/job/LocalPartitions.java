@@ -28,7 +28,7 @@ public class LocalPartitions implements PartitionDispatch {
         threads.setConcurrencyLimit(Math.max(1, settings.atOnce()));
         TaskExecutorPartitionHandler handler = new TaskExecutorPartitionHandler();
         handler.setStep(worker);
-        handler.setGridSize(Math.max(1, settings.count()));
+        handler.setGridSize(settings.partitions());
         handler.setTaskExecutor(threads);
         return handler;
     }

@@ -24,7 +24,7 @@ public class PartitionSlots implements StepExecutionListener {
 
     public PartitionSlots(TagsyncProperties properties) {
         this.atOnce = Math.max(1, properties.partition().atOnce());
-        this.count = Math.max(1, properties.partition().count());
+        this.count = properties.partition().partitions();
     }
 
     /**

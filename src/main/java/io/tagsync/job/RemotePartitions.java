@@ -86,7 +86,7 @@ public class RemotePartitions {
             public PartitionHandler handler(Step worker) {
                 MessageChannelPartitionHandler handler = new MessageChannelPartitionHandler();
                 handler.setStepName(worker.getName());
-                handler.setGridSize(Math.max(1, settings.count()));
+                handler.setGridSize(settings.partitions());
                 handler.setJobRepository(jobRepository);
                 handler.setPollInterval(500);
                 handler.setMessagingOperations(new MessagingTemplate(partitionRequests));

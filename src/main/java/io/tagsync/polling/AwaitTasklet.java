@@ -67,12 +67,12 @@ public class AwaitTasklet extends StoppableStep {
         List<Long> pending = store.requestIds(instanceId, part, RequestStatus.PENDING);
         List<SubmittedRequest> open = store.submitted(instanceId, part);
         if (open.isEmpty() && pending.isEmpty()) {
-            log.info("All tasks final");
+            log.info("{}All tasks final", who());
             return RepeatStatus.FINISHED;
         }
         RoboflowClient client = clients.create(run, instanceId);
-        log.info("Waiting for {} tasks", open.size() + pending.size());
-        ProgressLog progress = new ProgressLog(log, "Tasks finished", open.size() + pending.size());
+        log.info("{}Waiting for {} tasks", who(), open.size() + pending.size());
+        ProgressLog progress = new ProgressLog(log, who() + "Tasks finished", open.size() + pending.size());
         boolean done;
         try (TaskPoller poller = new TaskPoller(
                 run,
@@ -89,7 +89,7 @@ public class AwaitTasklet extends StoppableStep {
                 sender.send(client, instanceId, requestId, poller::track);
             }
             done = poller.awaitAll((finished, left) -> progress.set(finished));
-            log.info("{} tasks finished after {} status requests", poller.finished(), poller.statusCalls());
+            log.info("{}{} tasks finished after {} status requests", who(), poller.finished(), poller.statusCalls());
         } finally {
             metrics.requestsSent(0, client.retries());
         }
@@ -97,5 +97,10 @@ public class AwaitTasklet extends StoppableStep {
             contribution.getStepExecution().setTerminateOnly();
         }
         return RepeatStatus.FINISHED;
+    }
+
+    /** The partition, as log lines name it. */
+    private String who() {
+        return part == RequestStore.ALL_PARTS ? "" : "part" + part + ": ";
     }
 }

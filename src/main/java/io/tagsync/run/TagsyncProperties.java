@@ -56,18 +56,25 @@ public record TagsyncProperties(
 
     /**
      * How the API work (the submit and await steps) is split: {@code count} partitions, ranges of the staged
-     * requests, each a step execution of its own; {@code atOnce} of them run at once in one process, sharing the
-     * run's concurrency. {@code remote} sends the partitions to worker processes over RabbitMQ (the job
+     * requests, each a step execution of its own; by default ({@code 0}) one for a run on one host, where more
+     * would only split the same concurrency (and measured about 3% slower), and eight for a remote run, to spread
+     * over its workers. {@code atOnce} of them run at once in one process, sharing the run's concurrency. {@code remote} sends the partitions to worker processes over RabbitMQ (the job
      * repository must then be PostgreSQL, shared by all); a worker's {@code heartbeat} tells the manager and
      * the other workers it is alive, and one silent for {@code workerTimeout} is taken for dead.
      */
     public record Partition(
-            @DefaultValue("4") int count,
+            @DefaultValue("0") int count,
             @DefaultValue("4") int atOnce,
             @DefaultValue("false") boolean remote,
             @DefaultValue("tagsync.partitions") String queue,
             @DefaultValue("2s") Duration heartbeat,
-            @DefaultValue("10s") Duration workerTimeout) {}
+            @DefaultValue("10s") Duration workerTimeout) {
+
+        /** The number of partitions: {@code count}, or by default 1 on one host and 8 for a remote run. */
+        public int partitions() {
+            return count > 0 ? count : remote ? 8 : 1;
+        }
+    }
 
     /**
      * How staging merges repeated image IDs: {@code buffer-rows} rows are sorted in memory before they are

@@ -80,15 +80,15 @@ public class SubmitTasklet extends StoppableStep {
         }
         List<Long> pending = store.requestIds(instanceId, part, RequestStatus.PENDING);
         if (pending.isEmpty()) {
-            log.info("Nothing to submit");
+            log.info("{}Nothing to submit", who());
             return RepeatStatus.FINISHED;
         }
         RoboflowClient client = clients.create(run, instanceId);
         // the partitions this process runs at once share the run's concurrency
         Semaphore permits = clients.limits(instanceId, run.concurrency()).sends();
         int concurrency = Math.max(1, Math.min(run.concurrency(), pending.size()));
-        log.info("Submitting {} requests, {} at a time", pending.size(), concurrency);
-        ProgressLog progress = new ProgressLog(log, "Requests submitted", pending.size());
+        log.info("{}Submitting {} requests, {} at a time", who(), pending.size(), concurrency);
+        ProgressLog progress = new ProgressLog(log, who() + "Requests submitted", pending.size());
         AtomicReference<RuntimeException> fatal = new AtomicReference<>();
         // Tasks are followed while the rest is sent, so that the await step finds little left to do.
         try (TaskPoller poller = new TaskPoller(
@@ -136,7 +136,8 @@ public class SubmitTasklet extends StoppableStep {
             contribution.incrementWriteCount(progress.done());
             metrics.requestsSent(progress.done(), client.retries());
             log.info(
-                    "Submitted {} of {} requests with {} HTTP calls ({} retries); {} tasks already final",
+                    "{}Submitted {} of {} requests with {} HTTP calls ({} retries); {} tasks already final",
+                    who(),
                     progress.done(),
                     pending.size(),
                     client.calls(),
@@ -150,5 +151,10 @@ public class SubmitTasklet extends StoppableStep {
             step.setTerminateOnly();
         }
         return RepeatStatus.FINISHED;
+    }
+
+    /** The partition, as log lines name it. */
+    private String who() {
+        return part == RequestStore.ALL_PARTS ? "" : "part" + part + ": ";
     }
 }

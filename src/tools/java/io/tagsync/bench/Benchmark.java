@@ -398,8 +398,8 @@ public final class Benchmark {
     }
 
     /**
-     * 8. Partitions, against a sandbox with 100 ms of latency a call: the API work as one partition (as one step
-     * did) against the default four on this host's threads, at concurrency 8; then remote partitions, one worker
+     * 8. Partitions, against a sandbox with 100 ms of latency a call: the API work as one partition (the default on
+     * one host) against four on this host's threads, at concurrency 8; then remote partitions, one worker
      * against two, each worker at concurrency 4, with a manager, PostgreSQL and RabbitMQ (skipped without them).
      */
     private void partitions(Path csv) throws Exception {
@@ -410,7 +410,7 @@ public final class Benchmark {
         double four = median(() -> sendingRate(job(csv, false, 8, slow)));
         section(
                 "8 partitions",
-                "local, c=8: 1 partition %.0f requests/s, 4 partitions on threads %.0f requests/s (%.2f ×)",
+                "local, c=8: 1 partition (the default) %.0f requests/s, 4 partitions on threads %.0f requests/s (%.2f ×)",
                 one,
                 four,
                 four / one);
