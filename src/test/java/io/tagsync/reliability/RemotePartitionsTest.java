@@ -158,6 +158,11 @@ class RemotePartitionsTest {
         assertThat(sentTwice)
                 .as("requests sent twice, at most the killed worker's requests in flight")
                 .isBetween(0L, (long) CONCURRENCY);
+        try (var files = Files.list(WORK)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(file)).as("the key in " + file).doesNotContain(KEY);
+            }
+        }
         String row = String.format(
                 "| remote partitions: 2 workers on RabbitMQ + PostgreSQL, 20,000 rows, one worker killed with kill -9 "
                         + "holding a partition (%d accepted at the kill) | 1 | 1 | %d (window %d) | - | %.0f s (%.0f s "
