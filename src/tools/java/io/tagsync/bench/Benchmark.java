@@ -709,8 +709,18 @@ public final class Benchmark {
         List<String> command = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(RUN_JVM);
-        command.addAll(launcher());
-        command.addAll(List.of("bench", "--parse-once=" + file));
+        // the benchmark's own parser, in the tools, started as this JVM was (class path, class-data archive)
+        for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (argument.startsWith("-XX:SharedArchiveFile=") || argument.startsWith("-Xlog:cds")) {
+                command.add(argument);
+            }
+        }
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.tagsync.tools.Tools",
+                "bench",
+                "--parse-once=" + file));
         Path errors = work.resolve("parse-once.err");
         Process process =
                 new ProcessBuilder(command).redirectError(errors.toFile()).start();
