@@ -30,7 +30,8 @@ import org.springframework.integration.dsl.IntegrationFlow;
  * job repository (PostgreSQL) as the shared truth. The manager (a {@code run}) sends one step-execution request
  * per partition to a durable queue and polls the repository until every partition has ended; workers
  * ({@code ./run.sh worker}) take requests one at a time and run them. A request travels as
- * {@code "stepName stepExecutionId"}, not as a serialized Java object.
+ * {@code "stepName stepExecutionId"}, not as a serialized Java object. RabbitMQ's auto-configuration is left out of
+ * other runs ({@link RabbitOnlyWhenRemote}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "tagsync.partition.remote", havingValue = "true")
