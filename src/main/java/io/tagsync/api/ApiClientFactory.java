@@ -43,13 +43,13 @@ public class ApiClientFactory {
                 apiKey(),
                 run.apiUrl(),
                 run.workspace(),
-                await.callsAtOnce(run.concurrency()),
-                limits(instanceId, run.concurrency()));
+                await.callsAtOnce(run.width()),
+                limits(instanceId, run));
     }
 
-    public RunLimits limits(long instanceId, int concurrency) {
+    public RunLimits limits(long instanceId, RunParameters run) {
         return runs.computeIfAbsent(instanceId, id -> {
-            RunLimits limits = RunLimits.of(concurrency);
+            RunLimits limits = RunLimits.of(run);
             sharing.share(id, limits);
             return limits;
         });

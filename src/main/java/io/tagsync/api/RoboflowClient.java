@@ -60,6 +60,7 @@ public final class RoboflowClient {
     private final AtomicBoolean foreignUrlSeen = new AtomicBoolean();
     private final RateGate gate;
     private final ApiLimits limits;
+    private final CallLimit callLimit;
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
 
@@ -73,6 +74,7 @@ public final class RoboflowClient {
         this.api = api;
         this.gate = shared.gate();
         this.limits = shared.limits();
+        this.callLimit = shared.calls();
         this.authority = baseUrl.getAuthority();
         this.base = baseUrl.getRawPath() != null && baseUrl.getRawPath().endsWith("/")
                 ? baseUrl
@@ -200,6 +202,11 @@ public final class RoboflowClient {
     }
 
     /** What this client has learned the server refuses. */
+    /** The run's limit on calls at once now (with {@code --concurrency=auto}, where it has moved to). */
+    public int callLimit() {
+        return callLimit.limit();
+    }
+
     public ApiLimits limits() {
         return limits;
     }
@@ -217,16 +224,28 @@ public final class RoboflowClient {
         int failures = 0;
         int rateLimited = 0;
         while (true) {
+            CallLimit.Permit permit = null;
             try {
                 gate.awaitOpen();
+                permit = callLimit.acquire();
                 calls.incrementAndGet();
-                return request.get();
+                T answer = request.get();
+                permit.success();
+                return answer;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ApiException(ApiException.Kind.TRANSIENT, 0, what + " interrupted", null);
             } catch (RestClientException | ApiException e) {
                 ApiException failure = e instanceof ApiException api ? api : classify(what, (RestClientException) e);
                 ApiException.Action action = failure.kind().action();
+                if (permit != null) {
+                    // a 429 or a transient failure (a timeout, a 5xx) says the server is loaded; others do not
+                    if (action == ApiException.Action.CLOSE_RATE_GATE || action == ApiException.Action.RETRY) {
+                        permit.dropped();
+                    } else {
+                        permit.ignore();
+                    }
+                }
                 if (action == ApiException.Action.CLOSE_RATE_GATE && ++rateLimited <= settings.maxAttempts() * 10) {
                     // without a usable Retry-After the whole run backs off as for a transient failure
                     gate.closeFor(failure.retryAfter() != null ? failure.retryAfter() : backoff(rateLimited));

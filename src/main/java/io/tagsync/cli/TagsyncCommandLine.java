@@ -24,7 +24,7 @@ public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator 
     static final String USAGE = """
             usage:
               tagsync run --input=PATH --workspace=WS [--run-key=KEY] [--api-url=URL]
-                          [--concurrency=N] [--report-dir=DIR] [--max-rejects=N|N%] [--dry-run]
+                          [--concurrency=N|auto] [--max-concurrency=N] [--report-dir=DIR] [--max-rejects=N|N%] [--dry-run]
               tagsync run ... --remote                      a manager: partitions go to workers over RabbitMQ
               tagsync worker                                runs partitions for managers (PostgreSQL, RabbitMQ)
               tagsync status [--json] [--workspace=WS] [--limit=N]     recent runs
@@ -105,10 +105,14 @@ public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator 
                 workspace,
                 runKey == null ? LocalDate.now().toString() : runKey,
                 apiUrl == null ? properties.api().url() : URI.create(apiUrl),
-                concurrency == null ? properties.submit().concurrency() : Integer.parseInt(concurrency),
+                RunParameters.concurrency(
+                        concurrency == null ? properties.submit().concurrency() : concurrency),
                 reportDir == null ? null : Path.of(reportDir).toAbsolutePath().normalize(),
                 option(args, "max-rejects"),
-                args.containsOption("dry-run") && !"false".equals(option(args, "dry-run")));
+                args.containsOption("dry-run") && !"false".equals(option(args, "dry-run")),
+                option(args, "max-concurrency") == null
+                        ? properties.submit().maxConcurrency()
+                        : Integer.parseInt(option(args, "max-concurrency")));
     }
 
     private static String option(ApplicationArguments args, String name) {

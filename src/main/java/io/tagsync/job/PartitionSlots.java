@@ -52,7 +52,7 @@ public class PartitionSlots implements StepExecutionListener {
     }
 
     private Semaphore slots(StepExecution step) {
-        int concurrency = RunParameters.of(step.getJobParameters()).concurrency();
+        int concurrency = RunParameters.of(step.getJobParameters()).width();
         return slots.computeIfAbsent(
                 step.getJobExecution().getJobInstance().getInstanceId(), id -> new Semaphore(atOnce(concurrency)));
     }

@@ -33,8 +33,8 @@ final class RunParametersValidator implements JobParametersValidator {
             throw new InvalidJobParametersException("--api-url is not a URL: " + e.getMessage());
         }
         Long concurrency = parameters.getLong(RunParameters.CONCURRENCY);
-        if (concurrency != null && concurrency < 1) {
-            throw new InvalidJobParametersException("--concurrency must be at least 1, not " + concurrency);
+        if (concurrency != null && concurrency < 0) {
+            throw new InvalidJobParametersException("--concurrency must be auto or at least 1, not " + concurrency);
         }
         try {
             RejectLimit.parse(parameters.getString(RunParameters.MAX_REJECTS));

@@ -82,7 +82,7 @@ public class AwaitTasklet extends StoppableStep {
                 sender,
                 this::stopRequested,
                 settings,
-                Math.max(2, settings.callsAtOnce(run.concurrency()) / partsAtOnce),
+                Math.max(2, settings.callsAtOnce(run.width()) / partsAtOnce),
                 metrics)) {
             open.forEach(poller::track);
             for (long requestId : pending) {

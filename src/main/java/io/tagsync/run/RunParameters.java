@@ -18,7 +18,13 @@ public record RunParameters(
         int concurrency,
         Path reportDir,
         String maxRejects,
-        boolean dryRun) {
+        boolean dryRun,
+        int maxConcurrency) {
+
+    /** {@code --concurrency=auto}: the limit adapts to the server, up to {@code maxConcurrency}. */
+    public static final int AUTO = 0;
+
+    public static final int DEFAULT_MAX_CONCURRENCY = 64;
 
     public static final String INPUT = "input";
     public static final String WORKSPACE = "workspace";
@@ -30,8 +36,36 @@ public record RunParameters(
     /** Identifying when present, so that a dry run is a run of its own and never completes the real one. */
     public static final String DRY_RUN = "dryRun";
 
+    public static final String MAX_CONCURRENCY = "maxConcurrency";
+
     public RunParameters(Path input, String workspace, String runKey, URI apiUrl, int concurrency, Path reportDir) {
         this(input, workspace, runKey, apiUrl, concurrency, reportDir, null, false);
+    }
+
+    public RunParameters(
+            Path input,
+            String workspace,
+            String runKey,
+            URI apiUrl,
+            int concurrency,
+            Path reportDir,
+            String maxRejects,
+            boolean dryRun) {
+        this(input, workspace, runKey, apiUrl, concurrency, reportDir, maxRejects, dryRun, DEFAULT_MAX_CONCURRENCY);
+    }
+
+    /** {@code --concurrency}: a number, or {@code auto}. */
+    public static int concurrency(String value) {
+        return value.strip().equalsIgnoreCase("auto") ? AUTO : Integer.parseInt(value.strip());
+    }
+
+    public boolean adaptive() {
+        return concurrency == AUTO;
+    }
+
+    /** The most calls of the run at once: its concurrency, or with {@code auto} the most it may grow to. */
+    public int width() {
+        return adaptive() ? Math.max(1, maxConcurrency) : concurrency;
     }
 
     public JobParameters toJobParameters() {
@@ -50,12 +84,16 @@ public record RunParameters(
         if (dryRun) {
             builder.addString(DRY_RUN, "true", true);
         }
+        if (adaptive()) {
+            builder.addLong(MAX_CONCURRENCY, (long) maxConcurrency, false);
+        }
         return builder.toJobParameters();
     }
 
     public static RunParameters of(JobParameters parameters) {
         String reportDir = parameters.getString(REPORT_DIR);
         Long concurrency = parameters.getLong(CONCURRENCY);
+        Long max = parameters.getLong(MAX_CONCURRENCY);
         return new RunParameters(
                 Path.of(parameters.getString(INPUT)),
                 parameters.getString(WORKSPACE),
@@ -64,6 +102,7 @@ public record RunParameters(
                 concurrency == null ? 8 : concurrency.intValue(),
                 reportDir == null ? null : Path.of(reportDir),
                 parameters.getString(MAX_REJECTS),
-                "true".equals(parameters.getString(DRY_RUN)));
+                "true".equals(parameters.getString(DRY_RUN)),
+                max == null ? DEFAULT_MAX_CONCURRENCY : max.intValue());
     }
 }

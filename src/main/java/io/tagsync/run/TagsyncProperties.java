@@ -52,7 +52,13 @@ public record TagsyncProperties(
         }
     }
 
-    public record Submit(@DefaultValue("8") int concurrency) {}
+    /**
+     * Requests in flight: {@code concurrency} a number, or {@code auto} (a limit that adapts to the server's answers
+     * and latency, up to {@code maxConcurrency}).
+     */
+    public record Submit(
+            @DefaultValue("8") String concurrency,
+            @DefaultValue("64") int maxConcurrency) {}
 
     /**
      * How the API work (the submit and await steps) is split: {@code count} partitions, ranges of the staged

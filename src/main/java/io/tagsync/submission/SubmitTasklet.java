@@ -85,8 +85,8 @@ public class SubmitTasklet extends StoppableStep {
         }
         RoboflowClient client = clients.create(run, instanceId);
         // the partitions this process runs at once share the run's concurrency
-        Semaphore permits = clients.limits(instanceId, run.concurrency()).sends();
-        int concurrency = Math.max(1, Math.min(run.concurrency(), pending.size()));
+        Semaphore permits = clients.limits(instanceId, run).sends();
+        int concurrency = Math.max(1, Math.min(run.width(), pending.size()));
         log.info("{}Submitting {} requests, {} at a time", who(), pending.size(), concurrency);
         ProgressLog progress = new ProgressLog(log, who() + "Requests submitted", pending.size());
         AtomicReference<RuntimeException> fatal = new AtomicReference<>();
@@ -99,7 +99,7 @@ public class SubmitTasklet extends StoppableStep {
                 sender,
                 this::stopRequested,
                 awaitSettings,
-                Math.max(2, awaitSettings.pollersFor(run.concurrency()) / partsAtOnce),
+                Math.max(2, awaitSettings.pollersFor(run.width()) / partsAtOnce),
                 metrics)) {
             ExecutorService pool = Executors.newFixedThreadPool(concurrency, Threads.named("submit"));
             try {
@@ -143,6 +143,9 @@ public class SubmitTasklet extends StoppableStep {
                     client.calls(),
                     client.retries(),
                     poller.finished());
+        }
+        if (run.adaptive()) {
+            log.info("{}Concurrency (auto) now {} calls at once", who(), client.callLimit());
         }
         if (fatal.get() != null) {
             throw fatal.get();

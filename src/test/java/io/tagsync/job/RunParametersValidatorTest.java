@@ -28,10 +28,10 @@ class RunParametersValidatorTest {
                 .doesNotThrowAnyException();
 
         assertThatThrownBy(() -> validator.validate(new RunParameters(
-                                Path.of("/in.csv"), "ws", "k", URI.create("https://api.roboflow.com"), 0, null)
+                                Path.of("/in.csv"), "ws", "k", URI.create("https://api.roboflow.com"), -1, null)
                         .toJobParameters()))
                 .isInstanceOf(InvalidJobParametersException.class)
-                .hasMessage("--concurrency must be at least 1, not 0");
+                .hasMessage("--concurrency must be auto or at least 1, not -1");
         assertThatThrownBy(() -> validator.validate(
                         new RunParameters(Path.of("/in.csv"), "ws", "k", URI.create("api.roboflow.com"), 8, null)
                                 .toJobParameters()))

@@ -13,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
  * [--task-ms=MIN-MAX] [--rate-limit-share=X] [--server-error-share=X] [--task-failure-share=X]
  * [--shape=docs|lean] [--html-errors=true] [--max-body-bytes=N] [--refuse-conflicts=true]
  * [--refuse-duplicates=true] [--unknown-status-share=X] [--unknown-status=cancelled] [--stuck-task-share=X]
- * [--no-task-id-share=X]}: runs the sandbox until the process is stopped. Without {@code --images} (one image ID
+ * [--no-task-id-share=X] [--capacity=N]}: runs the sandbox until the process is stopped. Without {@code --images} (one image ID
  * a line) every image ID exists.
  */
 public final class SandboxCommand {
@@ -47,6 +47,7 @@ public final class SandboxCommand {
                         Double.parseDouble(options.getOrDefault("unknown-status-share", "0")),
                         options.getOrDefault("unknown-status", "cancelled"))
                 .stuckShare(Double.parseDouble(options.getOrDefault("stuck-task-share", "0")))
+                .capacity(Integer.parseInt(options.getOrDefault("capacity", "0")))
                 .noTaskIdShare(Double.parseDouble(options.getOrDefault("no-task-id-share", "0")));
         String[] taskMillis = options.getOrDefault("task-ms", "50-200").split("-");
         settings.taskMillis(Long.parseLong(taskMillis[0]), Long.parseLong(taskMillis[taskMillis.length - 1]));

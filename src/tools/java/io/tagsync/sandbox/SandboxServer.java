@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -63,6 +64,8 @@ public final class SandboxServer implements AutoCloseable {
     private final ScheduledExecutorService clock;
     private final Map<String, SandboxTask> tasks = new ConcurrentHashMap<>();
     private final AtomicLong apiCalls = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong overCapacity = new AtomicLong();
     private final AtomicLong acceptedBatches = new AtomicLong();
     private final AtomicLong statusCalls = new AtomicLong();
     private final AtomicLong singleUpdates = new AtomicLong();
@@ -143,7 +146,8 @@ public final class SandboxServer implements AutoCloseable {
                 last == null ? 0 : last.durationNanos() / 1_000_000,
                 firstCallNanos,
                 batchWorkNanos.get() / Math.max(1, acceptedBatches.get()) / 1000,
-                lastSeen);
+                lastSeen,
+                overCapacity.get());
     }
 
     /**
@@ -166,7 +170,8 @@ public final class SandboxServer implements AutoCloseable {
             long lastTaskMillis,
             long firstCallNanos,
             long meanBatchWorkMicros,
-            long lastSeenNanos) {}
+            long lastSeenNanos,
+            long overCapacity) {}
 
     @Override
     public void close() {
@@ -189,8 +194,25 @@ public final class SandboxServer implements AutoCloseable {
             if (settings.keepRequestLines) {
                 requestLines.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
             }
-            if (settings.latencyMillis > 0) {
-                Thread.sleep(settings.latencyMillis);
+            int calls = inFlight.incrementAndGet();
+            try {
+                int capacity = settings.capacity;
+                if (capacity > 0 && calls > 2 * capacity) {
+                    overCapacity.incrementAndGet();
+                    exchange.getRequestBody().readAllBytes(); // as a server does, so the connection stays usable
+                    exchange.getResponseHeaders().set("Retry-After", "1");
+                    refuse(exchange, 429, "Too many requests");
+                    return;
+                }
+                long latency = settings.latencyMillis;
+                if (capacity > 0 && calls > capacity) {
+                    latency = latency * calls / capacity;
+                }
+                if (latency > 0) {
+                    Thread.sleep(latency);
+                }
+            } finally {
+                inFlight.decrementAndGet();
             }
             if (!authorized(exchange)) {
                 refuse(exchange, 401, "Unauthorized: invalid or missing api_key");

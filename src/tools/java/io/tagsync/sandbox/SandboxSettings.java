@@ -53,6 +53,12 @@ public final class SandboxSettings {
     volatile String apiKey = "sandbox-key";
     /** Added to every API call before it is answered. */
     volatile long latencyMillis;
+    /**
+     * The calls in flight the server serves at full speed; beyond that each call's latency grows as a queue's would
+     * (latency × calls in flight ÷ capacity), and beyond twice that a call is refused with {@code 429} and
+     * {@code Retry-After: 1}. 0: no limit. It can change while the sandbox runs.
+     */
+    volatile int capacity;
     /** How long a task takes, chosen evenly between the two for each task. */
     volatile long taskMinMillis = 50;
 
@@ -92,6 +98,11 @@ public final class SandboxSettings {
 
     public SandboxSettings apiKey(String value) {
         apiKey = value;
+        return this;
+    }
+
+    public SandboxSettings capacity(int value) {
+        capacity = value;
         return this;
     }
 

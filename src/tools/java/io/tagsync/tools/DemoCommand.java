@@ -56,7 +56,8 @@ final class DemoCommand {
                         TagsyncApplication.class, "--tagsync.cli.enabled=false", "--tagsync.api.key=" + key)) {
             out.println("Sandbox API at " + sandbox.url() + " with " + store.size() + " images in workspace 'demo'");
             RunCommand runCommand = job.getBean(RunCommand.class);
-            int concurrency = job.getBean(TagsyncProperties.class).submit().concurrency();
+            int concurrency = RunParameters.concurrency(
+                    job.getBean(TagsyncProperties.class).submit().concurrency());
             String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
             long started = System.nanoTime();
             int code = ExitCodes.OK;

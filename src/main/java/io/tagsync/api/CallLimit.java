@@ -1,0 +1,135 @@
+package io.tagsync.api;
+
+import com.netflix.concurrency.limits.Limiter;
+import com.netflix.concurrency.limits.limit.VegasLimit;
+import com.netflix.concurrency.limits.limiter.BlockingLimiter;
+import com.netflix.concurrency.limits.limiter.SimpleLimiter;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.function.IntSupplier;
+
+/**
+ * How many of a run's calls may be in flight at once in this process. A fixed limit is a semaphore. The adaptive
+ * one ({@code --concurrency=auto}) is Netflix's concurrency-limits library: a {@link VegasLimit}, which estimates
+ * the queue at the server from how far latency has grown over the least seen, grows the limit while that queue is
+ * short and cuts it when it grows or when the server answers {@code 429} (a dropped call), between 1 and the run's
+ * {@code --max-concurrency}; a caller over the limit waits. (The library's Gradient2 limit does not react to dropped
+ * calls, which is what a {@code 429} is.)
+ * Thread-safe.
+ */
+public interface CallLimit {
+
+    /** One call's permit: say how the call went, exactly once. */
+    interface Permit {
+
+        /** An answer: its latency counts. */
+        void success();
+
+        /** The server was overloaded ({@code 429}, a timeout): the limit comes down. */
+        void dropped();
+
+        /** Any other failure: says nothing about the server's load. */
+        void ignore();
+    }
+
+    Permit acquire() throws InterruptedException;
+
+    /** The limit now. */
+    int limit();
+
+    static CallLimit fixed(int limit) {
+        Semaphore permits = new Semaphore(Math.max(1, limit));
+        Permit release = new Permit() {
+            @Override
+            public void success() {
+                permits.release();
+            }
+
+            @Override
+            public void dropped() {
+                permits.release();
+            }
+
+            @Override
+            public void ignore() {
+                permits.release();
+            }
+        };
+        int fixed = Math.max(1, limit);
+        return new CallLimit() {
+            @Override
+            public Permit acquire() throws InterruptedException {
+                permits.acquire();
+                return release;
+            }
+
+            @Override
+            public int limit() {
+                return fixed;
+            }
+        };
+    }
+
+    /** No limit: every call goes at once (the calls another limit already holds). */
+    static CallLimit none() {
+        Permit nothing = new Permit() {
+            @Override
+            public void success() {}
+
+            @Override
+            public void dropped() {}
+
+            @Override
+            public void ignore() {}
+        };
+        return new CallLimit() {
+            @Override
+            public Permit acquire() {
+                return nothing;
+            }
+
+            @Override
+            public int limit() {
+                return Integer.MAX_VALUE;
+            }
+        };
+    }
+
+    static CallLimit adaptive(int initial, int max) {
+        VegasLimit limit = VegasLimit.newBuilder()
+                .initialLimit(Math.min(initial, max))
+                .maxConcurrency(max)
+                .build();
+        Limiter<Void> limiter =
+                BlockingLimiter.wrap(SimpleLimiter.newBuilder().limit(limit).build(), Duration.ofMinutes(30));
+        IntSupplier current = limit::getLimit;
+        return new CallLimit() {
+            @Override
+            public Permit acquire() throws InterruptedException {
+                Limiter.Listener listener = limiter.acquire(null)
+                        .orElseThrow(() -> new InterruptedException("no permit for a call within 30 minutes"));
+                return new Permit() {
+                    @Override
+                    public void success() {
+                        listener.onSuccess();
+                    }
+
+                    @Override
+                    public void dropped() {
+                        listener.onDropped();
+                    }
+
+                    @Override
+                    public void ignore() {
+                        listener.onIgnore();
+                    }
+                };
+            }
+
+            @Override
+            public int limit() {
+                return current.getAsInt();
+            }
+        };
+    }
+}
