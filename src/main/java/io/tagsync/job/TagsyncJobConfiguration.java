@@ -6,6 +6,7 @@ import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.polling.AwaitTasklet;
 import io.tagsync.reporting.ReportTasklet;
 import io.tagsync.reporting.RunReports;
+import io.tagsync.run.Partition;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
 import io.tagsync.run.Steps;
@@ -223,16 +224,7 @@ public class TagsyncJobConfiguration {
             PartitionSlots slots,
             TagsyncMetrics metrics) {
         return new SubmitTasklet(
-                jobRepository,
-                RunParameters.of(step.getJobParameters()),
-                instanceOf(step),
-                partOf(step),
-                slots.atOnce(RunParameters.of(step.getJobParameters()).width()),
-                store,
-                clients,
-                sender,
-                properties.await(),
-                metrics);
+                jobRepository, partition(step, slots), store, clients, sender, properties.await(), metrics);
     }
 
     @Bean
@@ -247,16 +239,7 @@ public class TagsyncJobConfiguration {
             PartitionSlots slots,
             TagsyncMetrics metrics) {
         return new AwaitTasklet(
-                jobRepository,
-                RunParameters.of(step.getJobParameters()),
-                instanceOf(step),
-                partOf(step),
-                slots.atOnce(RunParameters.of(step.getJobParameters()).width()),
-                store,
-                clients,
-                sender,
-                properties.await(),
-                metrics);
+                jobRepository, partition(step, slots), store, clients, sender, properties.await(), metrics);
     }
 
     @Bean
@@ -273,8 +256,13 @@ public class TagsyncJobConfiguration {
         return step.getJobExecution().getJobInstance().getInstanceId();
     }
 
-    /** A partition's number; a step execution of an older run that was not partitioned does the whole run. */
-    private static int partOf(StepExecution step) {
-        return step.getExecutionContext().getInt(Steps.PART, RequestStore.ALL_PARTS);
+    /** The partition a step execution works on; one of an older run that was not partitioned does the whole run. */
+    private static Partition partition(StepExecution step, PartitionSlots slots) {
+        RunParameters run = RunParameters.of(step.getJobParameters());
+        return new Partition(
+                run,
+                instanceOf(step),
+                step.getExecutionContext().getInt(Steps.PART, Partition.WHOLE_RUN),
+                slots.atOnce(run.width()));
     }
 }

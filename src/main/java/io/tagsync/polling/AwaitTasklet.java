@@ -3,6 +3,7 @@ package io.tagsync.polling;
 import io.tagsync.api.ApiClientFactory;
 import io.tagsync.api.RoboflowClient;
 import io.tagsync.metrics.TagsyncMetrics;
+import io.tagsync.run.Partition;
 import io.tagsync.run.ProgressLog;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StoppableStep;
@@ -26,10 +27,10 @@ public class AwaitTasklet extends StoppableStep {
 
     private static final Logger log = LoggerFactory.getLogger(AwaitTasklet.class);
 
+    private final Partition partition;
     private final RunParameters run;
     private final long instanceId;
     private final int part;
-    private final int partsAtOnce;
     private final RequestStore store;
     private final ApiClientFactory clients;
     private final Resubmission sender;
@@ -38,20 +39,17 @@ public class AwaitTasklet extends StoppableStep {
 
     public AwaitTasklet(
             JobRepository jobs,
-            RunParameters run,
-            long instanceId,
-            int part,
-            int partsAtOnce,
+            Partition partition,
             RequestStore store,
             ApiClientFactory clients,
             Resubmission sender,
             TagsyncProperties.Await settings,
             TagsyncMetrics metrics) {
         super(jobs);
-        this.run = run;
-        this.instanceId = instanceId;
-        this.part = part;
-        this.partsAtOnce = partsAtOnce;
+        this.partition = partition;
+        this.run = partition.run();
+        this.instanceId = partition.instanceId();
+        this.part = partition.part();
         this.metrics = metrics;
         this.store = store;
         this.clients = clients;
@@ -67,12 +65,12 @@ public class AwaitTasklet extends StoppableStep {
         List<Long> pending = store.requestIds(instanceId, part, RequestStatus.PENDING);
         List<SubmittedRequest> open = store.submitted(instanceId, part);
         if (open.isEmpty() && pending.isEmpty()) {
-            log.info("{}All tasks final", who());
+            log.info("{}All tasks final", partition.who());
             return RepeatStatus.FINISHED;
         }
         RoboflowClient client = clients.create(run, instanceId);
-        log.info("{}Waiting for {} tasks", who(), open.size() + pending.size());
-        ProgressLog progress = new ProgressLog(log, who() + "Tasks finished", open.size() + pending.size());
+        log.info("{}Waiting for {} tasks", partition.who(), open.size() + pending.size());
+        ProgressLog progress = new ProgressLog(log, partition.who() + "Tasks finished", open.size() + pending.size());
         boolean done;
         try (TaskPoller poller = new TaskPoller(
                 run,
@@ -82,14 +80,18 @@ public class AwaitTasklet extends StoppableStep {
                 sender,
                 this::stopRequested,
                 settings,
-                Math.max(2, settings.callsAtOnce(run.width()) / partsAtOnce),
+                partition.share(settings.callsAtOnce(run.width())),
                 metrics)) {
             open.forEach(poller::track);
             for (long requestId : pending) {
                 sender.send(client, instanceId, requestId, poller::track);
             }
             done = poller.awaitAll((finished, left) -> progress.set(finished));
-            log.info("{}{} tasks finished after {} status requests", who(), poller.finished(), poller.statusCalls());
+            log.info(
+                    "{}{} tasks finished after {} status requests",
+                    partition.who(),
+                    poller.finished(),
+                    poller.statusCalls());
         } finally {
             metrics.requestsSent(0, client.retries());
         }
@@ -97,10 +99,5 @@ public class AwaitTasklet extends StoppableStep {
             contribution.getStepExecution().setTerminateOnly();
         }
         return RepeatStatus.FINISHED;
-    }
-
-    /** The partition, as log lines name it. */
-    private String who() {
-        return part == RequestStore.ALL_PARTS ? "" : "part" + part + ": ";
     }
 }

@@ -1,5 +1,6 @@
 package io.tagsync.store;
 
+import io.tagsync.run.Partition;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ public class RequestStore {
     private final TransactionTemplate ownTransaction;
 
     /** The part that stands for every request of a run: a run not split into partitions. */
-    public static final int ALL_PARTS = -1;
+    public static final int ALL_PARTS = Partition.WHOLE_RUN;
 
     public RequestStore(JdbcTemplate jdbc, TransactionTemplate transactions) {
         this.jdbc = jdbc;

@@ -4,6 +4,7 @@ import io.tagsync.api.ApiClientFactory;
 import io.tagsync.api.RoboflowClient;
 import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.polling.TaskPoller;
+import io.tagsync.run.Partition;
 import io.tagsync.run.ProgressLog;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StoppableStep;
@@ -38,10 +39,10 @@ public class SubmitTasklet extends StoppableStep {
 
     private static final Logger log = LoggerFactory.getLogger(SubmitTasklet.class);
 
+    private final Partition partition;
     private final RunParameters run;
     private final long instanceId;
     private final int part;
-    private final int partsAtOnce;
     private final RequestStore store;
     private final ApiClientFactory clients;
     private final RequestSender sender;
@@ -50,20 +51,17 @@ public class SubmitTasklet extends StoppableStep {
 
     public SubmitTasklet(
             JobRepository jobs,
-            RunParameters run,
-            long instanceId,
-            int part,
-            int partsAtOnce,
+            Partition partition,
             RequestStore store,
             ApiClientFactory clients,
             RequestSender sender,
             TagsyncProperties.Await awaitSettings,
             TagsyncMetrics metrics) {
         super(jobs);
-        this.run = run;
-        this.instanceId = instanceId;
-        this.part = part;
-        this.partsAtOnce = partsAtOnce;
+        this.partition = partition;
+        this.run = partition.run();
+        this.instanceId = partition.instanceId();
+        this.part = partition.part();
         this.metrics = metrics;
         this.awaitSettings = awaitSettings;
         this.store = store;
@@ -80,15 +78,15 @@ public class SubmitTasklet extends StoppableStep {
         }
         List<Long> pending = store.requestIds(instanceId, part, RequestStatus.PENDING);
         if (pending.isEmpty()) {
-            log.info("{}Nothing to submit", who());
+            log.info("{}Nothing to submit", partition.who());
             return RepeatStatus.FINISHED;
         }
         RoboflowClient client = clients.create(run, instanceId);
         // the partitions this process runs at once share the run's concurrency
         Semaphore permits = clients.limits(instanceId, run).sends();
         int concurrency = Math.max(1, Math.min(run.width(), pending.size()));
-        log.info("{}Submitting {} requests, {} at a time", who(), pending.size(), concurrency);
-        ProgressLog progress = new ProgressLog(log, who() + "Requests submitted", pending.size());
+        log.info("{}Submitting {} requests, {} at a time", partition.who(), pending.size(), concurrency);
+        ProgressLog progress = new ProgressLog(log, partition.who() + "Requests submitted", pending.size());
         AtomicReference<RuntimeException> fatal = new AtomicReference<>();
         // Tasks are followed while the rest is sent, so that the await step finds little left to do.
         try (TaskPoller poller = new TaskPoller(
@@ -99,7 +97,7 @@ public class SubmitTasklet extends StoppableStep {
                 sender,
                 this::stopRequested,
                 awaitSettings,
-                Math.max(2, awaitSettings.pollersFor(run.width()) / partsAtOnce),
+                partition.share(awaitSettings.pollersFor(run.width())),
                 metrics)) {
             ExecutorService pool = Executors.newFixedThreadPool(concurrency, Threads.named("submit"));
             try {
@@ -137,7 +135,7 @@ public class SubmitTasklet extends StoppableStep {
             metrics.requestsSent(progress.done(), client.retries());
             log.info(
                     "{}Submitted {} of {} requests with {} HTTP calls ({} retries); {} tasks already final",
-                    who(),
+                    partition.who(),
                     progress.done(),
                     pending.size(),
                     client.calls(),
@@ -145,7 +143,7 @@ public class SubmitTasklet extends StoppableStep {
                     poller.finished());
         }
         if (run.adaptive()) {
-            log.info("{}Concurrency (auto) now {} calls at once", who(), client.callLimit());
+            log.info("{}Concurrency (auto) now {} calls at once", partition.who(), client.callLimit());
         }
         if (fatal.get() != null) {
             throw fatal.get();
@@ -154,10 +152,5 @@ public class SubmitTasklet extends StoppableStep {
             step.setTerminateOnly();
         }
         return RepeatStatus.FINISHED;
-    }
-
-    /** The partition, as log lines name it. */
-    private String who() {
-        return part == RequestStore.ALL_PARTS ? "" : "part" + part + ": ";
     }
 }

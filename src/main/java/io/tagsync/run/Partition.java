@@ -1,0 +1,22 @@
+package io.tagsync.run;
+
+/**
+ * One partition of a run's API work as its tasklet sees it: the run, its job instance, which of its requests
+ * ({@code part}, or {@link #WHOLE_RUN}), and how many of the run's partitions work at once in this process, which
+ * share its concurrency and its pollers.
+ */
+public record Partition(RunParameters run, long instanceId, int part, int atOnce) {
+
+    /** The part of a run not split into partitions (a step execution of an older run). */
+    public static final int WHOLE_RUN = -1;
+
+    /** How log lines name the partition: {@code "part3: "}, or nothing for a whole run. */
+    public String who() {
+        return part == WHOLE_RUN ? "" : "part" + part + ": ";
+    }
+
+    /** This partition's share of the run's {@code calls} (pollers, say), at least 2. */
+    public int share(int calls) {
+        return Math.max(2, calls / Math.max(1, atOnce));
+    }
+}
