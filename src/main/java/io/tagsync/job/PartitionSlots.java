@@ -27,6 +27,11 @@ public class PartitionSlots implements StepExecutionListener {
         this.count = properties.partition().partitions();
     }
 
+    /** How many partitions a run has. */
+    public int partitions() {
+        return count;
+    }
+
     /**
      * How many partitions of a run with this concurrency work at once here, at most: they share the run's senders
      * and pollers.

@@ -263,6 +263,7 @@ public class TagsyncJobConfiguration {
                 run,
                 instanceOf(step),
                 step.getExecutionContext().getInt(Steps.PART, Partition.WHOLE_RUN),
+                slots.partitions(),
                 slots.atOnce(run.width()));
     }
 }
