@@ -255,6 +255,12 @@ public final class RoboflowClient {
                     throw failure;
                 }
                 retries.incrementAndGet();
+            } catch (RuntimeException unexpected) {
+                // an answer that could not be read, say: the permit goes back, or an adaptive limit would shrink
+                if (permit != null) {
+                    permit.ignore();
+                }
+                throw unexpected;
             }
         }
     }
