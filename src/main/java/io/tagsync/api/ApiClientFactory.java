@@ -39,12 +39,7 @@ public class ApiClientFactory {
      */
     public RoboflowClient create(RunParameters run, long instanceId) {
         return RoboflowClient.create(
-                settings,
-                apiKey(),
-                run.apiUrl(),
-                run.workspace(),
-                await.callsAtOnce(run.width()),
-                limits(instanceId, run));
+                settings, apiKey(), run.apiUrl(), run.workspace(), await.callsAtOnce(run), limits(instanceId, run));
     }
 
     public RunLimits limits(long instanceId, RunParameters run) {

@@ -1,12 +1,6 @@
 package io.tagsync.api;
 
-import com.netflix.concurrency.limits.Limiter;
-import com.netflix.concurrency.limits.limit.VegasLimit;
-import com.netflix.concurrency.limits.limiter.BlockingLimiter;
-import com.netflix.concurrency.limits.limiter.SimpleLimiter;
-import java.time.Duration;
 import java.util.concurrent.Semaphore;
-import java.util.function.IntSupplier;
 
 /**
  * How many of a run's calls may be in flight at once in this process. A fixed limit is a semaphore. The adaptive
@@ -95,41 +89,8 @@ public interface CallLimit {
         };
     }
 
+    /** An adaptive limit: {@link LimitSamples#vegas}. */
     static CallLimit adaptive(int initial, int max) {
-        VegasLimit limit = VegasLimit.newBuilder()
-                .initialLimit(Math.min(initial, max))
-                .maxConcurrency(max)
-                .build();
-        Limiter<Void> limiter =
-                BlockingLimiter.wrap(SimpleLimiter.newBuilder().limit(limit).build(), Duration.ofMinutes(30));
-        IntSupplier current = limit::getLimit;
-        return new CallLimit() {
-            @Override
-            public Permit acquire() throws InterruptedException {
-                Limiter.Listener listener = limiter.acquire(null)
-                        .orElseThrow(() -> new InterruptedException("no permit for a call within 30 minutes"));
-                return new Permit() {
-                    @Override
-                    public void success() {
-                        listener.onSuccess();
-                    }
-
-                    @Override
-                    public void dropped() {
-                        listener.onDropped();
-                    }
-
-                    @Override
-                    public void ignore() {
-                        listener.onIgnore();
-                    }
-                };
-            }
-
-            @Override
-            public int limit() {
-                return current.getAsInt();
-            }
-        };
+        return new AdaptiveCallLimit(LimitSamples.vegas(initial, max));
     }
 }

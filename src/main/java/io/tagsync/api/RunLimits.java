@@ -17,10 +17,7 @@ public record RunLimits(RateGate gate, ApiLimits limits, Semaphore sends, CallLi
     public static RunLimits of(RunParameters run) {
         if (run.adaptive()) {
             return new RunLimits(
-                    new RateGate(),
-                    new ApiLimits(),
-                    new Semaphore(run.width()),
-                    CallLimit.adaptive(Math.min(8, run.width()), run.width()));
+                    new RateGate(), new ApiLimits(), new Semaphore(run.width()), CallLimit.adaptive(4, run.width()));
         }
         return of(run.concurrency());
     }

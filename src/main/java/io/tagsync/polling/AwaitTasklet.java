@@ -80,7 +80,7 @@ public class AwaitTasklet extends StoppableStep {
                 sender,
                 this::stopRequested,
                 settings,
-                partition.share(settings.callsAtOnce(run.width())),
+                partition.share(settings.callsAtOnce(run)),
                 metrics)) {
             open.forEach(poller::track);
             for (long requestId : pending) {

@@ -94,7 +94,8 @@ public record TagsyncProperties(
     }
 
     /**
-     * Polling: {@code pollers} threads while requests are being sent (0: as many as the submit concurrency);
+     * Polling: {@code pollers} threads while requests are being sent (0: as many as the submit concurrency, or
+     * a quarter of the most with {@code --concurrency=auto});
      * once all are sent, the await step also polls with the threads that sent them. A task not final
      * {@code task-timeout} after it was submitted is handled as a failed one, so that a run always ends.
      */
@@ -105,16 +106,25 @@ public record TagsyncProperties(
             @DefaultValue("3") int maxTaskAttempts,
             @DefaultValue("1h") Duration taskTimeout) {
 
-        public int pollersFor(int concurrency) {
-            return pollers > 0 ? pollers : Math.max(2, concurrency);
+        /**
+         * Pollers while requests are being sent. With {@code --concurrency=auto} the pollers' calls count
+         * against the same limit as the sends, and a quarter of the most calls at once keeps up with them: as
+         * many again would poll tasks early, in calls taken from the sends.
+         */
+        public int pollersFor(RunParameters run) {
+            if (pollers > 0) {
+                return pollers;
+            }
+            return Math.max(2, run.adaptive() ? run.width() / 4 : run.concurrency());
         }
 
         /**
-         * The most calls a run's client makes at once: its senders and its pollers. The await step, which sends
-         * nothing else, polls with all of them.
+         * The most calls a run's client makes at once: its senders and its pollers, or with
+         * {@code --concurrency=auto} its most calls at once. The await step, which sends nothing else, polls
+         * with all of them.
          */
-        public int callsAtOnce(int concurrency) {
-            return Math.max(1, concurrency) + pollersFor(concurrency);
+        public int callsAtOnce(RunParameters run) {
+            return run.adaptive() ? run.width() : Math.max(1, run.concurrency()) + pollersFor(run);
         }
     }
 

@@ -97,7 +97,7 @@ public class SubmitTasklet extends StoppableStep {
                 sender,
                 this::stopRequested,
                 awaitSettings,
-                partition.share(awaitSettings.pollersFor(run.width())),
+                partition.share(awaitSettings.pollersFor(run)),
                 metrics)) {
             ExecutorService pool = Executors.newFixedThreadPool(concurrency, Threads.named("submit"));
             try {

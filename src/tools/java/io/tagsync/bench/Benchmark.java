@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.tagsync.input.InputFiles;
 import io.tagsync.input.ParquetCodecs;
+import io.tagsync.run.RunParameters;
 import io.tagsync.run.Steps;
 import io.tagsync.sandbox.ImageStore;
 import io.tagsync.sandbox.SandboxServer;
@@ -88,7 +89,9 @@ public final class Benchmark {
         boolean quick = Arrays.asList(args).contains("--quick");
         Benchmark benchmark = new Benchmark(quick, Path.of("").toAbsolutePath());
         if (Arrays.asList(args).contains("--partitions")) {
-            benchmark.partitionsOnly();
+            benchmark.alone("partitions", benchmark::partitions);
+        } else if (Arrays.asList(args).contains("--adaptive")) {
+            benchmark.alone("adaptive", benchmark::adaptive);
         } else {
             benchmark.run();
         }
@@ -436,20 +439,125 @@ public final class Benchmark {
         figures.put("remoteTwoWorkersRequestsPerSecond", twoWorkers);
     }
 
-    /** {@code bench --partitions}: section 8 alone, on the 1M-row (--quick: 50,000-row) input. */
-    private void partitionsOnly() throws Exception {
+    private interface Section {
+        void run(Path csv) throws Exception;
+    }
+
+    /** {@code bench --partitions} or {@code --adaptive}: one section alone, on the 1M-row (--quick: 50,000) input. */
+    private void alone(String name, Section section) throws Exception {
         deleteTree(work);
         Files.createDirectories(work.resolve("spill"));
         Files.createDirectories(results);
         Path csv = work.resolve("rows-1m.csv");
         BenchInputs.writeCsv(csv, quick ? 50_000 : 1_000_000, 0);
-        line("tagsync benchmark, partitions only (%s), %s", quick ? "quick" : "full", Instant.now());
-        partitions(csv);
+        line("tagsync benchmark, %s only (%s), %s", name, quick ? "quick" : "full", Instant.now());
+        section.run(csv);
         Path out =
-                results.resolve("bench-partitions-" + Instant.now().toString().replace(':', '-') + ".json");
+                results.resolve("bench-" + name + "-" + Instant.now().toString().replace(':', '-') + ".json");
         figures.put("table", table);
         JSON.writeValue(out.toFile(), figures);
         line("written to %s", out);
+    }
+
+    /**
+     * 9. Adaptive concurrency, against sandboxes of capacity 4, 16 and 48 calls at once (100 ms of latency a call
+     * within it, growing as a queue's beyond it, {@code 429} beyond twice it; tasks of 0.3-1 s): the API work's
+     * wall time (sending and polling) and the share of calls refused, at fixed concurrency 4 to 64 and at
+     * {@code auto}, medians of 3 runs.
+     */
+    private void adaptive(Path csv) throws Exception {
+        int[] capacities = {48, 16, 4};
+        int[] settings =
+                quick ? new int[] {8, 64, RunParameters.AUTO} : new int[] {4, 8, 16, 32, 64, RunParameters.AUTO};
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (int capacity : capacities) {
+            Supplier<SandboxSettings> sandbox = () -> new SandboxSettings()
+                    .latencyMillis(100)
+                    .taskMillis(300, 1000)
+                    .capacity(capacity);
+            // one run of each setting, then two more of those within 1.5 × the fastest: a setting that overruns
+            // the server takes minutes a run, and is not near the best
+            Map<Integer, List<JobRun>> runs = new LinkedHashMap<>();
+            for (int concurrency : settings) {
+                runs.computeIfAbsent(concurrency, key -> new ArrayList<>()).add(job(csv, false, concurrency, sandbox));
+            }
+            double fastest = runs.values().stream()
+                    .mapToDouble(each -> apiSeconds(each.get(0)))
+                    .min()
+                    .orElseThrow();
+            for (int concurrency : settings) {
+                List<JobRun> each = runs.get(concurrency);
+                if (concurrency == RunParameters.AUTO || concurrency == 8 || apiSeconds(each.get(0)) <= 1.5 * fastest) {
+                    for (int i = 1; i < repeats; i++) {
+                        each.add(job(csv, false, concurrency, sandbox));
+                    }
+                }
+            }
+            Map<Integer, AdaptiveFigure> byConcurrency = new LinkedHashMap<>();
+            runs.forEach((concurrency, each) -> {
+                AdaptiveFigure figure = AdaptiveFigure.of(each);
+                byConcurrency.put(concurrency, figure);
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("capacity", capacity);
+                json.put("concurrency", concurrency == RunParameters.AUTO ? "auto" : concurrency);
+                json.put("seconds", figure.seconds());
+                json.put("refusedShare", figure.refusedShare());
+                json.put("runs", each.stream().map(Benchmark::apiSeconds).toList());
+                json.put("settled", figure.settled());
+                all.add(json);
+            });
+            AdaptiveFigure auto = byConcurrency.get(RunParameters.AUTO);
+            AdaptiveFigure eight = byConcurrency.get(8);
+            AdaptiveFigure best = byConcurrency.entrySet().stream()
+                    .filter(entry -> entry.getKey() != RunParameters.AUTO)
+                    .map(Map.Entry::getValue)
+                    .min(Comparator.comparingDouble(AdaptiveFigure::seconds))
+                    .orElseThrow();
+            StringBuilder fixed = new StringBuilder();
+            byConcurrency.forEach((concurrency, figure) -> {
+                if (concurrency != RunParameters.AUTO) {
+                    fixed.append(String.format(
+                            "%s%d: %.1f s %s",
+                            fixed.isEmpty() ? "" : ", ", concurrency, figure.seconds(), figure.refused()));
+                }
+            });
+            section(capacity == capacities[0] ? "9 adaptive" : "", "capacity %d, fixed %s", capacity, fixed);
+            section(
+                    "",
+                    "capacity %d, auto: %.1f s %s, settled at %s (%.2f × the best fixed; goal ≤ 1.15; %.2f × fixed 8, "
+                            + "goal ≤ 1.05)",
+                    capacity,
+                    auto.seconds(),
+                    auto.refused(),
+                    auto.settled(),
+                    auto.seconds() / best.seconds(),
+                    auto.seconds() / eight.seconds());
+        }
+        figures.put("adaptive", all);
+    }
+
+    /** The median run's API work wall time, the median share of calls refused with 429, and of how many runs. */
+    private record AdaptiveFigure(double seconds, double refusedShare, String settled, int runs) {
+
+        static AdaptiveFigure of(List<JobRun> runs) {
+            double[] seconds =
+                    runs.stream().mapToDouble(Benchmark::apiSeconds).sorted().toArray();
+            double[] refused = runs.stream()
+                    .mapToDouble(run -> run.stats.overCapacity() / (double) Math.max(1, run.stats.apiCalls()))
+                    .sorted()
+                    .toArray();
+            String settled = runs.stream().map(run -> run.settled).toList().toString();
+            return new AdaptiveFigure(seconds[seconds.length / 2], refused[refused.length / 2], settled, runs.size());
+        }
+
+        String refused() {
+            return String.format("(429 on %.1f%%%s)", refusedShare * 100, runs == 1 ? ", 1 run" : "");
+        }
+    }
+
+    /** The API work's wall time: the job's less its stage step. */
+    private static double apiSeconds(JobRun run) {
+        return run.jobSeconds - run.stageSeconds;
     }
 
     private static double sendingRate(JobRun run) {
@@ -474,7 +582,8 @@ public final class Benchmark {
             long repositoryBytes,
             long repositoryPeakBytes,
             SandboxServer.Stats stats,
-            ThreadCpu cpu) {}
+            ThreadCpu cpu,
+            String settled) {}
 
     private JobRun job(Path input, boolean dryRun, int concurrency, Supplier<SandboxSettings> settings)
             throws Exception {
@@ -520,7 +629,7 @@ public final class Benchmark {
                     "--workspace=bench",
                     "--run-key=" + runKey,
                     "--api-url=" + sandbox.url(),
-                    "--concurrency=" + concurrency,
+                    "--concurrency=" + (concurrency == RunParameters.AUTO ? "auto" : String.valueOf(concurrency)),
                     "--report-dir=" + work.resolve("reports").resolve(runKey),
                     "--tagsync.staging.spill-dir=" + work.resolve("spill")));
             if (dryRun) {
@@ -568,7 +677,18 @@ public final class Benchmark {
                     repositoryBytes,
                     Math.max(repositoryPeak, repositoryBytes),
                     stats,
-                    cpu);
+                    cpu,
+                    settled(log));
+        }
+    }
+
+    /** What an adaptive run's summary says its concurrency settled at, or "-". */
+    private static String settled(Path log) throws IOException {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(line -> line.contains("Concurrency (auto) now"))
+                    .map(line -> line.replaceAll(".*now (\\d+) calls.*", "$1"))
+                    .reduce((first, second) -> second)
+                    .orElse("-");
         }
     }
 

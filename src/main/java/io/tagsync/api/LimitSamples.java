@@ -1,0 +1,124 @@
+package io.tagsync.api;
+
+import com.netflix.concurrency.limits.Limit;
+import com.netflix.concurrency.limits.limit.VegasLimit;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * Chooses what a latency-based limit (Vegas) learns from the calls, and when. Thread-safe.
+ * <ul>
+ *   <li>Once a window: the calls of about one round trip (at least 100 ms and 3 calls) make one sample, their
+ *       average latency, as TCP Vegas updates once a round trip. Changed on every call, the limit would take a
+ *       burst of answers from one congested moment for as many signals and fall to a few calls at once. (The
+ *       library's own window needs 10 calls, which a small server does not answer in a round trip.)
+ *   <li>A refused call ({@code 429}) comes back in a few milliseconds: counted at the latency of the last call
+ *       served, or the limit would take it for the server's unloaded latency and see every call after it as
+ *       queued. A window with a refusal halves the limit.
+ *   <li>A window in which the limit was never in use (fewer calls in flight than the limit less one) says
+ *       nothing about whether the server takes more: the limit would grow on it, unused, until a burst fills it
+ *       at once and the server refuses the excess. Such a window counts only when its queue estimate is beyond
+ *       {@code hold} (the limit comes down: the calls in flight are already too many for the server, or for
+ *       this machine) and for the least latency seen.
+ * </ul>
+ */
+final class LimitSamples implements Limit {
+
+    private static final long MIN_WINDOW = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final int MIN_CALLS = 3;
+    private static final int HALVED = 5;
+
+    private final Limit limit;
+    private final IntUnaryOperator hold;
+    private long lastServed;
+    private long least = Long.MAX_VALUE;
+    private long windowStart;
+    private long windowEnd;
+    private long sum;
+    private int calls;
+    private int mostInFlight;
+    private boolean dropped;
+    private boolean inUse;
+
+    LimitSamples(Limit limit, IntUnaryOperator hold) {
+        this.limit = limit;
+        this.hold = hold;
+    }
+
+    /**
+     * Vegas, tuned for an API whose calls take about the same time each and that refuses calls ({@code 429})
+     * soon after its queue grows. It starts low ({@code initial}), so that the least latency it learns is the
+     * server's unloaded one. Once a round trip it grows by half while the estimated queue at the server is under
+     * 2 calls, holds between 2 and 2-5 (log-scaled with the limit), shrinks by an eighth beyond that, and halves
+     * on a {@code 429}: the library's defaults hold 3 to 6, past the refusal threshold of a small server. It
+     * learns the unloaded latency again every 50-100 × limit windows (the library's 30 × limit overshoots a small
+     * server every few seconds). It never goes above {@code max}.
+     */
+    static LimitSamples vegas(int initial, int max) {
+        IntUnaryOperator beta = calls -> Math.max(2, (int) (4 * Math.log10(calls)) - 1);
+        VegasLimit limit = VegasLimit.newBuilder()
+                .initialLimit(Math.min(initial, max))
+                .maxConcurrency(max)
+                .alphaFunction(calls -> Math.max(2, (int) (3 * Math.log10(calls)) - 1))
+                .betaFunction(beta)
+                .thresholdFunction(calls -> -1)
+                .increaseFunction(calls -> calls + Math.max(1, Math.floor(calls / 2)))
+                .decreaseFunction(calls -> calls - Math.max(1, Math.floor(calls / 8)))
+                .probeMultiplier(100)
+                .build();
+        return new LimitSamples(limit, beta);
+    }
+
+    @Override
+    public int getLimit() {
+        return limit.getLimit();
+    }
+
+    @Override
+    public void notifyOnChange(Consumer<Integer> consumer) {
+        limit.notifyOnChange(consumer);
+    }
+
+    @Override
+    public synchronized void onSample(long startTime, long rtt, int inflight, boolean didDrop) {
+        if (didDrop) {
+            rtt = Math.max(rtt, lastServed);
+        } else {
+            lastServed = rtt;
+            if (rtt < least) {
+                least = rtt;
+                limit.onSample(startTime, rtt, inflight, false);
+                return;
+            }
+        }
+        int current = limit.getLimit();
+        if (calls == 0) {
+            windowStart = startTime;
+        }
+        sum += rtt;
+        calls++;
+        mostInFlight = Math.max(mostInFlight, inflight);
+        dropped |= didDrop;
+        inUse |= inflight >= current - 1;
+        long now = startTime + rtt;
+        if (calls >= MIN_CALLS && now >= windowEnd) {
+            long average = sum / calls;
+            int queue = (int) Math.ceil(current * (1 - least / (double) average));
+            if (dropped) {
+                // Vegas cuts an eighth a sample: told of the refusals this many times, it halves.
+                for (int i = 0; i < HALVED; i++) {
+                    limit.onSample(windowStart, average, Math.max(mostInFlight, current), true);
+                }
+            } else if (inUse || queue > hold.applyAsInt(current)) {
+                limit.onSample(windowStart, average, Math.max(mostInFlight, current), false);
+            }
+            windowEnd = now + Math.max(MIN_WINDOW, average);
+            sum = 0;
+            calls = 0;
+            mostInFlight = 0;
+            dropped = false;
+            inUse = false;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.tagsync.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The adaptive limit (Netflix's Vegas, as tuned in {@link LimitSamples#vegas}) fed the calls of a model server:
+ * 100 ms a call up to its capacity, latency growing as a queue's beyond it, {@code 429} in 2 ms beyond twice it.
+ */
+class LimitSamplesTest {
+
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private long clock = 1_000_000 * MS;
+
+    /** 50 ms of calls at the limit's width against a server of {@code capacity}; true if one was refused. */
+    private boolean tick(LimitSamples limit, int capacity) {
+        int width = limit.getLimit();
+        int served = Math.min(width, 2 * capacity);
+        long latency = 100L * Math.max(capacity, served) / capacity;
+        for (int i = 0; i < served; i++) {
+            limit.onSample(clock, latency * MS, width, false);
+        }
+        for (int i = served; i < width; i++) {
+            limit.onSample(clock, 2 * MS, width, true);
+        }
+        clock += 50 * MS;
+        return served < width;
+    }
+
+    @ParameterizedTest(name = "capacity {0}")
+    @CsvSource({"4, 4, 8", "16, 16, 32", "48, 48, 64"})
+    void settlesBetweenTheCapacityAndTwiceItWithoutRefusals(int capacity, int least, int most) {
+        LimitSamples limit = LimitSamples.vegas(4, 64);
+        for (int i = 0; i < 60; i++) {
+            tick(limit, capacity);
+        }
+        for (int i = 0; i < 400; i++) {
+            assertThat(tick(limit, capacity))
+                    .as("refused at %d", limit.getLimit())
+                    .isFalse();
+            assertThat(limit.getLimit()).isBetween(least, most);
+        }
+    }
+
+    @Test
+    void comesDownOnRefusalsWithoutTakingThemForTheUnloadedLatency() {
+        LimitSamples limit = LimitSamples.vegas(40, 64);
+        limit.onSample(clock, 100 * MS, 1, false); // the least latency
+        for (int i = 0; i < 20; i++) {
+            tick(limit, 10); // at first 40 calls, 20 of them refused in 2 ms
+        }
+        assertThat(limit.getLimit()).isBetween(10, 20);
+        // Served at 100 ms again, it grows back: had 2 ms become the least latency, 100 ms would look queued.
+        for (int i = 0; i < 20; i++) {
+            tick(limit, 100);
+        }
+        assertThat(limit.getLimit()).isEqualTo(64);
+    }
+
+    @Test
+    void anUnusedLimitDoesNotGrowButComesDownWhenTheCallsItHasAreSlow() {
+        LimitSamples limit = LimitSamples.vegas(20, 64);
+        limit.onSample(clock, 100 * MS, 1, false);
+        for (int i = 0; i < 20; i++) {
+            for (int call = 0; call < 5; call++) {
+                limit.onSample(clock, 100 * MS, 2, false);
+            }
+            clock += 50 * MS;
+        }
+        assertThat(limit.getLimit())
+                .as("2 calls in flight of 20, answered fast")
+                .isEqualTo(20);
+        for (int i = 0; i < 5; i++) {
+            for (int call = 0; call < 5; call++) {
+                limit.onSample(clock, 200 * MS, 10, false);
+            }
+            clock += 50 * MS;
+        }
+        assertThat(limit.getLimit())
+                .as("10 of 20, answered at twice the least latency")
+                .isLessThan(20);
+    }
+}
