@@ -3,6 +3,9 @@ package io.tagsync.api;
 import com.netflix.concurrency.limits.Limit;
 import com.netflix.concurrency.limits.Limiter;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
+import io.tagsync.run.ConcurrencyPoint;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -22,10 +25,13 @@ final class AdaptiveCallLimit implements CallLimit {
     private final SimpleLimiter<Void> limiter;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ended = lock.newCondition();
+    private final LimitTrace trace = new LimitTrace();
     private long ends; // guarded by lock
 
     AdaptiveCallLimit(Limit limit) {
         this.limiter = SimpleLimiter.newBuilder().limit(limit).build();
+        trace.record(Instant.now(), limit.getLimit());
+        limit.notifyOnChange(calls -> trace.record(Instant.now(), calls));
     }
 
     @Override
@@ -57,6 +63,11 @@ final class AdaptiveCallLimit implements CallLimit {
     @Override
     public int limit() {
         return limiter.getLimit();
+    }
+
+    @Override
+    public List<ConcurrencyPoint> takeTrace() {
+        return trace.take(Instant.now());
     }
 
     private long ends() {

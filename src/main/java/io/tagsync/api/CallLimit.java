@@ -1,5 +1,7 @@
 package io.tagsync.api;
 
+import io.tagsync.run.ConcurrencyPoint;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -30,6 +32,11 @@ public interface CallLimit {
 
     /** The limit now. */
     int limit();
+
+    /** Where an adaptive limit moved since the last call (and where it is now); nothing for a fixed one. */
+    default List<ConcurrencyPoint> takeTrace() {
+        return List.of();
+    }
 
     static CallLimit fixed(int limit) {
         Semaphore permits = new Semaphore(Math.max(1, limit));

@@ -31,6 +31,10 @@ public final class RateGate {
         this.onClose = listener;
     }
 
+    public boolean isOpen() {
+        return openAtNanos.get() - System.nanoTime() <= 0;
+    }
+
     public void awaitOpen() throws InterruptedException {
         while (true) {
             long waitNanos = openAtNanos.get() - System.nanoTime();

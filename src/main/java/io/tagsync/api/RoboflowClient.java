@@ -1,5 +1,6 @@
 package io.tagsync.api;
 
+import io.tagsync.run.ConcurrencyPoint;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.run.TagsyncProperties.AuthMode;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -201,12 +203,17 @@ public final class RoboflowClient {
         });
     }
 
-    /** What this client has learned the server refuses. */
     /** The run's limit on calls at once now (with {@code --concurrency=auto}, where it has moved to). */
     public int callLimit() {
         return callLimit.limit();
     }
 
+    /** With {@code --concurrency=auto}: where the limit moved since the last call, and where it is now. */
+    public List<ConcurrencyPoint> takeConcurrencyTrace() {
+        return callLimit.takeTrace();
+    }
+
+    /** What this client has learned the server refuses. */
     public ApiLimits limits() {
         return limits;
     }
@@ -228,6 +235,13 @@ public final class RoboflowClient {
             try {
                 gate.awaitOpen();
                 permit = callLimit.acquire();
+                if (!gate.isOpen()) {
+                    // closed while this call waited for its permit: it waits at the gate again, or every caller
+                    // waiting for a permit would be refused in turn as the refused give theirs back
+                    permit.ignore();
+                    permit = null;
+                    continue;
+                }
                 calls.incrementAndGet();
                 T answer = request.get();
                 permit.success();

@@ -1,10 +1,8 @@
 package io.tagsync.job;
 
+import io.tagsync.run.ProcessName;
 import io.tagsync.run.Threads;
 import io.tagsync.store.PartitionLeases;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,7 +35,7 @@ public class PartitionWorker {
     private final PartitionLeases leases;
     private final Duration heartbeat;
     private final Duration timeout;
-    private final String name = workerName();
+    private final String name = ProcessName.current();
     private final ScheduledExecutorService heartbeats =
             Executors.newSingleThreadScheduledExecutor(Threads.named("heartbeat"));
 
@@ -121,15 +119,5 @@ public class PartitionWorker {
         } catch (RuntimeException e) {
             log.warn("Heartbeat of partition {} not recorded: {}", step.getStepName(), e.toString());
         }
-    }
-
-    private static String workerName() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "localhost";
-        }
-        return host + ":" + ManagementFactory.getRuntimeMXBean().getPid();
     }
 }

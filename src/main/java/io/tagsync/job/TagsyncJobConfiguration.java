@@ -12,6 +12,7 @@ import io.tagsync.run.StepResults;
 import io.tagsync.run.Steps;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.staging.StageTasklet;
+import io.tagsync.store.ConcurrencyHistory;
 import io.tagsync.store.RequestStore;
 import io.tagsync.submission.RejectLimitCheck;
 import io.tagsync.submission.RequestSender;
@@ -218,13 +219,14 @@ public class TagsyncJobConfiguration {
             @Value("#{stepExecution}") StepExecution step,
             JobRepository jobRepository,
             RequestStore store,
+            ConcurrencyHistory history,
             ApiClientFactory clients,
             RequestSender sender,
             TagsyncProperties properties,
             PartitionSlots slots,
             TagsyncMetrics metrics) {
         return new SubmitTasklet(
-                jobRepository, partition(step, slots), store, clients, sender, properties.await(), metrics);
+                jobRepository, partition(step, slots), store, history, clients, sender, properties.await(), metrics);
     }
 
     @Bean
@@ -233,13 +235,14 @@ public class TagsyncJobConfiguration {
             @Value("#{stepExecution}") StepExecution step,
             JobRepository jobRepository,
             RequestStore store,
+            ConcurrencyHistory history,
             ApiClientFactory clients,
             RequestSender sender,
             TagsyncProperties properties,
             PartitionSlots slots,
             TagsyncMetrics metrics) {
         return new AwaitTasklet(
-                jobRepository, partition(step, slots), store, clients, sender, properties.await(), metrics);
+                jobRepository, partition(step, slots), store, history, clients, sender, properties.await(), metrics);
     }
 
     @Bean
@@ -247,9 +250,11 @@ public class TagsyncJobConfiguration {
     ReportTasklet reportTasklet(
             @Value("#{stepExecution}") StepExecution step,
             RequestStore store,
+            ConcurrencyHistory history,
             RunReports reports,
             TagsyncMetrics metrics) {
-        return new ReportTasklet(RunParameters.of(step.getJobParameters()), instanceOf(step), store, reports, metrics);
+        return new ReportTasklet(
+                RunParameters.of(step.getJobParameters()), instanceOf(step), store, history, reports, metrics);
     }
 
     private static long instanceOf(StepExecution step) {

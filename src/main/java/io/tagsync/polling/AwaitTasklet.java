@@ -4,10 +4,12 @@ import io.tagsync.api.ApiClientFactory;
 import io.tagsync.api.RoboflowClient;
 import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.run.Partition;
+import io.tagsync.run.ProcessName;
 import io.tagsync.run.ProgressLog;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StoppableStep;
 import io.tagsync.run.TagsyncProperties;
+import io.tagsync.store.ConcurrencyHistory;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
 import io.tagsync.store.SubmittedRequest;
@@ -32,6 +34,7 @@ public class AwaitTasklet extends StoppableStep {
     private final long instanceId;
     private final int part;
     private final RequestStore store;
+    private final ConcurrencyHistory history;
     private final ApiClientFactory clients;
     private final Resubmission sender;
     private final TagsyncProperties.Await settings;
@@ -41,6 +44,7 @@ public class AwaitTasklet extends StoppableStep {
             JobRepository jobs,
             Partition partition,
             RequestStore store,
+            ConcurrencyHistory history,
             ApiClientFactory clients,
             Resubmission sender,
             TagsyncProperties.Await settings,
@@ -52,6 +56,7 @@ public class AwaitTasklet extends StoppableStep {
         this.part = partition.part();
         this.metrics = metrics;
         this.store = store;
+        this.history = history;
         this.clients = clients;
         this.sender = sender;
         this.settings = settings;
@@ -94,6 +99,7 @@ public class AwaitTasklet extends StoppableStep {
                     poller.statusCalls());
         } finally {
             metrics.requestsSent(0, client.retries());
+            history.append(instanceId, ProcessName.current(), client.takeConcurrencyTrace());
         }
         if (!done) {
             contribution.getStepExecution().setTerminateOnly();

@@ -1,5 +1,6 @@
 package io.tagsync.reporting;
 
+import io.tagsync.run.ConcurrencyPoint;
 import io.tagsync.store.FailedItem;
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +24,7 @@ final class HtmlReport {
     static String render(
             RunSummary summary,
             List<Timing> timings,
+            Map<String, List<ConcurrencyPoint>> concurrency,
             Map<String, Long> rejectReasons,
             List<FailedItem> failed,
             long failedTotal) {
@@ -71,7 +73,7 @@ final class HtmlReport {
         html.append("</tr></table>");
 
         html.append("<h2>Requests submitted and tasks completed</h2>");
-        html.append(chart(timings));
+        html.append(chart(timings, concurrency));
 
         html.append("<h2>Top reject reasons</h2>");
         if (rejectReasons.isEmpty()) {
@@ -112,8 +114,12 @@ final class HtmlReport {
         return html.append("</body></html>\n").toString();
     }
 
-    /** Two cumulative lines over time: acknowledged requests (blue) and finished tasks (green). */
-    private static String chart(List<Timing> timings) {
+    /**
+     * Two cumulative lines over time, acknowledged requests (blue) and finished tasks (green), and with
+     * {@code --concurrency=auto} where each process's limit on calls at once moved (orange, on a scale of its own
+     * up to its highest, which the right edge shows).
+     */
+    private static String chart(List<Timing> timings, Map<String, List<ConcurrencyPoint>> concurrency) {
         List<Instant> submitted = timings.stream()
                 .map(Timing::submitted)
                 .filter(t -> t != null)
@@ -196,6 +202,24 @@ final class HtmlReport {
                 .append("\" y=\"40\" style=\"fill:#16a34a\">tasks completed (")
                 .append(finished.size())
                 .append(")</text>");
+        int most = concurrency.values().stream()
+                .flatMap(List::stream)
+                .mapToInt(ConcurrencyPoint::calls)
+                .max()
+                .orElse(0);
+        if (most > 0) {
+            for (List<ConcurrencyPoint> points : concurrency.values()) {
+                svg.append(limitLine(points, start, end, span, most, left, bottom));
+            }
+            svg.append("<text x=\"")
+                    .append(WIDTH - 10)
+                    .append("\" y=\"16\" text-anchor=\"end\" style=\"fill:#ea580c\">")
+                    .append(most)
+                    .append("</text>");
+            svg.append("<text x=\"")
+                    .append(left + 10)
+                    .append("\" y=\"56\" style=\"fill:#ea580c\">calls at once (auto)</text>");
+        }
         return svg.append("</svg>").toString();
     }
 
@@ -224,6 +248,37 @@ final class HtmlReport {
                     plotHeight);
         }
         return "<polyline fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"2\" points=\"" + points + "\"/>";
+    }
+
+    /** A process's limit over the chart's time, as steps; before the chart starts and after it ends, clipped. */
+    private static String limitLine(
+            List<ConcurrencyPoint> points, Instant start, Instant end, double span, int most, int left, int bottom) {
+        int plotWidth = WIDTH - 10 - left;
+        int plotHeight = bottom - 10;
+        StringBuilder line = new StringBuilder();
+        double previousY = -1;
+        int step = Math.max(1, points.size() / 400);
+        for (int i = 0; i < points.size(); i += step) {
+            ConcurrencyPoint point = points.get(i);
+            Instant at = point.at().isBefore(start) ? start : point.at().isAfter(end) ? end : point.at();
+            double x = left + (at.toEpochMilli() - start.toEpochMilli()) / span * plotWidth;
+            double y = bottom - point.calls() / (double) most * plotHeight;
+            if (previousY >= 0) {
+                line.append(' ');
+                appendTenths(line, x).append(',');
+                appendTenths(line, previousY);
+            }
+            line.append(' ');
+            appendTenths(line, x).append(',');
+            appendTenths(line, y);
+            previousY = y;
+        }
+        if (previousY >= 0) {
+            line.append(' ').append(WIDTH - 10).append(',');
+            appendTenths(line, previousY);
+        }
+        return "<polyline fill=\"none\" stroke=\"#ea580c\" stroke-width=\"1.5\" points=\""
+                + line.toString().trim() + "\"/>";
     }
 
     /** A step: along at the previous height to this time, then up to this count. Returns the new height. */

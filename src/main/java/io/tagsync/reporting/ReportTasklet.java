@@ -2,9 +2,11 @@ package io.tagsync.reporting;
 
 import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.run.ChangeCounts;
+import io.tagsync.run.ConcurrencyPoint;
 import io.tagsync.run.ExitCodes;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
+import io.tagsync.store.ConcurrencyHistory;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
 import io.tagsync.store.RunCounts;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -42,12 +45,19 @@ public class ReportTasklet implements Tasklet {
     private final RunParameters run;
     private final long instanceId;
     private final RequestStore store;
+    private final ConcurrencyHistory history;
     private final RunReports reports;
     private final TagsyncMetrics metrics;
 
     public ReportTasklet(
-            RunParameters run, long instanceId, RequestStore store, RunReports reports, TagsyncMetrics metrics) {
+            RunParameters run,
+            long instanceId,
+            RequestStore store,
+            ConcurrencyHistory history,
+            RunReports reports,
+            TagsyncMetrics metrics) {
         this.run = run;
+        this.history = history;
         this.instanceId = instanceId;
         this.metrics = metrics;
         this.store = store;
@@ -72,6 +82,7 @@ public class ReportTasklet implements Tasklet {
             byStatus.put(status.name(), counts.requests(status));
         }
         boolean clean = rejected == 0 && counts.failedImages() == 0;
+        Map<String, List<ConcurrencyPoint>> concurrency = history.read(instanceId);
         RunSummary summary = new RunSummary(
                 instanceId,
                 step.getJobExecutionId(),
@@ -82,12 +93,13 @@ public class ReportTasklet implements Tasklet {
                 new RunSummary.Images(counts.updates(), counts.succeededImages(), counts.failedImages()),
                 new RunSummary.Requests(counts.requests(), byStatus),
                 ChangeCounts.readFrom(staged),
+                ConcurrencySettled.of(run, concurrency),
                 run.dryRun(),
                 metrics.snapshot(),
                 dir.toString(),
                 clean ? ExitCodes.OK : ExitCodes.PARTIAL);
         JSON.writeValue(dir.resolve("summary.json").toFile(), summary);
-        reports.writeHtml(dir, summary, reasons);
+        reports.writeHtml(dir, summary, reasons, concurrency);
         Files.writeString(dir.resolve("summary.txt"), humanSummary(summary), StandardCharsets.UTF_8);
         step.getExecutionContext().putString(REPORT_DIR, dir.toString());
         log.info("Run {} keeps {} bytes of requests in the repository", instanceId, store.storedBytes(instanceId));
@@ -148,6 +160,18 @@ public class ReportTasklet implements Tasklet {
             }
         });
         text.append('\n');
+        RunSummary.Concurrency concurrency = summary.concurrency();
+        if (!summary.dryRun() && concurrency.mode().equals("auto") && concurrency.most() > 0) {
+            text.append("  concurrency auto: settled at ")
+                    .append(concurrency.settled())
+                    .append(" calls at once (moved between ")
+                    .append(concurrency.least())
+                    .append(" and ")
+                    .append(concurrency.most())
+                    .append(")\n");
+        } else if (!summary.dryRun() && concurrency.mode().equals("fixed")) {
+            text.append("  concurrency ").append(concurrency.settled()).append(" requests at once (fixed)\n");
+        }
         text.append("  reports    ")
                 .append(summary.reportDir())
                 .append(" (summary.json, report.html, rejects.csv, failed-items.csv)\n");

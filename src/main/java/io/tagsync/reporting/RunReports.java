@@ -1,5 +1,6 @@
 package io.tagsync.reporting;
 
+import io.tagsync.run.ConcurrencyPoint;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.store.FailedItem;
@@ -64,7 +65,9 @@ public class RunReports {
     }
 
     /** Writes report.html (see {@link HtmlReport}). */
-    Path writeHtml(Path dir, RunSummary summary, Map<String, Long> reasons) throws IOException {
+    Path writeHtml(
+            Path dir, RunSummary summary, Map<String, Long> reasons, Map<String, List<ConcurrencyPoint>> concurrency)
+            throws IOException {
         List<HtmlReport.Timing> timings = new ArrayList<>();
         store.forEachTiming(
                 summary.jobInstanceId(),
@@ -84,7 +87,12 @@ public class RunReports {
         Files.writeString(
                 file,
                 HtmlReport.render(
-                        summary, timings, top, failed, summary.images().failed()),
+                        summary,
+                        timings,
+                        concurrency,
+                        top,
+                        failed,
+                        summary.images().failed()),
                 StandardCharsets.UTF_8);
         return file;
     }

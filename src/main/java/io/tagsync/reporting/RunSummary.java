@@ -14,6 +14,7 @@ public record RunSummary(
         Images images,
         Requests requests,
         ChangeCounts changes,
+        Concurrency concurrency,
         boolean dryRun,
         Map<String, Double> metrics,
         String reportDir,
@@ -24,6 +25,12 @@ public record RunSummary(
     public record Images(long staged, long succeeded, long failed) {}
 
     public record Requests(long total, Map<String, Long> byStatus) {}
+
+    /**
+     * The calls in flight at once: {@code fixed}, or {@code auto} with where the limit spent most of the API work
+     * ({@code settled}: its time-weighted median, summed over the processes that ran it) and its least and most.
+     */
+    public record Concurrency(String mode, int settled, int least, int most) {}
 
     public boolean allApplied() {
         return rows.rejected() == 0 && images.failed() == 0;

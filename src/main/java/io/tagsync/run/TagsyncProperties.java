@@ -95,7 +95,7 @@ public record TagsyncProperties(
 
     /**
      * Polling: {@code pollers} threads while requests are being sent (0: as many as the submit concurrency, or
-     * a quarter of the most with {@code --concurrency=auto});
+     * half the most with {@code --concurrency=auto});
      * once all are sent, the await step also polls with the threads that sent them. A task not final
      * {@code task-timeout} after it was submitted is handled as a failed one, so that a run always ends.
      */
@@ -108,14 +108,14 @@ public record TagsyncProperties(
 
         /**
          * Pollers while requests are being sent. With {@code --concurrency=auto} the pollers' calls count
-         * against the same limit as the sends, and a quarter of the most calls at once keeps up with them: as
+         * against the same limit as the sends; half the most calls at once keeps up with them, where as
          * many again would poll tasks early, in calls taken from the sends.
          */
         public int pollersFor(RunParameters run) {
             if (pollers > 0) {
                 return pollers;
             }
-            return Math.max(2, run.adaptive() ? run.width() / 4 : run.concurrency());
+            return Math.max(2, run.adaptive() ? run.width() / 2 : run.concurrency());
         }
 
         /**

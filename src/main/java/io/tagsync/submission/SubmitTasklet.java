@@ -5,11 +5,13 @@ import io.tagsync.api.RoboflowClient;
 import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.polling.TaskPoller;
 import io.tagsync.run.Partition;
+import io.tagsync.run.ProcessName;
 import io.tagsync.run.ProgressLog;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StoppableStep;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.run.Threads;
+import io.tagsync.store.ConcurrencyHistory;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
 import java.util.List;
@@ -44,6 +46,7 @@ public class SubmitTasklet extends StoppableStep {
     private final long instanceId;
     private final int part;
     private final RequestStore store;
+    private final ConcurrencyHistory history;
     private final ApiClientFactory clients;
     private final RequestSender sender;
     private final TagsyncProperties.Await awaitSettings;
@@ -53,6 +56,7 @@ public class SubmitTasklet extends StoppableStep {
             JobRepository jobs,
             Partition partition,
             RequestStore store,
+            ConcurrencyHistory history,
             ApiClientFactory clients,
             RequestSender sender,
             TagsyncProperties.Await awaitSettings,
@@ -65,6 +69,7 @@ public class SubmitTasklet extends StoppableStep {
         this.metrics = metrics;
         this.awaitSettings = awaitSettings;
         this.store = store;
+        this.history = history;
         this.clients = clients;
         this.sender = sender;
     }
@@ -144,6 +149,7 @@ public class SubmitTasklet extends StoppableStep {
         }
         if (run.adaptive()) {
             log.info("{}Concurrency (auto) now {} calls at once", partition.who(), client.callLimit());
+            history.append(instanceId, ProcessName.current(), client.takeConcurrencyTrace());
         }
         if (fatal.get() != null) {
             throw fatal.get();

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tagsync.run.ExitCodes;
 import io.tagsync.run.RunParameters;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,5 +44,72 @@ class AdaptiveConcurrencyTest extends JobTestSupport {
                         "auto: %d of %d calls refused; fixed 32: %d of %d",
                         autoRefused, autoCalls, fixedRefused, fixedCalls)
                 .isLessThan(fixedRefused / 2);
+
+        // the summary and the report say where it settled and how it moved
+        String summary = Files.readString(reportDir("a").resolve("summary.txt"));
+        assertThat(summary).containsPattern("concurrency auto: settled at \\d+ calls at once \\(moved between");
+        String json = Files.readString(reportDir("a").resolve("summary.json"));
+        assertThat(json).contains("\"mode\" : \"auto\"");
+        assertThat(Files.readString(reportDir("a").resolve("report.html"))).contains("calls at once (auto)");
+        assertThat(Files.readString(reportDir("f").resolve("summary.txt")))
+                .contains("concurrency 32 requests at once (fixed)");
+    }
+
+    private static int indexFrom(List<Integer> values, int from, IntPredicate test) {
+        if (from < 0) {
+            return -1;
+        }
+        for (int i = from; i < values.size(); i++) {
+            if (test.test(values.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The server's capacity drops from 16 to 4 a third of the way through a run and comes back to 16 at two
+     * thirds: the limit comes down to where the server no longer refuses calls, then grows again.
+     */
+    @Test
+    void followsTheServerWhenItsCapacityChangesMidRun() throws Exception {
+        Path input = dir.resolve("changing.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 300_000, 1, 1, 37);
+        store.seed(generated.imageIds);
+        sandbox.settings().capacity(16).latencyMillis(100);
+        Thread changer = new Thread(() -> {
+            try {
+                while (sandbox.stats().acceptedBatches() < 100) {
+                    Thread.sleep(10);
+                }
+                sandbox.settings().capacity(4);
+                while (sandbox.stats().acceptedBatches() < 200) {
+                    Thread.sleep(10);
+                }
+                sandbox.settings().capacity(16);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        changer.start();
+        int exit = runCommand.run(new RunParameters(
+                input, WORKSPACE, "changing", sandbox.url(), RunParameters.AUTO, reportDir("c"), null, false, 64));
+        changer.join(5_000);
+
+        assertThat(exit).isEqualTo(ExitCodes.OK);
+        assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
+        List<Integer> limits = jdbc.queryForList(
+                "SELECT calls FROM concurrency_sample WHERE job_instance_id = ? ORDER BY at",
+                Integer.class,
+                instanceOf(input, "changing"));
+        // up to the first capacity, down near the second, up again
+        int up = indexFrom(limits, 0, calls -> calls > 8);
+        int down = indexFrom(limits, up, calls -> calls <= 8);
+        int upAgain = indexFrom(limits, down, calls -> calls >= 16);
+        assertThat(upAgain).as("the limit over the run: %s", limits).isPositive();
+        long refused = sandbox.stats().overCapacity();
+        assertThat(refused)
+                .as("refused of %d calls", sandbox.stats().apiCalls())
+                .isLessThan(sandbox.stats().apiCalls() / 20);
     }
 }

@@ -3,6 +3,7 @@ package io.tagsync.reporting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tagsync.run.ChangeCounts;
+import io.tagsync.run.ConcurrencyPoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,22 +35,9 @@ class HtmlReportTest {
             Instant submitted = start.plusMillis(7L * i);
             timings.add(new HtmlReport.Timing(submitted, i % 10 == 9 ? null : submitted.plusMillis(300 + i % 500)));
         }
-        RunSummary summary = new RunSummary(
-                7,
-                8,
-                "in.csv",
-                "ws",
-                "2026-11-29",
-                new RunSummary.Rows(1000, 1000, 0),
-                new RunSummary.Images(1000, 900, 0),
-                new RunSummary.Requests(1000, Map.of()),
-                new ChangeCounts(0, 0, 0, 0),
-                false,
-                Map.of(),
-                "reports",
-                0);
+        RunSummary summary = summary(1000, new RunSummary.Concurrency("fixed", 8, 8, 8));
 
-        String html = HtmlReport.render(summary, timings, Map.of(), List.of(), 0);
+        String html = HtmlReport.render(summary, timings, Map.of(), Map.of(), List.of(), 0);
 
         Matcher lines = Pattern.compile("<polyline [^>]*points=\"([^\"]*)\"").matcher(html);
         List<String> counts = new ArrayList<>();
@@ -75,6 +63,46 @@ class HtmlReportTest {
         // 1000 acknowledged requests reach the top; 900 finished tasks reach 9/10 of the plot's 200 px
         assertThat(counts).containsExactly("642.9,10.0", "710.0,30.0");
         assertThat(html).contains("requests submitted (1000)").contains("tasks completed (900)");
+    }
+
+    @Test
+    void anAdaptiveLimitIsDrawnInStepsOnItsOwnScale() {
+        Instant start = Instant.parse("2026-11-29T02:00:00Z");
+        List<HtmlReport.Timing> timings = List.of(
+                new HtmlReport.Timing(start, start.plusSeconds(5)),
+                new HtmlReport.Timing(start.plusSeconds(1), start.plusSeconds(10)));
+        List<ConcurrencyPoint> limit = List.of(
+                new ConcurrencyPoint(start.minusMillis(300), 4),
+                new ConcurrencyPoint(start.plusSeconds(5), 16),
+                new ConcurrencyPoint(start.plusSeconds(10), 8));
+        RunSummary summary = summary(2, new RunSummary.Concurrency("auto", 8, 4, 16));
+
+        String html = HtmlReport.render(summary, timings, Map.of("host:1", limit), Map.of(), List.of(), 0);
+
+        Matcher orange = Pattern.compile("<polyline [^>]*stroke=\"#ea580c\"[^>]*points=\"([^\"]*)\"")
+                .matcher(html);
+        assertThat(orange.find()).isTrue();
+        // 10 s across 660 px from x=50; 16 calls at the top (y=10), 4 at 1/4 of 200 px above y=210
+        assertThat(orange.group(1)).isEqualTo("50.0,160.0 380.0,160.0 380.0,10.0 710.0,10.0 710.0,110.0 710,110.0");
+        assertThat(html).contains("calls at once (auto)").contains(">16</text>");
+    }
+
+    private static RunSummary summary(long rows, RunSummary.Concurrency concurrency) {
+        return new RunSummary(
+                7,
+                8,
+                "in.csv",
+                "ws",
+                "2026-11-29",
+                new RunSummary.Rows(rows, rows, 0),
+                new RunSummary.Images(rows, rows * 9 / 10, 0),
+                new RunSummary.Requests(rows, Map.of()),
+                new ChangeCounts(0, 0, 0, 0),
+                concurrency,
+                false,
+                Map.of(),
+                "reports",
+                0);
     }
 
     private static double[] xy(String point) {

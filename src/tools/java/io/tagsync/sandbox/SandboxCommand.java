@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
  * [--shape=docs|lean] [--html-errors=true] [--max-body-bytes=N] [--refuse-conflicts=true]
  * [--refuse-duplicates=true] [--unknown-status-share=X] [--unknown-status=cancelled] [--stuck-task-share=X]
  * [--no-task-id-share=X] [--capacity=N]}: runs the sandbox until the process is stopped. Without {@code --images} (one image ID
- * a line) every image ID exists.
+ * a line) every image ID exists. {@code PUT /_sandbox/capacity/N} changes the capacity while it runs.
  */
 public final class SandboxCommand {
 

@@ -479,6 +479,16 @@ public final class SandboxServer implements AutoCloseable {
             stats.put("images", store.size());
             stats.put("stats", stats());
             respond(exchange, 200, stats);
+        } else if (parts.length == 3
+                && parts[1].equals("capacity")
+                && exchange.getRequestMethod().equals("PUT")) {
+            // the server's capacity changes in the middle of a run: PUT /_sandbox/capacity/4 (0: unlimited)
+            try {
+                settings.capacity(Math.max(0, Integer.parseInt(parts[2])));
+                respond(exchange, 200, Map.of("capacity", settings.capacity));
+            } catch (NumberFormatException e) {
+                respond(exchange, 400, Map.of("error", "capacity is a number of calls"));
+            }
         } else {
             respond(exchange, 404, Map.of("error", "Not found"));
         }
