@@ -32,6 +32,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -678,18 +680,19 @@ public final class Benchmark {
                     Math.max(repositoryPeak, repositoryBytes),
                     stats,
                     cpu,
-                    settled(log));
+                    settled(work.resolve("reports").resolve(runKey)));
         }
     }
 
-    /** What an adaptive run's summary says its concurrency settled at, or "-". */
-    private static String settled(Path log) throws IOException {
-        try (Stream<String> lines = Files.lines(log)) {
-            return lines.filter(line -> line.contains("Concurrency (auto) now"))
-                    .map(line -> line.replaceAll(".*now (\\d+) calls.*", "$1"))
-                    .reduce((first, second) -> second)
-                    .orElse("-");
+    /** Where an adaptive run's summary says its limit settled, and between what it moved; or "-". */
+    private static String settled(Path reportDir) throws IOException {
+        Path summary = reportDir.resolve("summary.txt");
+        if (!Files.exists(summary)) {
+            return "-";
         }
+        Matcher line = Pattern.compile("settled at (\\d+) calls at once \\(moved between (\\d+) and (\\d+)\\)")
+                .matcher(Files.readString(summary));
+        return line.find() ? line.group(1) + " (" + line.group(2) + "-" + line.group(3) + ")" : "-";
     }
 
     /**
