@@ -56,11 +56,11 @@ final class LimitSamples implements Limit {
      * server every few seconds). It never goes above {@code max}.
      */
     static LimitSamples vegas(int initial, int max) {
-        IntUnaryOperator beta = calls -> Math.max(2, (int) (4 * Math.log10(calls)) - 1);
+        IntUnaryOperator beta = calls -> Math.max(2, calls / 4);
         VegasLimit limit = VegasLimit.newBuilder()
                 .initialLimit(Math.min(initial, max))
                 .maxConcurrency(max)
-                .alphaFunction(calls -> Math.max(2, (int) (3 * Math.log10(calls)) - 1))
+                .alphaFunction(calls -> Math.max(2, calls / 8))
                 .betaFunction(beta)
                 .thresholdFunction(calls -> -1)
                 .increaseFunction(calls -> calls + Math.max(1, Math.floor(calls / 2)))

@@ -9,6 +9,7 @@ import io.tagsync.job.GracefulShutdown;
 import io.tagsync.job.TagsyncJobConfiguration;
 import io.tagsync.metrics.Pushgateway;
 import io.tagsync.reporting.ReportTasklet;
+import io.tagsync.reporting.RunNotifier;
 import io.tagsync.run.ExitCodes;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
@@ -50,6 +51,7 @@ public class RunCommand {
     private final DataSource dataSource;
     private final GracefulShutdown gracefulShutdown;
     private final Pushgateway pushgateway;
+    private final RunNotifier notifier;
     private final TagsyncProperties.Input input;
 
     public RunCommand(
@@ -60,8 +62,10 @@ public class RunCommand {
             DataSource dataSource,
             GracefulShutdown gracefulShutdown,
             Pushgateway pushgateway,
+            RunNotifier notifier,
             TagsyncProperties properties) {
         this.pushgateway = pushgateway;
+        this.notifier = notifier;
         this.input = properties.input();
         this.dataSource = dataSource;
         this.gracefulShutdown = gracefulShutdown;
@@ -156,13 +160,16 @@ public class RunCommand {
         }
         int code = exitCode(execution);
         pushgateway.push(run.workspace(), run.runKey(), code);
+        String problem = null;
         if (execution.getStatus() != BatchStatus.COMPLETED) {
+            String failure = failureMessage(execution);
+            String next = nextStep(execution, run);
             err.println("tagsync: run " + execution.getJobInstance().getInstanceId() + " "
-                    + execution.getStatus().toString().toLowerCase() + ": " + failureMessage(execution));
-            if (code == ExitCodes.FAILED) {
-                err.println("tagsync: rerun the same command to resume where it stopped.");
-            }
+                    + execution.getStatus().toString().toLowerCase() + ": " + failure);
+            err.println("tagsync: " + next);
+            problem = failure + ". Next: " + next;
         }
+        notifier.announce(run, execution, code, problem, reportDir(execution));
         return code;
     }
 
@@ -242,12 +249,50 @@ public class RunCommand {
         return execution.getExitStatus().getExitDescription();
     }
 
+    /** What to do about a run that did not complete, in words that work for that failure. */
+    static String nextStep(JobExecution execution, RunParameters run) {
+        ApiException api = cause(execution, ApiException.class);
+        if (api != null) {
+            return switch (api.kind()) {
+                case AUTH ->
+                    "check the key: it must be the workspace's private API key with the image:tag scope; then run "
+                            + "the same command again, and it resumes where it stopped.";
+                case NOT_FOUND ->
+                    "check --workspace=" + run.workspace() + " (the workspace's URL name) and --api-url; with the "
+                            + "right ones, start a new run: add --run-key=" + run.runKey() + "-2 (or another new key).";
+                case PLAN_LIMIT ->
+                    "raise the workspace's plan limit or wait for it to reset, then run the same command again; it "
+                            + "resumes where it stopped.";
+                default -> "run the same command again to resume where it stopped.";
+            };
+        }
+        if (cause(execution, InputException.class) != null) {
+            return "fix the input where the message says, then run the same command again: staging starts over on "
+                    + "the fixed input.";
+        }
+        if (cause(execution, RejectLimitCheck.RejectLimitExceededException.class) != null) {
+            return "rejects.csv lists the rejected rows: fix them and start a new run (add --run-key=" + run.runKey()
+                    + "-2), or run the same command with a higher --max-rejects to send the valid rows.";
+        }
+        return "run the same command again to resume where it stopped.";
+    }
+
     private static <T extends Throwable> T cause(JobExecution execution, Class<T> type) {
         for (Throwable failure : execution.getAllFailureExceptions()) {
             for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
                 if (type.isInstance(t)) {
                     return type.cast(t);
                 }
+            }
+        }
+        return null;
+    }
+
+    private static String reportDir(JobExecution execution) {
+        for (StepExecution step : execution.getStepExecutions()) {
+            String dir = step.getExecutionContext().getString(ReportTasklet.REPORT_DIR, null);
+            if (dir != null) {
+                return dir;
             }
         }
         return null;

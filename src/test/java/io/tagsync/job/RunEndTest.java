@@ -1,0 +1,144 @@
+package io.tagsync.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.tagsync.run.ExitCodes;
+import io.tagsync.run.RunParameters;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * How a run ends for the people who were not watching: the webhook it announces its end to (a receiver on
+ * loopback), and the next step its failure message gives, which works.
+ */
+class RunEndTest extends JobTestSupport {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final List<String> received = new CopyOnWriteArrayList<>();
+    /** The statuses the receiver answers, in turn; 200 once they run out. */
+    private static final Queue<Integer> answers = new ConcurrentLinkedQueue<>();
+
+    private static final HttpServer receiver = startReceiver();
+
+    private static HttpServer startReceiver() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/hooks/T123/secret", exchange -> {
+                received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                Integer status = answers.poll();
+                exchange.sendResponseHeaders(status == null ? 200 : status, -1);
+                exchange.close();
+            });
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void webhook(DynamicPropertyRegistry registry) {
+        registry.add(
+                "tagsync.notify.webhook-url",
+                () -> "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks/T123/secret");
+    }
+
+    @AfterAll
+    static void stopReceiver() {
+        receiver.stop(0);
+    }
+
+    @BeforeEach
+    void clearReceiver() {
+        received.clear();
+        answers.clear();
+    }
+
+    @Test
+    void aCompletedRunIsAnnouncedOnceTheWebhookAnswersAndNeverCarriesTheKey() throws Exception {
+        Path input = dir.resolve("announced.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 3_000, 1, 2, 11);
+        store.seed(generated.imageIds);
+        answers.add(503);
+
+        assertThat(run(input, "announced")).isEqualTo(ExitCodes.OK);
+
+        assertThat(received).as("one 503, then the same body again").hasSize(2);
+        assertThat(received.get(0)).isEqualTo(received.get(1));
+        JsonNode body = JSON.readTree(received.get(1));
+        assertThat(body.get("outcome").asString()).isEqualTo("COMPLETED");
+        assertThat(body.get("exitCode").asInt()).isZero();
+        assertThat(body.get("runKey").asString()).isEqualTo("announced");
+        assertThat(body.get("counts").get("rowsRead").asLong()).isEqualTo(generated.rows);
+        assertThat(body.get("counts").get("imagesUpdated").asLong()).isEqualTo(3_000);
+        assertThat(body.get("counts").get("imagesFailed").asLong()).isZero();
+        assertThat(Path.of(body.get("reportDir").asString()).resolve("summary.json"))
+                .exists();
+        assertThat(body.get("text").asString())
+                .startsWith("tagsync run ")
+                .contains("(workspace " + WORKSPACE + ", run key announced) completed, exit 0")
+                .contains("3000 of 3000 images updated");
+        assertThat(received.get(1)).doesNotContain(SECRET);
+    }
+
+    @Test
+    void aWebhookThatIsDownNeverChangesTheRunsOutcome() throws Exception {
+        Path input = dir.resolve("unheard.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 500, 1, 1, 12);
+        store.seed(generated.imageIds);
+        answers.addAll(List.of(500, 500, 500, 500));
+
+        assertThat(run(input, "unheard")).isEqualTo(ExitCodes.OK);
+
+        assertThat(received).as("tried three times, then given up").hasSize(3);
+        assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
+    }
+
+    @Test
+    void aFatalInputErrorSaysFixTheInputAndAfterTheFixTheSameCommandGoesOn() throws Exception {
+        Path input = dir.resolve("typo.csv");
+        Files.writeString(input, "imageId,addTagz\nimg-1,night\nimg-2,rain\n");
+        store.seed(List.of("img-1", "img-2"));
+        RunParameters command = new RunParameters(input, WORKSPACE, "typo", sandbox.url(), 4, reportDir("typo"));
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+
+        int first = runCommand.run(command, System.out, new PrintStream(errors, true, StandardCharsets.UTF_8));
+
+        assertThat(first).isEqualTo(ExitCodes.FAILED);
+        String message = errors.toString(StandardCharsets.UTF_8);
+        assertThat(message)
+                .contains("typo.csv: line 1: unknown column 'addTagz'")
+                .contains("fix the input where the message says, then run the same command again")
+                .doesNotContain("resume where it stopped");
+        JsonNode announced = JSON.readTree(received.get(received.size() - 1));
+        assertThat(announced.get("outcome").asString()).isEqualTo("FAILED");
+        assertThat(announced.get("exitCode").asInt()).isEqualTo(ExitCodes.FAILED);
+        assertThat(announced.get("problem").asString())
+                .contains("unknown column")
+                .contains("fix the input");
+
+        Files.writeString(input, "imageId,addTags\nimg-1,night\nimg-2,rain\n");
+        assertThat(runCommand.run(command))
+                .as("the same command, after the fix")
+                .isEqualTo(ExitCodes.OK);
+        assertThat(store.image("img-1").orElseThrow().tags()).containsExactly("night");
+        assertThat(store.image("img-2").orElseThrow().tags()).containsExactly("rain");
+    }
+}
