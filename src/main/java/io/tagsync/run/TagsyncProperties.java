@@ -57,7 +57,7 @@ public record TagsyncProperties(
      * and latency, up to {@code maxConcurrency}).
      */
     public record Submit(
-            @DefaultValue("8") String concurrency,
+            @DefaultValue("auto") String concurrency,
             @DefaultValue("64") int maxConcurrency) {}
 
     /**
