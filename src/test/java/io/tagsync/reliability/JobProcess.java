@@ -32,26 +32,25 @@ final class JobProcess {
             URI apiUrl,
             String apiKey,
             int concurrency,
-            Path log)
+            Path log,
+            List<String> extra)
             throws IOException {
-        return tagsync(
-                workDir,
-                apiKey,
-                log,
-                List.of(
-                        "run",
-                        "--input=" + input,
-                        "--workspace=" + workspace,
-                        "--run-key=" + runKey,
-                        "--api-url=" + apiUrl,
-                        "--concurrency=" + concurrency,
-                        "--report-dir=" + workDir.resolve("reports").resolve(runKey),
-                        "--tagsync.api.initial-backoff=20ms",
-                        "--tagsync.api.max-backoff=200ms",
-                        "--tagsync.await.first-poll=200ms",
-                        "--tagsync.await.max-poll-interval=500ms",
-                        // sandbox tasks take at most 2 s here: only a stuck one is open after 5 s
-                        "--tagsync.await.task-timeout=5s"));
+        List<String> arguments = new ArrayList<>(List.of(
+                "run",
+                "--input=" + input,
+                "--workspace=" + workspace,
+                "--run-key=" + runKey,
+                "--api-url=" + apiUrl,
+                "--concurrency=" + concurrency,
+                "--report-dir=" + workDir.resolve("reports").resolve(runKey),
+                "--tagsync.api.initial-backoff=20ms",
+                "--tagsync.api.max-backoff=200ms",
+                "--tagsync.await.first-poll=200ms",
+                "--tagsync.await.max-poll-interval=500ms",
+                // sandbox tasks take at most 2 s here: only a stuck one is open after 5 s
+                "--tagsync.await.task-timeout=5s"));
+        arguments.addAll(extra);
+        return tagsync(workDir, apiKey, log, arguments);
     }
 
     /** Any tagsync command ({@code run}, {@code worker}) in a JVM of its own, on the tests' class path. */

@@ -1,12 +1,15 @@
 package io.tagsync.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import io.tagsync.job.GeneratedInput;
 import io.tagsync.sandbox.ImageStore;
 import io.tagsync.sandbox.SandboxServer;
 import io.tagsync.sandbox.SandboxSettings;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -49,6 +53,30 @@ class ReliabilityTest {
     private static final List<String> RESULTS = new ArrayList<>();
 
     private static long seed = 1;
+
+    /**
+     * Where the processes keep the job repository: the default H2 file under the work folder, or a schema of
+     * its own on the PostgreSQL at 127.0.0.1:5432.
+     */
+    private record Repository(String name, String url, String user, List<String> arguments) {
+
+        static final Repository H2 = new Repository("H2", JobProcess.databaseUrl(WORK), "sa", List.of());
+
+        static Repository postgres(String schema) {
+            String url = POSTGRES + "?currentSchema=" + schema;
+            return new Repository(
+                    "PostgreSQL",
+                    url,
+                    "postgres",
+                    List.of("--spring.datasource.url=" + url, "--spring.datasource.username=postgres"));
+        }
+
+        Connection connect() throws SQLException {
+            return DriverManager.getConnection(url, user, "");
+        }
+    }
+
+    private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
 
     @BeforeAll
     static void clean() throws IOException {
@@ -82,6 +110,11 @@ class ReliabilityTest {
     }
 
     private static JobProcess start(Scenario scenario, String runKey, String logName) throws IOException {
+        return start(scenario, runKey, logName, Repository.H2);
+    }
+
+    private static JobProcess start(Scenario scenario, String runKey, String logName, Repository repository)
+            throws IOException {
         return JobProcess.start(
                 WORK,
                 scenario.file(),
@@ -90,7 +123,8 @@ class ReliabilityTest {
                 scenario.sandbox().url(),
                 KEY,
                 CONCURRENCY,
-                WORK.resolve("logs").resolve(logName + ".log"));
+                WORK.resolve("logs").resolve(logName + ".log"),
+                repository.arguments());
     }
 
     private static boolean exact(Scenario scenario) {
@@ -106,16 +140,20 @@ class ReliabilityTest {
 
     /** Requests the sandbox accepted beyond one per request that finally completed. */
     private static long duplicateSends(Scenario scenario, String runKey) throws SQLException {
+        return duplicateSends(scenario, runKey, Repository.H2);
+    }
+
+    private static long duplicateSends(Scenario scenario, String runKey, Repository repository) throws SQLException {
         long completed = query("""
                 SELECT COUNT(*) FROM batch_request r WHERE r.status = 'COMPLETED' AND r.update_count > 1
                   AND r.job_instance_id = (SELECT MAX(e.JOB_INSTANCE_ID) FROM BATCH_JOB_EXECUTION e
                     JOIN BATCH_JOB_EXECUTION_PARAMS p ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID
-                    WHERE p.PARAMETER_NAME = 'runKey' AND p.PARAMETER_VALUE = '""" + runKey + "')");
+                    WHERE p.PARAMETER_NAME = 'runKey' AND p.PARAMETER_VALUE = '""" + runKey + "')", repository);
         return scenario.sandbox().stats().acceptedBatches() - completed;
     }
 
-    private static long query(String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(JobProcess.databaseUrl(WORK), "sa", "");
+    private static long query(String sql, Repository repository) throws SQLException {
+        try (Connection connection = repository.connect();
                 Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
@@ -123,8 +161,8 @@ class ReliabilityTest {
         }
     }
 
-    private static String lastStatus(String runKey) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(JobProcess.databaseUrl(WORK), "sa", "");
+    private static String lastStatus(String runKey, Repository repository) throws SQLException {
+        try (Connection connection = repository.connect();
                 Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery("""
                      SELECT e.STATUS FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_EXECUTION_PARAMS p
@@ -138,6 +176,38 @@ class ReliabilityTest {
     @Test
     @Order(1)
     void killNineAtTenMomentsThenRerun() throws Exception {
+        killTrials("kill", Repository.H2);
+    }
+
+    /** The same trials with the repository on PostgreSQL; with {@code CI=true} an unreachable server fails. */
+    @Test
+    @Order(2)
+    void killNineAtTenMomentsThenRerunOnPostgres() throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", 5432), 2000);
+        } catch (IOException e) {
+            String message = "PostgreSQL at 127.0.0.1:5432 is unreachable (" + e.getMessage() + ")";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(message);
+            }
+            Assumptions.abort(message + "; start it to run this test");
+        }
+        String schema = "tagsync_reliability_" + Long.toHexString(System.nanoTime());
+        try (Connection connection = DriverManager.getConnection(POSTGRES, "postgres", "");
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA " + schema);
+        }
+        try {
+            killTrials("pg-kill", Repository.postgres(schema));
+        } finally {
+            try (Connection connection = DriverManager.getConnection(POSTGRES, "postgres", "");
+                    Statement statement = connection.createStatement()) {
+                statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            }
+        }
+    }
+
+    private void killTrials(String name, Repository repository) throws Exception {
         String[] triggers = {
             "Staging",
             "Staging",
@@ -159,20 +229,20 @@ class ReliabilityTest {
         List<String> notes = new ArrayList<>();
         for (int trial = 0; trial < triggers.length; trial++) {
             Scenario scenario = scenario(
-                    "kill-" + trial, new SandboxSettings().latencyMillis(150).taskMillis(400, 2000));
-            String runKey = "kill-" + trial;
+                    name + "-" + trial, new SandboxSettings().latencyMillis(150).taskMillis(400, 2000));
+            String runKey = name + "-" + trial;
             try (SandboxServer ignored = scenario.sandbox()) {
-                JobProcess first = start(scenario, runKey, runKey + "-1");
+                JobProcess first = start(scenario, runKey, runKey + "-1", repository);
                 assertThat(first.awaitLog(triggers[trial], RUN_LIMIT))
                         .as("trial %d reached %s", trial, triggers[trial])
                         .isTrue();
                 Thread.sleep(random.nextLong(maxDelays[trial] + 1));
                 boolean killed = first.isAlive();
                 first.kill();
-                String left = lastStatus(runKey);
-                int exit = start(scenario, runKey, runKey + "-2").await(RUN_LIMIT);
+                String left = lastStatus(runKey, repository);
+                int exit = start(scenario, runKey, runKey + "-2", repository).await(RUN_LIMIT);
                 boolean exact = exact(scenario);
-                long dup = duplicateSends(scenario, runKey);
+                long dup = duplicateSends(scenario, runKey, repository);
                 notes.add(String.format(
                         "trial %d: killed after '%s' (+≤%d ms)%s, left %s; rerun exit %d, exact %s, " + "sent twice %d",
                         trial,
@@ -192,9 +262,10 @@ class ReliabilityTest {
             }
         }
         notes.forEach(System.out::println);
-        Files.write(WORK.resolve("kill-trials.txt"), notes);
+        Files.write(WORK.resolve(name + "-trials.txt"), notes);
         RESULTS.add(String.format(
-                "| kill -9 at 10 moments (staging, submitting, polling), rerun | %d | %d | %d (max %d per kill, window %d) | - | %.0f s |",
+                "| kill -9 at 10 moments (staging, submitting, polling), rerun; repository on %s | %d | %d | %d (max %d per kill, window %d) | - | %.0f s |",
+                repository.name(),
                 triggers.length,
                 exactRuns,
                 duplicates,
@@ -204,7 +275,7 @@ class ReliabilityTest {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void faultMixCompletesUnattended() throws Exception {
         Scenario scenario = scenario(
                 "faults",
@@ -232,7 +303,7 @@ class ReliabilityTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void faultMixInTheLeanShapeCompletesUnattended() throws Exception {
         Scenario scenario = scenario(
                 "faults-lean",
@@ -266,7 +337,7 @@ class ReliabilityTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void sigtermWhileSubmittingStopsAndRerunResumes() throws Exception {
         Scenario scenario =
                 scenario("sigterm", new SandboxSettings().latencyMillis(300).taskMillis(300, 1000));
@@ -276,7 +347,7 @@ class ReliabilityTest {
             assertThat(first.awaitLog("Submitting", RUN_LIMIT)).isTrue();
             Thread.sleep(350);
             first.terminate(Duration.ofSeconds(60));
-            String stopped = lastStatus("sigterm");
+            String stopped = lastStatus("sigterm", Repository.H2);
             assertThat(stopped).isEqualTo("STOPPED");
             long acceptedAtStop = sandbox.stats().acceptedBatches();
             int exit = start(scenario, "sigterm", "sigterm-2").await(RUN_LIMIT);
@@ -293,7 +364,7 @@ class ReliabilityTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aSecondLiveProcessOnTheSameRunIsRefused() throws Exception {
         Scenario scenario =
                 scenario("twice", new SandboxSettings().latencyMillis(200).taskMillis(1000, 2000));
@@ -312,7 +383,7 @@ class ReliabilityTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theKeyAppearsInNoLogReportOrDatabaseFile() throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(WORK)) {
