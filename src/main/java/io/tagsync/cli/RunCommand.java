@@ -258,8 +258,8 @@ public class RunCommand {
                     "check the key: it must be the workspace's private API key with the image:tag scope; then run "
                             + "the same command again, and it resumes where it stopped.";
                 case NOT_FOUND ->
-                    "check --workspace=" + run.workspace() + " (the workspace's URL name) and --api-url; with the "
-                            + "right ones, start a new run: add --run-key=" + run.runKey() + "-2 (or another new key).";
+                    "check --workspace=" + run.workspace() + " (the workspace's URL name) and --api-url, then run "
+                            + "the command with the right ones.";
                 case PLAN_LIMIT ->
                     "raise the workspace's plan limit or wait for it to reset, then run the same command again; it "
                             + "resumes where it stopped.";

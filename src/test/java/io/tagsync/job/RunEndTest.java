@@ -141,4 +141,26 @@ class RunEndTest extends JobTestSupport {
         assertThat(store.image("img-1").orElseThrow().tags()).containsExactly("night");
         assertThat(store.image("img-2").orElseThrow().tags()).containsExactly("rain");
     }
+
+    @Test
+    void aRefusedKeySaysCheckTheKeyAndWithTheRightKeyTheSameCommandResumes() throws Exception {
+        Path input = dir.resolve("key.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 1_000, 1, 1, 13);
+        store.seed(generated.imageIds);
+        sandbox.settings().apiKey("the-workspace-key");
+        RunParameters command = new RunParameters(input, WORKSPACE, "key", sandbox.url(), 4, reportDir("key"));
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+
+        int first = runCommand.run(command, System.out, new PrintStream(errors, true, StandardCharsets.UTF_8));
+
+        assertThat(first).isEqualTo(ExitCodes.BAD_KEY);
+        assertThat(errors.toString(StandardCharsets.UTF_8))
+                .contains("check the key: it must be the workspace's private API key with the image:tag scope")
+                .doesNotContain(SECRET);
+        sandbox.settings().apiKey(SECRET);
+        assertThat(runCommand.run(command))
+                .as("the same command, with the right key")
+                .isEqualTo(ExitCodes.OK);
+        assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
+    }
 }
