@@ -15,7 +15,8 @@ import java.util.function.IntUnaryOperator;
  *       library's own window needs 10 calls, which a small server does not answer in a round trip.)
  *   <li>A refused call ({@code 429}) comes back in a few milliseconds: counted at the latency of the last call
  *       served, or the limit would take it for the server's unloaded latency and see every call after it as
- *       queued. A window with a refusal halves the limit.
+ *       queued. A window with a refusal halves the limit; refusals of calls that started before that halving belong
+ *       to it and do not halve it again.
  *   <li>A window in which the limit was never in use (fewer calls in flight than the limit less one) says
  *       nothing about whether the server takes more: the limit would grow on it, unused, until a burst fills it
  *       at once and the server refuses the excess. Such a window counts only when its queue estimate is beyond
@@ -40,6 +41,7 @@ final class LimitSamples implements Limit {
     private int mostInFlight;
     private boolean dropped;
     private boolean inUse;
+    private long halvedAt = Long.MIN_VALUE / 2;
 
     LimitSamples(Limit limit, IntUnaryOperator hold) {
         this.limit = limit;
@@ -83,6 +85,9 @@ final class LimitSamples implements Limit {
     @Override
     public synchronized void onSample(long startTime, long rtt, int inflight, boolean didDrop) {
         if (didDrop) {
+            if (startTime - halvedAt < 0) {
+                return; // refused before the last halving, which it belongs to: halving again would cut twice
+            }
             rtt = Math.max(rtt, lastServed);
         } else {
             lastServed = rtt;
@@ -110,6 +115,7 @@ final class LimitSamples implements Limit {
                 for (int i = 0; i < HALVED; i++) {
                     limit.onSample(windowStart, average, Math.max(mostInFlight, current), true);
                 }
+                halvedAt = now;
             } else if (inUse || queue > hold.applyAsInt(current)) {
                 limit.onSample(windowStart, average, Math.max(mostInFlight, current), false);
             }

@@ -85,4 +85,23 @@ class LimitSamplesTest {
                 .as("10 of 20, answered at twice the least latency")
                 .isLessThan(20);
     }
+
+    @Test
+    void refusalsFromBeforeAHalvingDoNotHalveItAgain() {
+        LimitSamples limit = LimitSamples.vegas(40, 64);
+        limit.onSample(clock, 100 * MS, 1, false);
+        long before = clock;
+        clock += 200 * MS;
+        for (int call = 0; call < 3; call++) {
+            limit.onSample(clock, 2 * MS, 40, true);
+        }
+        int halved = limit.getLimit();
+        assertThat(halved).isBetween(18, 22);
+        clock += 200 * MS;
+        // late word of calls refused in the same burst, started before the halving
+        for (int call = 0; call < 10; call++) {
+            limit.onSample(before + 100 * MS, 300 * MS, 40, true);
+        }
+        assertThat(limit.getLimit()).isEqualTo(halved);
+    }
 }
