@@ -1,6 +1,7 @@
 package io.tagsync.run;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -17,12 +18,19 @@ public final class ProgressLog {
     private final long started = System.nanoTime();
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong lastLogged = new AtomicLong(System.nanoTime());
+    private final Supplier<String> more;
 
     /** {@code total} of -1 when it is not known (no percentage, no ETA). */
     public ProgressLog(Logger log, String what, long total) {
+        this(log, what, total, () -> "");
+    }
+
+    /** With {@code more} appended to each line (e.g. where an adaptive concurrency limit is now). */
+    public ProgressLog(Logger log, String what, long total, Supplier<String> more) {
         this.log = log;
         this.what = what;
         this.total = total;
+        this.more = more;
     }
 
     public void add(long count) {
@@ -50,16 +58,17 @@ public final class ProgressLog {
         double rate = count / Math.max(seconds, 1e-9);
         long etaSeconds = rate > 0 ? Math.round((total - count) / rate) : -1;
         if (total < 0) {
-            log.info("{}: {}, {}/s", what, count, String.format("%.0f", rate));
+            log.info("{}: {}, {}/s{}", what, count, String.format("%.0f", rate), more.get());
             return;
         }
         log.info(
-                "{}: {}/{} ({}%), {}/s, ETA {}",
+                "{}: {}/{} ({}%), {}/s, ETA {}{}",
                 what,
                 count,
                 total,
                 total == 0 ? 100 : count * 100 / total,
                 String.format("%.1f", rate),
-                etaSeconds < 0 ? "unknown" : etaSeconds + " s");
+                etaSeconds < 0 ? "unknown" : etaSeconds + " s",
+                more.get());
     }
 }
