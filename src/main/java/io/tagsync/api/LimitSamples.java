@@ -3,6 +3,7 @@ package io.tagsync.api;
 import com.netflix.concurrency.limits.Limit;
 import com.netflix.concurrency.limits.limit.VegasLimit;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 
@@ -32,6 +33,7 @@ final class LimitSamples implements Limit {
 
     private final Limit limit;
     private final IntUnaryOperator hold;
+    private final AtomicBoolean refused;
     private long lastServed;
     private long least = Long.MAX_VALUE;
     private long windowStart;
@@ -43,21 +45,24 @@ final class LimitSamples implements Limit {
     private boolean inUse;
     private long halvedAt = Long.MIN_VALUE / 2;
 
-    LimitSamples(Limit limit, IntUnaryOperator hold) {
+    LimitSamples(Limit limit, IntUnaryOperator hold, AtomicBoolean refused) {
         this.limit = limit;
         this.hold = hold;
+        this.refused = refused;
     }
 
     /**
      * Vegas, tuned for an API whose calls take about the same time each and that refuses calls ({@code 429})
      * soon after its queue grows. It starts low ({@code initial}), so that the least latency it learns is the
-     * server's unloaded one. Once a round trip it grows by half while the estimated queue at the server is under
-     * 2 calls, holds between 2 and 2-5 (log-scaled with the limit), shrinks by an eighth beyond that, and halves
-     * on a {@code 429}: the library's defaults hold 3 to 6, past the refusal threshold of a small server. It
-     * learns the unloaded latency again every 50-100 × limit windows (the library's 30 × limit overshoots a small
-     * server every few seconds). It never goes above {@code max}.
+     * server's unloaded one. Once a round trip it grows while the estimated queue at the server is under
+     * max(2, limit/8) calls: by half, or by one call once the server has refused one (as TCP leaves slow start at
+     * its first loss: on a small server a leap by half reaches the refusals). It holds up to max(2, limit/4),
+     * shrinks by an eighth beyond, and halves on a {@code 429}; the library's defaults hold 3 to 6 calls, past the
+     * refusal threshold of a small server. It learns the unloaded latency again every 50-100 × limit windows (the
+     * library's 30 × limit overshoots a small server every few seconds). It never goes above {@code max}.
      */
     static LimitSamples vegas(int initial, int max) {
+        AtomicBoolean refused = new AtomicBoolean();
         IntUnaryOperator beta = calls -> Math.max(2, calls / 4);
         VegasLimit limit = VegasLimit.newBuilder()
                 .initialLimit(Math.min(initial, max))
@@ -65,11 +70,11 @@ final class LimitSamples implements Limit {
                 .alphaFunction(calls -> Math.max(2, calls / 8))
                 .betaFunction(beta)
                 .thresholdFunction(calls -> -1)
-                .increaseFunction(calls -> calls + Math.max(1, Math.floor(calls / 2)))
+                .increaseFunction(calls -> calls + (refused.get() ? 1 : Math.max(1, Math.floor(calls / 2))))
                 .decreaseFunction(calls -> calls - Math.max(1, Math.floor(calls / 8)))
                 .probeMultiplier(100)
                 .build();
-        return new LimitSamples(limit, beta);
+        return new LimitSamples(limit, beta, refused);
     }
 
     @Override
@@ -116,6 +121,7 @@ final class LimitSamples implements Limit {
                     limit.onSample(windowStart, average, Math.max(mostInFlight, current), true);
                 }
                 halvedAt = now;
+                refused.set(true);
             } else if (inUse || queue > hold.applyAsInt(current)) {
                 limit.onSample(windowStart, average, Math.max(mostInFlight, current), false);
             }

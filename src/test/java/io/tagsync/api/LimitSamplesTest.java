@@ -54,12 +54,14 @@ class LimitSamplesTest {
         for (int i = 0; i < 20; i++) {
             tick(limit, 10); // at first 40 calls, 20 of them refused in 2 ms
         }
-        assertThat(limit.getLimit()).isBetween(10, 20);
-        // Served at 100 ms again, it grows back: had 2 ms become the least latency, 100 ms would look queued.
+        int cut = limit.getLimit();
+        assertThat(cut).isBetween(10, 20);
+        // Served at 100 ms again, it grows back, a call a window now that the server has refused: had 2 ms become
+        // the least latency, 100 ms would look queued and it would keep shrinking.
         for (int i = 0; i < 20; i++) {
             tick(limit, 100);
         }
-        assertThat(limit.getLimit()).isEqualTo(64);
+        assertThat(limit.getLimit()).isGreaterThan(cut + 3);
     }
 
     @Test
@@ -103,5 +105,23 @@ class LimitSamplesTest {
             limit.onSample(before + 100 * MS, 300 * MS, 40, true);
         }
         assertThat(limit.getLimit()).isEqualTo(halved);
+    }
+
+    @Test
+    void afterARefusalItGrowsByOneCallAWindow() {
+        LimitSamples limit = LimitSamples.vegas(40, 64);
+        limit.onSample(clock, 100 * MS, 1, false);
+        clock += 200 * MS;
+        for (int call = 0; call < 3; call++) {
+            limit.onSample(clock, 2 * MS, 40, true);
+        }
+        int halved = limit.getLimit();
+        for (int i = 0; i < 5; i++) {
+            clock += 200 * MS;
+            for (int call = 0; call < 3; call++) {
+                limit.onSample(clock, 100 * MS, limit.getLimit(), false);
+            }
+        }
+        assertThat(limit.getLimit()).isEqualTo(halved + 5);
     }
 }

@@ -70,6 +70,8 @@ public final class Benchmark {
     private final boolean quick;
     /** Capacities of section 9 ({@code --capacities=4,16}); all three by default. */
     private int[] capacities = {48, 16, 4};
+    /** Settings of section 9 ({@code --settings=4,auto}); all by default. */
+    private int[] settings;
     /** Whether a run that fails is a figure (section 9: a fixed setting far above the server's capacity). */
     private boolean failuresAreFigures;
 
@@ -101,6 +103,13 @@ public final class Benchmark {
                 .ifPresent(arg -> benchmark.capacities = Arrays.stream(
                                 arg.substring("--capacities=".length()).split(","))
                         .mapToInt(Integer::parseInt)
+                        .toArray());
+        Arrays.stream(args)
+                .filter(arg -> arg.startsWith("--settings="))
+                .findFirst()
+                .ifPresent(arg -> benchmark.settings = Arrays.stream(
+                                arg.substring("--settings=".length()).split(","))
+                        .mapToInt(each -> each.equals("auto") ? RunParameters.AUTO : Integer.parseInt(each))
                         .toArray());
         if (Arrays.asList(args).contains("--partitions")) {
             benchmark.alone("partitions", benchmark::partitions);
@@ -484,8 +493,9 @@ public final class Benchmark {
     private void adaptive(Path csv) throws Exception {
         startup(csv);
         failuresAreFigures = true;
-        int[] settings =
-                quick ? new int[] {8, 64, RunParameters.AUTO} : new int[] {4, 8, 16, 32, 64, RunParameters.AUTO};
+        int[] settings = this.settings != null
+                ? this.settings
+                : quick ? new int[] {8, 64, RunParameters.AUTO} : new int[] {4, 8, 16, 32, 64, RunParameters.AUTO};
         List<Map<String, Object>> all = new ArrayList<>();
         for (int capacity : capacities) {
             Supplier<SandboxSettings> sandbox = () -> new SandboxSettings()
