@@ -555,14 +555,15 @@ public final class Benchmark {
             section("", "capacity %d, fixed %s", capacity, fixed);
             section(
                     "",
-                    "capacity %d, auto: %.1f s %s, settled at %s (%.2f × the best fixed; goal ≤ 1.15; %.2f × fixed 8, "
-                            + "goal ≤ 1.05)",
+                    "capacity %d, auto: %.1f s %s, settled at %s (%.2f × the best fixed here; goal ≤ 1.15; %s)",
                     capacity,
                     auto.seconds(),
                     auto.refused(),
                     auto.settled(),
                     auto.seconds() / best.seconds(),
-                    auto.seconds() / eight.seconds());
+                    eight == null
+                            ? "fixed 8 not run"
+                            : String.format("%.2f × fixed 8, goal ≤ 1.05", auto.seconds() / eight.seconds()));
         }
         figures.put("adaptive", all);
     }
