@@ -208,6 +208,11 @@ public final class RoboflowClient {
         return callLimit.limit();
     }
 
+    /** For progress lines: where an adaptive limit on calls at once is now; nothing for a fixed one. */
+    public String limitNow() {
+        return callLimit instanceof AdaptiveCallLimit ? ", " + callLimit.limit() + " calls at once (auto)" : "";
+    }
+
     /** With {@code --concurrency=auto}: where the limit moved since the last call, and where it is now. */
     public List<ConcurrencyPoint> takeConcurrencyTrace() {
         return callLimit.takeTrace();

@@ -14,7 +14,6 @@ import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
 import io.tagsync.store.SubmittedRequest;
 import java.util.List;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.repository.JobRepository;
@@ -77,7 +76,7 @@ public class AwaitTasklet extends StoppableStep {
         RoboflowClient client = clients.create(run, instanceId);
         log.info("{}Waiting for {} tasks", partition.who(), open.size() + pending.size());
         ProgressLog progress = new ProgressLog(
-                log, partition.who() + "Tasks finished", open.size() + pending.size(), concurrencyNow(run, client));
+                log, partition.who() + "Tasks finished", open.size() + pending.size(), client::limitNow);
         boolean done;
         try (TaskPoller poller = new TaskPoller(
                 run,
@@ -107,10 +106,5 @@ public class AwaitTasklet extends StoppableStep {
             contribution.getStepExecution().setTerminateOnly();
         }
         return RepeatStatus.FINISHED;
-    }
-
-    /** For progress lines: where the run's adaptive limit on calls at once is now; nothing for a fixed one. */
-    public static Supplier<String> concurrencyNow(RunParameters run, RoboflowClient client) {
-        return run.adaptive() ? () -> ", " + client.callLimit() + " calls at once (auto)" : () -> "";
     }
 }

@@ -3,7 +3,6 @@ package io.tagsync.submission;
 import io.tagsync.api.ApiClientFactory;
 import io.tagsync.api.RoboflowClient;
 import io.tagsync.metrics.TagsyncMetrics;
-import io.tagsync.polling.AwaitTasklet;
 import io.tagsync.polling.TaskPoller;
 import io.tagsync.run.Partition;
 import io.tagsync.run.ProcessName;
@@ -92,8 +91,8 @@ public class SubmitTasklet extends StoppableStep {
         Semaphore permits = clients.limits(instanceId, run).sends();
         int concurrency = Math.max(1, Math.min(run.width(), pending.size()));
         log.info("{}Submitting {} requests, {} at a time", partition.who(), pending.size(), concurrency);
-        ProgressLog progress = new ProgressLog(
-                log, partition.who() + "Requests submitted", pending.size(), AwaitTasklet.concurrencyNow(run, client));
+        ProgressLog progress =
+                new ProgressLog(log, partition.who() + "Requests submitted", pending.size(), client::limitNow);
         AtomicReference<RuntimeException> fatal = new AtomicReference<>();
         // Tasks are followed while the rest is sent, so that the await step finds little left to do.
         try (TaskPoller poller = new TaskPoller(

@@ -276,7 +276,8 @@ class RoboflowClientTest {
     void anAcceptedBatchWithoutATaskIdIsSentAgain() {
         sandbox.settings().noTaskIdShare(0.5);
         RoboflowClient client = client(AuthMode.BEARER, KEY, "ws", Duration.ofSeconds(5), 20);
-        for (int i = 0; i < 10; i++) {
+        // 40 submissions: with none of them answered without a task ID (0.5^40) the test would say nothing
+        for (int i = 0; i < 40; i++) {
             assertThat(client.submitBatch(json("{\"updates\":[{\"imageId\":\"a\",\"addTags\":[\"n\"]}]}"))
                             .taskId())
                     .isNotBlank();
