@@ -36,6 +36,10 @@ public class TagsyncApplication {
         for (String arg : args) {
             settings.add(arg.equals("--remote") ? "--tagsync.partition.remote=true" : arg);
         }
+        if (args.length > 0 && args[0].equals("status")) {
+            // status is brief: a run started beside it must not wait for it to serve the repository to the run
+            settings.add("--tagsync.repository.serve=false");
+        }
         if (args.length > 0 && args[0].equals("worker")) {
             settings.add("--tagsync.partition.remote=true");
             settings.add("--tagsync.partition.worker=true");
@@ -55,8 +59,9 @@ public class TagsyncApplication {
         }
         String message = String.valueOf(root.getMessage());
         if (message.contains("Database may be already in use") || message.contains("The file is locked")) {
-            return "the job repository under data/ is in use by another tagsync process (H2 admits one process "
-                    + "at a time; use PostgreSQL for runs side by side)";
+            return "the job repository under data/ is in use by a process that does not share it (another "
+                    + "program holding the H2 file, or an older tagsync); wait for it to end, then run the same "
+                    + "command again";
         }
         return root.getClass().getSimpleName() + ": "
                 + message.lines().findFirst().orElse("");

@@ -373,9 +373,10 @@ class ReliabilityTest {
             assertThat(first.awaitLog("Submitting", RUN_LIMIT)).isTrue();
             int second = start(scenario, "twice", "twice-2").await(RUN_LIMIT);
             assertThat(second).isEqualTo(1);
-            // H2 admits one process per database file; on PostgreSQL the run lock says "another live process"
+            // the second process reaches the repository through the first, whose run lock refuses it
             assertThat(Files.readString(WORK.resolve("logs").resolve("twice-2.log")))
-                    .containsAnyOf("another live process", "in use by another tagsync process");
+                    .contains("uses it through that one")
+                    .contains("another live process");
             assertThat(first.await(RUN_LIMIT)).isZero();
             assertThat(exact(scenario)).isTrue();
             RESULTS.add("| second live process on the same run | 1 | 1 | 0 | - | refused with exit 1 |");
@@ -384,6 +385,42 @@ class ReliabilityTest {
 
     @Test
     @Order(7)
+    void statusAndARunOfAnotherInputBesideALiveRunOnTheDefaultH2() throws Exception {
+        // the first run is slow enough (3 s a request, 4 s a task) to be live while the others start
+        Scenario first =
+                scenario("beside-1", new SandboxSettings().latencyMillis(3000).taskMillis(3000, 4000));
+        Scenario second =
+                scenario("beside-2", new SandboxSettings().latencyMillis(200).taskMillis(1000, 2000));
+        long started = System.nanoTime();
+        try (SandboxServer a = first.sandbox();
+                SandboxServer b = second.sandbox()) {
+            JobProcess one = start(first, "beside-1", "beside-1");
+            assertThat(one.awaitLog("Submitting", RUN_LIMIT)).isTrue();
+            Path statusLog = WORK.resolve("logs").resolve("beside-status.log");
+            assertThat(JobProcess.tagsync(WORK, KEY, statusLog, List.of("status"))
+                            .await(RUN_LIMIT))
+                    .isZero();
+            assertThat(Files.readString(statusLog)).contains("beside-1").contains("STARTED");
+            JobProcess two = start(second, "beside-2", "beside-2");
+            assertThat(two.await(RUN_LIMIT)).isZero();
+            assertThat(one.isAlive()).as("the first run outlasts the second").isTrue();
+            assertThat(one.await(RUN_LIMIT)).isZero();
+            assertThat(Files.readString(WORK.resolve("logs").resolve("beside-2.log")))
+                    .contains("uses it through that one");
+            assertThat(exact(first)).isTrue();
+            assertThat(exact(second)).isTrue();
+            assertThat(lastStatus("beside-1", Repository.H2)).isEqualTo("COMPLETED");
+            assertThat(lastStatus("beside-2", Repository.H2)).isEqualTo("COMPLETED");
+            assertThat(WORK.resolve("data").resolve("tagsync.server")).doesNotExist();
+            RESULTS.add(String.format(
+                    "| status, then a run of another input, beside a live run; default H2 repository | 2 | 2 | %d | - | %.0f s |",
+                    duplicateSends(first, "beside-1") + duplicateSends(second, "beside-2"),
+                    (System.nanoTime() - started) / 1e9));
+        }
+    }
+
+    @Test
+    @Order(8)
     void theKeyAppearsInNoLogReportOrDatabaseFile() throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(WORK)) {
