@@ -15,6 +15,7 @@ import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
 import io.tagsync.run.Steps;
 import io.tagsync.run.TagsyncProperties;
+import io.tagsync.store.RepositoryOutages;
 import io.tagsync.store.RunLock;
 import io.tagsync.submission.RejectLimitCheck;
 import java.io.IOException;
@@ -22,13 +23,17 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobExecutionException;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
@@ -123,6 +128,14 @@ public class RunCommand {
                 jobOperator.recover(last);
                 last = jobRepository.getJobExecution(last.getId());
             }
+            if (last.getStatus() == BatchStatus.UNKNOWN) {
+                log.warn(
+                        "Execution {} of run {} could not record how it ended (the job repository was out of reach); "
+                                + "resuming from what its requests recorded",
+                        last.getId(),
+                        last.getJobInstance().getInstanceId());
+                last = failUnknown(last);
+            }
             if (last.getStatus() == BatchStatus.COMPLETED) {
                 out.println("Run " + last.getJobInstance().getInstanceId() + " (run key " + run.runKey()
                         + ") already completed; use another --run-key to apply the input again.");
@@ -150,7 +163,19 @@ public class RunCommand {
                     execution.getStatus(),
                     String.format("%.3f", (System.nanoTime() - started) / 1e9));
         } catch (Exception e) {
-            err.println("tagsync: the run could not start or end cleanly: " + e.getMessage());
+            // the job repository could not record the run's start or end: the run resumes from what it did record
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            err.println("tagsync: the run could not start or end cleanly: " + e.getMessage()
+                    + (root == e ? "" : " (" + root + ")"));
+            err.println("tagsync: "
+                    + (diskFull(List.of(e))
+                            ? "free space on the job repository's disk (the folder of spring.datasource.url; data/ by "
+                                    + "default), then run the same command again; it resumes where it stopped."
+                            : "when the job repository works again, run the same command again; it resumes where it "
+                                    + "stopped."));
             return ExitCodes.FAILED;
         } finally {
             gracefulShutdown.release();
@@ -171,6 +196,34 @@ public class RunCommand {
         }
         notifier.announce(run, execution, code, problem, reportDir(execution));
         return code;
+    }
+
+    /**
+     * Marks an execution that ended {@code UNKNOWN}, and its steps left {@code UNKNOWN} or running, {@code FAILED},
+     * so that it restarts. Spring Batch refuses to restart from {@code UNKNOWN} because a step's work may have been
+     * half committed; tagsync's steps record each request's progress in a transaction of its own, so the requests'
+     * rows say what was done and the restart goes on from them, as after a {@code kill -9}.
+     */
+    private JobExecution failUnknown(JobExecution last) {
+        JobExecution execution = jobRepository.getJobExecution(last.getId());
+        LocalDateTime now = LocalDateTime.now();
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getStatus() == BatchStatus.UNKNOWN || step.getStatus().isRunning()) {
+                step.setStatus(BatchStatus.FAILED);
+                step.setExitStatus(ExitStatus.FAILED);
+                if (step.getEndTime() == null) {
+                    step.setEndTime(now);
+                }
+                jobRepository.update(step);
+            }
+        }
+        execution.setStatus(BatchStatus.FAILED);
+        execution.setExitStatus(ExitStatus.FAILED);
+        if (execution.getEndTime() == null) {
+            execution.setEndTime(now);
+        }
+        jobRepository.update(execution);
+        return jobRepository.getJobExecution(execution.getId());
     }
 
     /** Why the run must not restart on this input, or null when the input is what was staged. */
@@ -242,9 +295,23 @@ public class RunCommand {
         if (execution.getStatus() == BatchStatus.STOPPED) {
             return "stopped at a safe point";
         }
+        // a step's own failure says more than the job's "Partition handler returned an unsuccessful step"
+        Throwable shown = null;
         for (Throwable failure : execution.getAllFailureExceptions()) {
-            log.error("Unexpected failure", failure);
-            return String.valueOf(failure.getMessage());
+            if (shown == null || shown instanceof JobExecutionException) {
+                shown = failure;
+            }
+        }
+        for (StepExecution step : execution.getStepExecutions()) {
+            for (Throwable failure : step.getFailureExceptions()) {
+                if (shown == null || shown instanceof JobExecutionException) {
+                    shown = failure;
+                }
+            }
+        }
+        if (shown != null) {
+            log.error("Unexpected failure", shown);
+            return String.valueOf(shown.getMessage());
         }
         return execution.getExitStatus().getExitDescription();
     }
@@ -274,7 +341,29 @@ public class RunCommand {
             return "rejects.csv lists the rejected rows: fix them and start a new run (add --run-key=" + run.runKey()
                     + "-2), or run the same command with a higher --max-rejects to send the valid rows.";
         }
+        if (diskFull(execution.getAllFailureExceptions())) {
+            return DISK_FULL_STEP;
+        }
+        if (cause(execution, RepositoryOutages.RepositoryUnreachableException.class) != null) {
+            return "when the job repository answers again (see spring.datasource.url), run the same command again; "
+                    + "it resumes where it stopped.";
+        }
         return "run the same command again to resume where it stopped.";
+    }
+
+    private static final String DISK_FULL_STEP = "free space on the disk the message names (or point "
+            + "tagsync.staging.spill-dir, or the job repository, at a disk with room), then run the same command "
+            + "again; it resumes where it stopped.";
+
+    private static boolean diskFull(Iterable<? extends Throwable> failures) {
+        for (Throwable failure : failures) {
+            for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (String.valueOf(t.getMessage()).contains("No space left on device")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static <T extends Throwable> T cause(JobExecution execution, Class<T> type) {

@@ -26,6 +26,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -145,31 +146,37 @@ public class TagsyncJobConfiguration {
                 .build();
     }
 
+    /**
+     * The submit and await tasklets run for as long as the API work takes, and record each request's progress in
+     * a short transaction of its own (RequestStore). A database transaction around the whole tasklet would hold
+     * a connection, and on PostgreSQL a snapshot, for hours, and a database restart in the meantime would leave
+     * the step's end unrecordable (UNKNOWN); without one, the step's end is recorded on a fresh connection.
+     */
+    private static final PlatformTransactionManager WORK_OUTSIDE_TRANSACTIONS = new ResourcelessTransactionManager();
+
     @Bean
     Step submitPartitionStep(
             JobRepository jobRepository,
-            PlatformTransactionManager transactionManager,
             SubmitTasklet submitTasklet,
             PartitionSlots slots,
             ObservationRegistry observations) {
         return new StepBuilder(Steps.SUBMIT_PARTITION, jobRepository)
                 .observationRegistry(observations)
                 .listener(slots)
-                .tasklet(submitTasklet, transactionManager)
+                .tasklet(submitTasklet, WORK_OUTSIDE_TRANSACTIONS)
                 .build();
     }
 
     @Bean
     Step awaitPartitionStep(
             JobRepository jobRepository,
-            PlatformTransactionManager transactionManager,
             AwaitTasklet awaitTasklet,
             PartitionSlots slots,
             ObservationRegistry observations) {
         return new StepBuilder(Steps.AWAIT_PARTITION, jobRepository)
                 .observationRegistry(observations)
                 .listener(slots)
-                .tasklet(awaitTasklet, transactionManager)
+                .tasklet(awaitTasklet, WORK_OUTSIDE_TRANSACTIONS)
                 .build();
     }
 

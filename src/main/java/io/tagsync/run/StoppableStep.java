@@ -9,6 +9,8 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.tasklet.StoppableTasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
 
 /**
  * A tasklet that Spring Batch's {@code JobOperator.stop} can stop: the operator calls {@link #stop(StepExecution)}
@@ -71,9 +73,13 @@ public abstract class StoppableStep implements StoppableTasklet {
         long last = lastCheck.get();
         long now = System.nanoTime();
         if (now - last >= CHECK_NANOS && lastCheck.compareAndSet(last, now)) {
-            JobExecution stored = jobs.getJobExecution(running.getId());
-            if (stored != null && stopping(stored)) {
-                stopRequested = true;
+            try {
+                JobExecution stored = jobs.getJobExecution(running.getId());
+                if (stored != null && stopping(stored)) {
+                    stopRequested = true;
+                }
+            } catch (DataAccessException | TransactionException unreachable) {
+                // the repository is out of reach: the step's own writes wait for it; look again at the next check
             }
         }
         return stopRequested;

@@ -20,7 +20,19 @@ public record TagsyncProperties(
         @DefaultValue Staging staging,
         @DefaultValue Metrics metrics,
         @DefaultValue Partition partition,
+        @DefaultValue Repository repository,
         @DefaultValue("reports") Path reportDir) {
+
+    /**
+     * The job repository as tagsync uses it. {@code serve}: the first run to open the default H2 file serves it
+     * to other tagsync processes ({@code status} does not); {@code lockWait}: how long a process waits for the file
+     * when another process holds it without serving it; {@code outageGrace}: how long a run rides out a
+     * repository it cannot reach (a database restart, a failover) before it fails.
+     */
+    public record Repository(
+            @DefaultValue("true") boolean serve,
+            @DefaultValue("15s") Duration lockWait,
+            @DefaultValue("5m") Duration outageGrace) {}
 
     /** Where to push a run's metrics at its end; none by default. */
     public record Metrics(URI pushgatewayUrl) {}

@@ -196,7 +196,8 @@ public final class UpdateMerger implements AutoCloseable {
     }
 
     private UncheckedIOException writeFailure(IOException e) {
-        return new UncheckedIOException("cannot write a staging spill file under " + spillParent, e);
+        return new UncheckedIOException(
+                "cannot write a staging spill file under " + spillParent + " (tagsync.staging.spill-dir): " + e, e);
     }
 
     private Path newRun() {

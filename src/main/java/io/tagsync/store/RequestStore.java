@@ -30,12 +30,14 @@ public class RequestStore {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final TransactionTemplate ownTransaction;
+    private final RepositoryOutages outages;
 
     /** The part that stands for every request of a run: a run not split into partitions. */
     public static final int ALL_PARTS = Partition.WHOLE_RUN;
 
-    public RequestStore(JdbcTemplate jdbc, TransactionTemplate transactions) {
+    public RequestStore(JdbcTemplate jdbc, TransactionTemplate transactions, RepositoryOutages outages) {
         this.jdbc = jdbc;
+        this.outages = outages;
         this.transactions = transactions;
         this.ownTransaction = new TransactionTemplate(transactions.getTransactionManager());
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -92,11 +94,13 @@ public class RequestStore {
     }
 
     public List<Long> requestIds(long instanceId, RequestStatus status) {
-        return jdbc.queryForList(
-                "SELECT id FROM batch_request WHERE job_instance_id = ? AND status = ? ORDER BY seq",
-                Long.class,
-                instanceId,
-                status.name());
+        return outages.ride(
+                "reading the run's requests",
+                () -> jdbc.queryForList(
+                        "SELECT id FROM batch_request WHERE job_instance_id = ? AND status = ? ORDER BY seq",
+                        Long.class,
+                        instanceId,
+                        status.name()));
     }
 
     /** The requests of one partition in a status; {@link #ALL_PARTS} for the whole run. */
@@ -104,12 +108,14 @@ public class RequestStore {
         if (part == ALL_PARTS) {
             return requestIds(instanceId, status);
         }
-        return jdbc.queryForList(
-                "SELECT id FROM batch_request WHERE job_instance_id = ? AND part = ? AND status = ? ORDER BY seq",
-                Long.class,
-                instanceId,
-                part,
-                status.name());
+        return outages.ride(
+                "reading the run's requests",
+                () -> jdbc.queryForList(
+                        "SELECT id FROM batch_request WHERE job_instance_id = ? AND part = ? AND status = ? ORDER BY seq",
+                        Long.class,
+                        instanceId,
+                        part,
+                        status.name()));
     }
 
     /**
@@ -136,25 +142,38 @@ public class RequestStore {
     }
 
     public byte[] payload(long requestId) {
-        return jdbc.queryForObject("SELECT payload FROM request_body WHERE request_id = ?", byte[].class, requestId);
+        return outages.ride(
+                "reading a request",
+                () -> jdbc.queryForObject(
+                        "SELECT payload FROM request_body WHERE request_id = ?", byte[].class, requestId));
     }
 
     public byte[] imageRows(long requestId) {
-        return jdbc.queryForObject("SELECT image_rows FROM request_body WHERE request_id = ?", byte[].class, requestId);
+        return outages.ride(
+                "reading a request",
+                () -> jdbc.queryForObject(
+                        "SELECT image_rows FROM request_body WHERE request_id = ?", byte[].class, requestId));
     }
 
+    /**
+     * Records the task the server accepted a request as. Waits out an outage of the repository (the request is
+     * sent; its task is what a rerun would otherwise lose and send again).
+     */
     public void markSubmitted(long requestId, String taskId, String taskUrl) {
-        jdbc.update(
-                """
+        Timestamp now = Timestamp.from(Instant.now());
+        outages.ride(
+                "recording an accepted request's task ID",
+                () -> jdbc.update(
+                        """
                 UPDATE batch_request SET status = 'SUBMITTED', task_id = ?, task_url = ?, attempts = attempts + 1,
-                       submitted_at = ? WHERE id = ?""",
-                clip(taskId, 200),
-                taskUrl == null ? null : clip(taskUrl, 2000),
-                Timestamp.from(Instant.now()),
-                requestId);
+                       submitted_at = ? WHERE id = ?""", clip(taskId, 200), taskUrl == null ? null : clip(taskUrl, 2000), now, requestId));
     }
 
     public StoredRequest request(long requestId) {
+        return outages.ride("reading a request", () -> readRequest(requestId));
+    }
+
+    private StoredRequest readRequest(long requestId) {
         return jdbc.queryForObject(
                 """
                 SELECT id, seq, update_count, attempts, first_row, last_row, status FROM batch_request WHERE id = ?""",
@@ -178,7 +197,7 @@ public class RequestStore {
     public synchronized List<Long> split(long instanceId, long parentId, List<StagedRequest> parts, String reason) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return transactions.execute(tx -> insertSplit(instanceId, parentId, parts, reason));
+                return outages.ride("splitting a request", () -> insertSplit(instanceId, parentId, parts, reason));
             } catch (DuplicateKeyException taken) {
                 if (attempt == 10) {
                     throw taken;
@@ -188,6 +207,12 @@ public class RequestStore {
     }
 
     private List<Long> insertSplit(long instanceId, long parentId, List<StagedRequest> parts, String reason) {
+        String status = jdbc.queryForObject("SELECT status FROM batch_request WHERE id = ?", String.class, parentId);
+        if (RequestStatus.SPLIT.name().equals(status)) {
+            // split already: by an attempt whose commit went through while its answer was lost in an outage
+            return jdbc.queryForList(
+                    "SELECT id FROM batch_request WHERE parent_id = ? ORDER BY seq", Long.class, parentId);
+        }
         Integer maxSeq = jdbc.queryForObject(
                 "SELECT MAX(seq) FROM batch_request WHERE job_instance_id = ?", Integer.class, instanceId);
         Integer part = jdbc.queryForObject("SELECT part FROM batch_request WHERE id = ?", Integer.class, parentId);
@@ -229,20 +254,22 @@ public class RequestStore {
 
     /** The acknowledged requests of one partition whose tasks are not final; {@link #ALL_PARTS} for the run. */
     public List<SubmittedRequest> submitted(long instanceId, int part) {
-        return jdbc.query(
-                """
+        return outages.ride(
+                "reading the run's requests",
+                () -> jdbc.query(
+                        """
                 SELECT id, seq, task_id, task_url, attempts, submitted_at FROM batch_request
                 WHERE job_instance_id = ? AND (part = ? OR ? = -1) AND status = 'SUBMITTED' ORDER BY seq""",
-                (rs, i) -> new SubmittedRequest(
-                        rs.getLong(1),
-                        rs.getInt(2),
-                        rs.getString(3),
-                        rs.getString(4),
-                        rs.getInt(5),
-                        rs.getTimestamp(6).toInstant()),
-                instanceId,
-                part,
-                part);
+                        (rs, i) -> new SubmittedRequest(
+                                rs.getLong(1),
+                                rs.getInt(2),
+                                rs.getString(3),
+                                rs.getString(4),
+                                rs.getInt(5),
+                                rs.getTimestamp(6).toInstant()),
+                        instanceId,
+                        part,
+                        part));
     }
 
     /** Records one final outcome and its failed items in a transaction of its own. */
@@ -266,7 +293,8 @@ public class RequestStore {
         List<Outcome> completed = outcomes.stream()
                 .filter(outcome -> outcome.status() == RequestStatus.COMPLETED)
                 .toList();
-        transactions.executeWithoutResult(tx -> {
+        // deletes, then inserts and updates: the same rows however many times an outage makes it run
+        outages.ride("recording finished tasks", () -> {
             jdbc.batchUpdate(
                     "DELETE FROM failed_item WHERE request_id = ?",
                     outcomes,

@@ -1,5 +1,6 @@
 package io.tagsync.store;
 
+import io.tagsync.run.TagsyncProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -23,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
@@ -40,7 +42,7 @@ import org.springframework.stereotype.Component;
  * or stopped by a signal, it cannot wait: the others then fail at their next write, exit 1, and resume when run
  * again. {@code status} never serves ({@code tagsync.repository.serve=false}), so that a run started beside it
  * does not keep it waiting; a run that finds the file held by a process that does not serve waits for it for up
- * to {@code tagsync.repository.wait} (15 s).
+ * to {@code tagsync.repository.lock-wait} (15 s).
  *
  * <p>H2's own automatic mixed mode ({@code AUTO_SERVER=TRUE}) would do the serving, but it needs H2's shutdown
  * hook ({@code DB_CLOSE_ON_EXIT=TRUE}), which closes the database under a run that SIGTERM is stopping.
@@ -96,8 +98,10 @@ public class SharedH2Repository implements BeanPostProcessor, EnvironmentAware, 
     private String open(String url, String user, String password) {
         Path database = databaseFile(url);
         Path shared = database.resolveSibling(database.getFileName() + ".server");
-        boolean serve = environment.getProperty("tagsync.repository.serve", Boolean.class, true);
-        Duration wait = environment.getProperty("tagsync.repository.wait", Duration.class, Duration.ofSeconds(15));
+        TagsyncProperties.Repository settings =
+                Binder.get(environment).bindOrCreate("tagsync.repository", TagsyncProperties.Repository.class);
+        boolean serve = settings.serve();
+        Duration wait = settings.lockWait();
         long deadline = System.nanoTime() + wait.toNanos();
         boolean told = false;
         while (true) {

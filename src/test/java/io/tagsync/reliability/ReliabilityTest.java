@@ -115,6 +115,11 @@ class ReliabilityTest {
 
     private static JobProcess start(Scenario scenario, String runKey, String logName, Repository repository)
             throws IOException {
+        return start(scenario, runKey, logName, CONCURRENCY, repository.arguments());
+    }
+
+    private static JobProcess start(
+            Scenario scenario, String runKey, String logName, int concurrency, List<String> extra) throws IOException {
         return JobProcess.start(
                 WORK,
                 scenario.file(),
@@ -122,9 +127,9 @@ class ReliabilityTest {
                 runKey,
                 scenario.sandbox().url(),
                 KEY,
-                CONCURRENCY,
+                concurrency,
                 WORK.resolve("logs").resolve(logName + ".log"),
-                repository.arguments());
+                extra);
     }
 
     private static boolean exact(Scenario scenario) {
@@ -183,6 +188,16 @@ class ReliabilityTest {
     @Test
     @Order(2)
     void killNineAtTenMomentsThenRerunOnPostgres() throws Exception {
+        requirePostgres();
+        String schema = createSchema();
+        try {
+            killTrials("pg-kill", Repository.postgres(schema));
+        } finally {
+            dropSchema(schema);
+        }
+    }
+
+    private static void requirePostgres() {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", 5432), 2000);
         } catch (IOException e) {
@@ -192,18 +207,21 @@ class ReliabilityTest {
             }
             Assumptions.abort(message + "; start it to run this test");
         }
+    }
+
+    private static String createSchema() throws SQLException {
         String schema = "tagsync_reliability_" + Long.toHexString(System.nanoTime());
         try (Connection connection = DriverManager.getConnection(POSTGRES, "postgres", "");
                 Statement statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA " + schema);
         }
-        try {
-            killTrials("pg-kill", Repository.postgres(schema));
-        } finally {
-            try (Connection connection = DriverManager.getConnection(POSTGRES, "postgres", "");
-                    Statement statement = connection.createStatement()) {
-                statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            }
+        return schema;
+    }
+
+    private static void dropSchema(String schema) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(POSTGRES, "postgres", "");
+                Statement statement = connection.createStatement()) {
+            statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }
     }
 
@@ -421,6 +439,174 @@ class ReliabilityTest {
 
     @Test
     @Order(8)
+    void postgresStoppedForThirtySecondsWhileSubmitting() throws Exception {
+        // 10 requests two at a time, 1.5 s each: the outage begins with about half of them sent
+        postgresOutage(
+                "pg-outage-submit",
+                "submitting",
+                new SandboxSettings().latencyMillis(1500).taskMillis(400, 2000));
+    }
+
+    @Test
+    @Order(9)
+    void postgresStoppedForThirtySecondsWhilePolling() throws Exception {
+        // every request sent within a second; the tasks take 20-25 s, so the outage begins while they are polled
+        postgresOutage(
+                "pg-outage-poll",
+                "polling",
+                new SandboxSettings().latencyMillis(50).taskMillis(20_000, 25_000));
+    }
+
+    /**
+     * Stops the machine's PostgreSQL (pg_ctlcluster, as root) for 30 s in the middle of a run whose repository
+     * is there, then starts it: the run either rides the outage out or ends with exit 1 and says to run the same
+     * command again; either way the state ends exact, with at most the requests in flight sent twice.
+     */
+    private void postgresOutage(String name, String phase, SandboxSettings settings) throws Exception {
+        requirePostgres();
+        if (postgresCluster("status") != 0) {
+            String message = "cannot control the PostgreSQL cluster with pg_ctlcluster (needs root)";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(message);
+            }
+            Assumptions.abort(message);
+        }
+        String schema = createSchema();
+        Repository repository = Repository.postgres(schema);
+        Scenario scenario = scenario(name, settings);
+        long started = System.nanoTime();
+        try (SandboxServer sandbox = scenario.sandbox()) {
+            JobProcess first = start(scenario, name, name + "-1", 2, repository.arguments());
+            if (phase.equals("submitting")) {
+                long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
+                while (sandbox.stats().acceptedBatches() < 4 && first.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                assertThat(sandbox.stats().acceptedBatches()).isBetween(4L, 9L);
+            } else {
+                assertThat(first.awaitLog("Waiting for", RUN_LIMIT)).isTrue();
+            }
+            long acceptedAtStop = sandbox.stats().acceptedBatches();
+            try {
+                assertThat(postgresCluster("stop -m fast")).isZero();
+                Thread.sleep(30_000);
+            } finally {
+                assertThat(postgresCluster("start")).isZero();
+            }
+            int exit = first.await(RUN_LIMIT.plusSeconds(120));
+            String log = Files.readString(WORK.resolve("logs").resolve(name + "-1.log"));
+            String outcome;
+            if (exit == 0) {
+                assertThat(log).contains("The job repository is out of reach").contains("answers again");
+                outcome = "rode it out";
+            } else {
+                assertThat(exit).as(log).isEqualTo(1);
+                assertThat(log).contains("run the same command again");
+                int rerun = start(scenario, name, name + "-2", 2, repository.arguments())
+                        .await(RUN_LIMIT);
+                assertThat(rerun).isZero();
+                outcome = "exit 1, rerun exit 0";
+            }
+            assertThat(exact(scenario)).isTrue();
+            long dup = duplicateSends(scenario, name, repository);
+            assertThat(dup).as("sent twice, at most the requests in flight").isBetween(0L, 2L);
+            RESULTS.add(String.format(
+                    "| PostgreSQL stopped 30 s while %s (%d of 10 requests accepted), then started: %s | 1 | 1 | %d | - | %.0f s |",
+                    phase, acceptedAtStop, outcome, dup, (System.nanoTime() - started) / 1e9));
+        } finally {
+            dropSchema(schema);
+        }
+    }
+
+    /** {@code pg_ctlcluster VERSION main ACTION} for the machine's one cluster; its exit code. */
+    private static int postgresCluster(String action) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(
+                        "bash",
+                        "-c",
+                        "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql 2>/dev/null | head -1) main "
+                                + action)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        WORK.resolve("logs").resolve("pg_ctlcluster.log").toFile()))
+                .start();
+        return process.waitFor();
+    }
+
+    @Test
+    @Order(10)
+    void aFullSpillFolderFailsStagingWithNothingSent() throws Exception {
+        Scenario scenario = scenario("full-spill", new SandboxSettings().taskMillis(200, 500));
+        long started = System.nanoTime();
+        try (Tmpfs tiny = Tmpfs.mount(WORK.resolve("tiny-spill"), "256k");
+                SandboxServer sandbox = scenario.sandbox()) {
+            // 500 rows a sorted run: the staging of 20,000 rows spills more than 256 KB
+            List<String> spillThere =
+                    List.of("--tagsync.staging.spill-dir=" + tiny.folder(), "--tagsync.staging.buffer-rows=500");
+            int exit = start(scenario, "full-spill", "full-spill-1", CONCURRENCY, spillThere)
+                    .await(RUN_LIMIT);
+            String log = Files.readString(WORK.resolve("logs").resolve("full-spill-1.log"));
+            assertThat(exit).as(log).isEqualTo(1);
+            assertThat(log)
+                    .contains("cannot write a staging spill file under " + tiny.folder())
+                    .contains("No space left on device")
+                    .contains("free space on the disk the message names");
+            assertThat(sandbox.stats().acceptedBatches()).as("nothing sent").isZero();
+            // with room to spill, the same run goes on
+            int rerun = start(scenario, "full-spill", "full-spill-2").await(RUN_LIMIT);
+            assertThat(rerun).isZero();
+            assertThat(exact(scenario)).isTrue();
+            RESULTS.add(String.format(
+                    "| staging's spill folder full (256 KB tmpfs): exit 1 naming it, nothing sent; rerun with room | 1 | 1 | %d | - | %.0f s |",
+                    duplicateSends(scenario, "full-spill"), (System.nanoTime() - started) / 1e9));
+        }
+    }
+
+    @Test
+    @Order(11)
+    void aFullRepositoryDiskFailsTheRunWithNothingSent() throws Exception {
+        Scenario scenario = scenario("full-repo", new SandboxSettings().taskMillis(200, 500));
+        long started = System.nanoTime();
+        try (Tmpfs disk = Tmpfs.mount(WORK.resolve("repo-disk"), "64m");
+                SandboxServer sandbox = scenario.sandbox()) {
+            String url = "jdbc:h2:file:" + disk.folder().resolve("tagsync")
+                    + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;RETENTION_TIME=1000;PAGE_SIZE=4096;CACHE_SIZE=8192";
+            Repository repository =
+                    new Repository("H2 on a full disk", url, "sa", List.of("--spring.datasource.url=" + url));
+            List<String> run = new ArrayList<>(List.of(
+                    "run",
+                    "--input=" + scenario.file(),
+                    "--workspace=" + WORKSPACE,
+                    "--run-key=full-repo",
+                    "--api-url=" + sandbox.url(),
+                    "--report-dir=" + WORK.resolve("reports").resolve("full-repo")));
+            run.addAll(repository.arguments());
+            // the repository exists (status creates its tables); then its disk fills up, but for 64 KB
+            List<String> status = new ArrayList<>(List.of("status"));
+            status.addAll(repository.arguments());
+            assertThat(JobProcess.tagsync(WORK, KEY, WORK.resolve("logs").resolve("full-repo-0.log"), status)
+                            .await(RUN_LIMIT))
+                    .isZero();
+            Path filler = disk.fillLeaving(64 * 1024);
+            Path firstLog = WORK.resolve("logs").resolve("full-repo-1.log");
+            int exit = JobProcess.tagsync(WORK, KEY, firstLog, run).await(RUN_LIMIT);
+            String log = Files.readString(firstLog);
+            assertThat(exit).as(log).isEqualTo(1);
+            assertThat(log).contains("No space left on device").contains("free space on the job repository's disk");
+            assertThat(sandbox.stats().acceptedBatches()).as("nothing sent").isZero();
+            // with the space freed, the same command goes on
+            Files.delete(filler);
+            int rerun = JobProcess.tagsync(WORK, KEY, WORK.resolve("logs").resolve("full-repo-2.log"), run)
+                    .await(RUN_LIMIT);
+            assertThat(rerun).isZero();
+            assertThat(exact(scenario)).isTrue();
+            RESULTS.add(String.format(
+                    "| H2 repository's disk full (64 KB left): exit 1 naming it, nothing sent; rerun after freeing space | 1 | 1 | %d | - | %.0f s |",
+                    duplicateSends(scenario, "full-repo", repository), (System.nanoTime() - started) / 1e9));
+        }
+    }
+
+    @Test
+    @Order(12)
     void theKeyAppearsInNoLogReportOrDatabaseFile() throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(WORK)) {

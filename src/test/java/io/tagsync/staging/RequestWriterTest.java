@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.tagsync.store.RepositoryOutages;
 import io.tagsync.store.RequestStore;
 import java.time.Duration;
 import java.util.List;
@@ -20,8 +21,11 @@ class RequestWriterTest {
     /** A store whose database has no tables: every insert fails, as a broken or full repository would. */
     private static RequestStore brokenStore() {
         SingleConnectionDataSource dataSource = new SingleConnectionDataSource("jdbc:h2:mem:no-tables", true);
+        DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
         return new RequestStore(
-                new JdbcTemplate(dataSource), new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+                new JdbcTemplate(dataSource),
+                new TransactionTemplate(transactions),
+                new RepositoryOutages(transactions, Duration.ofSeconds(1)));
     }
 
     @Test
@@ -54,8 +58,11 @@ class RequestWriterTest {
                   job_instance_id BIGINT, seq INT, first_row BIGINT, last_row BIGINT, update_count INT,
                   status VARCHAR(16))""");
         jdbc.execute("CREATE TABLE request_body (request_id BIGINT PRIMARY KEY, payload BYTEA, image_rows BYTEA)");
-        RequestStore store =
-                new RequestStore(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+        DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
+        RequestStore store = new RequestStore(
+                jdbc,
+                new TransactionTemplate(transactions),
+                new RepositoryOutages(transactions, Duration.ofSeconds(1)));
         try (RequestWriter writer = new RequestWriter(store, 7, 3)) {
             for (int i = 0; i < 7; i++) {
                 MergedUpdate merged = new MergedUpdate("img-" + i);
