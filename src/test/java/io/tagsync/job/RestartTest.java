@@ -57,6 +57,33 @@ class RestartTest extends JobTestSupport {
                         .contains(1));
     }
 
+    /**
+     * A database restart while a step commits leaves the execution and the step {@code UNKNOWN}, which Spring
+     * Batch refuses to restart; the requests' rows say what was sent, and the rerun goes on from them.
+     */
+    @Test
+    void aRunWhoseEndCouldNotBeRecordedIsResumedFromItsRequests() throws IOException {
+        Path input = dir.resolve("unknown-end.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 10_000, 1, 2, 8);
+        store.seed(generated.imageIds);
+        sandbox.settings().outageAfterBatches(3);
+        assertThat(run(input, "unknown-end")).isEqualTo(ExitCodes.FAILED);
+        long instance = instanceOf(input, "unknown-end");
+        jdbc.update("UPDATE BATCH_JOB_EXECUTION SET STATUS = 'UNKNOWN' WHERE JOB_INSTANCE_ID = ?", instance);
+        jdbc.update("""
+                UPDATE BATCH_STEP_EXECUTION SET STATUS = 'UNKNOWN' WHERE STATUS = 'FAILED' AND JOB_EXECUTION_ID IN
+                  (SELECT JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = ?)""", instance);
+        sandbox.settings().outage(false);
+
+        int second = run(input, "unknown-end");
+
+        assertThat(second).isEqualTo(ExitCodes.OK);
+        assertThat(sandbox.stats().acceptedBatches())
+                .as("each request accepted exactly once")
+                .isEqualTo(10);
+        assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
+    }
+
     @Test
     void failedTasksAreResubmittedUntilTheyComplete() throws IOException {
         Path input = dir.resolve("flaky-tasks.csv");
