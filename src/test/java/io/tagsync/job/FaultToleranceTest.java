@@ -110,7 +110,9 @@ class FaultToleranceTest extends JobTestSupport {
 
         assertThat(strict).isEqualTo(ExitCodes.FAILED);
         assertThat(sandbox.stats().apiCalls()).isZero();
-        assertThat(output.getErr()).contains("8 of 16 rows rejected, above --max-rejects=10.0%");
+        assertThat(output.getErr())
+                .contains("8 of 16 rows rejected, above --max-rejects=10.0%")
+                .contains("or run the same command with a higher --max-rejects to send the valid rows");
         assertThat(Files.readAllLines(reportDir("limit").resolve("rejects.csv")))
                 .hasSize(9);
 

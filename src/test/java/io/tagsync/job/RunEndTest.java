@@ -163,4 +163,48 @@ class RunEndTest extends JobTestSupport {
                 .isEqualTo(ExitCodes.OK);
         assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
     }
+
+    @Test
+    void anUnknownWorkspaceSaysCheckTheWorkspaceAndTheRightOneWorks() throws Exception {
+        Path input = dir.resolve("workspace.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 500, 1, 1, 17);
+        store.seed(generated.imageIds);
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+
+        int first = runCommand.run(
+                new RunParameters(input, "acme-typo", "ws", sandbox.url(), 4, reportDir("ws")),
+                System.out,
+                new PrintStream(errors, true, StandardCharsets.UTF_8));
+
+        assertThat(first).isEqualTo(ExitCodes.NO_WORKSPACE);
+        assertThat(errors.toString(StandardCharsets.UTF_8))
+                .contains("check --workspace=acme-typo (the workspace's URL name) and --api-url");
+        assertThat(runCommand.run(new RunParameters(input, WORKSPACE, "ws", sandbox.url(), 4, reportDir("ws"))))
+                .as("the command with the right workspace")
+                .isEqualTo(ExitCodes.OK);
+        assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
+    }
+
+    @Test
+    void aServerOutageSaysRunTheSameCommandAgainAndItResumes() throws Exception {
+        Path input = dir.resolve("server-down.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 5_000, 1, 1, 19);
+        store.seed(generated.imageIds);
+        sandbox.settings().outageAfterBatches(2);
+        RunParameters command =
+                new RunParameters(input, WORKSPACE, "server-down", sandbox.url(), 4, reportDir("server-down"));
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+
+        int first = runCommand.run(command, System.out, new PrintStream(errors, true, StandardCharsets.UTF_8));
+
+        assertThat(first).isEqualTo(ExitCodes.FAILED);
+        assertThat(errors.toString(StandardCharsets.UTF_8))
+                .contains("run the same command again to resume where it stopped");
+        sandbox.settings().outage(false);
+        assertThat(runCommand.run(command)).as("the same command").isEqualTo(ExitCodes.OK);
+        assertThat(sandbox.stats().acceptedBatches())
+                .as("each request accepted once")
+                .isEqualTo(5);
+        assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
+    }
 }

@@ -49,6 +49,11 @@ final class JobProcess {
                 "--tagsync.await.max-poll-interval=500ms",
                 // sandbox tasks take at most 2 s here: only a stuck one is open after 5 s
                 "--tagsync.await.task-timeout=5s"));
+        // a setting given in extra replaces the one above (Spring would join the two values)
+        for (String setting : extra) {
+            String name = setting.contains("=") ? setting.substring(0, setting.indexOf('=') + 1) : setting;
+            arguments.removeIf(argument -> argument.startsWith(name));
+        }
         arguments.addAll(extra);
         return tagsync(workDir, apiKey, log, arguments);
     }
