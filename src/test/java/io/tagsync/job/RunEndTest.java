@@ -207,4 +207,27 @@ class RunEndTest extends JobTestSupport {
                 .isEqualTo(5);
         assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
     }
+
+    @Test
+    void aPlanLimitSaysRaiseItAndOnceRaisedTheSameCommandResumes() throws Exception {
+        Path input = dir.resolve("plan.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 5_000, 1, 1, 23);
+        store.seed(generated.imageIds);
+        sandbox.settings().planLimitAfterBatches(2);
+        RunParameters command = new RunParameters(input, WORKSPACE, "plan", sandbox.url(), 1, reportDir("plan"));
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+
+        int first = runCommand.run(command, System.out, new PrintStream(errors, true, StandardCharsets.UTF_8));
+
+        assertThat(first).isEqualTo(ExitCodes.FAILED);
+        assertThat(errors.toString(StandardCharsets.UTF_8))
+                .contains("a plan limit was reached")
+                .contains("raise the workspace's plan limit or wait for it to reset, then run the same command again");
+        sandbox.settings().planLimitAfterBatches(-1);
+        assertThat(runCommand.run(command)).as("the same command").isEqualTo(ExitCodes.OK);
+        assertThat(sandbox.stats().acceptedBatches())
+                .as("each request accepted once")
+                .isEqualTo(5);
+        assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
+    }
 }

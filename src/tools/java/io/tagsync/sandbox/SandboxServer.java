@@ -289,6 +289,12 @@ public final class SandboxServer implements AutoCloseable {
     }
 
     private boolean injectFault(HttpExchange exchange) throws IOException {
+        long limit = settings.planLimitAfterBatches;
+        if (limit >= 0 && acceptedBatches.get() >= limit) {
+            faultsInjected.incrementAndGet();
+            refuse(exchange, 402, "Plan limit reached: upgrade your plan");
+            return true;
+        }
         long after = settings.outageAfterBatches;
         if (settings.outage || (after >= 0 && acceptedBatches.get() >= after)) {
             faultsInjected.incrementAndGet();

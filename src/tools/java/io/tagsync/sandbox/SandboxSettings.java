@@ -84,6 +84,8 @@ public final class SandboxSettings {
     volatile Set<String> failTasksWith = Set.of();
     /** Keep the body of every accepted batch request (for tests that compare what was sent). */
     volatile boolean keepBodies;
+    /** Every API call answers {@code 402} (a plan limit) once this many batches were accepted; -1: never. */
+    volatile long planLimitAfterBatches = -1;
     /** Every API call answers {@code 503} while this is on. */
     volatile boolean outage;
     /** Once this many batch requests have been accepted, the outage switches on; negative: never. */
@@ -169,6 +171,11 @@ public final class SandboxSettings {
         if (!on) {
             outageAfterBatches = -1;
         }
+        return this;
+    }
+
+    public SandboxSettings planLimitAfterBatches(long batches) {
+        planLimitAfterBatches = batches;
         return this;
     }
 
