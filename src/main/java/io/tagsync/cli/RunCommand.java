@@ -15,6 +15,7 @@ import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
 import io.tagsync.run.Steps;
 import io.tagsync.run.TagsyncProperties;
+import io.tagsync.run.Threads;
 import io.tagsync.store.RepositoryOutages;
 import io.tagsync.store.RunLock;
 import io.tagsync.submission.RejectLimitCheck;
@@ -26,6 +27,9 @@ import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,8 +114,13 @@ public class RunCommand {
                     + "wait for it to end, or stop it (SIGTERM) and rerun this command");
             return ExitCodes.FAILED;
         }
+        // a database restart drops the lock with its connection: it is checked, and taken again, every 10 s
+        ScheduledExecutorService lockCheck = Executors.newSingleThreadScheduledExecutor(Threads.named("run-lock"));
         try (RunLock held = lock.get()) {
+            lockCheck.scheduleWithFixedDelay(held::retake, 10, 10, TimeUnit.SECONDS);
             return launch(run, parameters, out, err);
+        } finally {
+            lockCheck.shutdownNow();
         }
     }
 

@@ -11,25 +11,72 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Proof that this process is the one working on a run: a row of {@code run_lock} held by
  * {@code SELECT ... FOR UPDATE NOWAIT} in a transaction left open on a connection of its own. The database
  * releases it when the connection ends — on {@link #close()}, or when the process dies, however it dies —
  * so an execution left {@code STARTED} by a killed process can be told from one that is still running,
- * without guessing from timestamps. Works alike on H2 and PostgreSQL. Not thread-safe.
+ * without guessing from timestamps. Works alike on H2 and PostgreSQL. Thread-safe.
  */
 public final class RunLock implements AutoCloseable {
 
-    private final Connection connection;
+    private static final Logger log = LoggerFactory.getLogger(RunLock.class);
 
-    private RunLock(Connection connection) {
+    private final DataSource dataSource;
+    private final String hash;
+    private Connection connection;
+    private boolean closed;
+
+    private RunLock(DataSource dataSource, String hash, Connection connection) {
+        this.dataSource = dataSource;
+        this.hash = hash;
         this.connection = connection;
     }
 
     /** The lock, or empty when another live process holds it. */
     public static Optional<RunLock> tryAcquire(DataSource dataSource, String runIdentity) throws SQLException {
         String hash = hash(runIdentity);
+        return lock(dataSource, hash).map(connection -> new RunLock(dataSource, hash, connection));
+    }
+
+    /**
+     * Takes the lock again if the database dropped it with this process's connection (a database restart, a
+     * failover), so that a process started for the same run from now on is refused. One started while the
+     * database was away may have taken it: that is logged, and the two finish the run between them, sending
+     * at most some requests twice.
+     */
+    public synchronized void retake() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (connection.isValid(5)) {
+                return;
+            }
+        } catch (SQLException invalid) {
+            // taken again below
+        }
+        release();
+        try {
+            Optional<Connection> again = lock(dataSource, hash);
+            if (again.isPresent()) {
+                connection = again.get();
+                log.info("The run's lock, dropped with the database connection, is held again");
+            } else {
+                log.warn("Another tagsync process took this run's lock while the job repository was out of reach; "
+                        + "both work on the run now, and some requests may be sent twice");
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (!RepositoryOutages.unreachable(e)) {
+                log.warn("Cannot take the run's lock again: {}", e.getMessage());
+            } // else the database is still away: the next check tries again
+        }
+    }
+
+    private static Optional<Connection> lock(DataSource dataSource, String hash) throws SQLException {
         Connection connection = dataSource.getConnection();
         try {
             connection.setAutoCommit(true);
@@ -53,7 +100,7 @@ public final class RunLock implements AutoCloseable {
                 connection.close();
                 return Optional.empty();
             }
-            return Optional.of(new RunLock(connection));
+            return Optional.of(connection);
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;
@@ -61,7 +108,12 @@ public final class RunLock implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
+        release();
+    }
+
+    private void release() {
         try {
             connection.rollback();
         } catch (SQLException ignored) {

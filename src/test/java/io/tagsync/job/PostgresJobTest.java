@@ -4,16 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.tagsync.run.ExitCodes;
+import io.tagsync.store.RunLock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -57,6 +61,9 @@ class PostgresJobTest extends JobTestSupport {
         registry.add("spring.flyway.schemas", () -> SCHEMA);
     }
 
+    @Autowired
+    private DataSource dataSource;
+
     @Test
     void runsAndRestartsOnPostgres() throws IOException {
         assertThat(jdbc.queryForObject("SELECT current_schema()", String.class)).isEqualTo(SCHEMA);
@@ -77,5 +84,30 @@ class PostgresJobTest extends JobTestSupport {
                         Long.class,
                         instance))
                 .isEqualTo(3);
+    }
+
+    /** A database restart ends the lock's connection, and the lock with it; the run takes it again. */
+    @Test
+    void aRunLockThatTheDatabaseDroppedIsTakenAgain() throws SQLException {
+        try (RunLock held = RunLock.tryAcquire(dataSource, "restart-lock").orElseThrow()) {
+            try (Connection admin = DriverManager.getConnection(SERVER, "postgres", "");
+                    Statement statement = admin.createStatement()) {
+                statement.execute("""
+                        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                        WHERE state = 'idle in transaction' AND query LIKE '%FROM run_lock%FOR UPDATE NOWAIT%'""");
+            }
+            Optional<RunLock> meanwhile = RunLock.tryAcquire(dataSource, "restart-lock");
+            assertThat(meanwhile).as("dropped with the connection").isPresent();
+            meanwhile.get().close();
+
+            held.retake();
+
+            assertThat(RunLock.tryAcquire(dataSource, "restart-lock"))
+                    .as("held again")
+                    .isEmpty();
+        }
+        Optional<RunLock> after = RunLock.tryAcquire(dataSource, "restart-lock");
+        assertThat(after).isPresent();
+        after.get().close();
     }
 }
