@@ -42,7 +42,9 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
 /**
  * {@code run}: starts the run named by input, workspace and run key, or restarts it when its last execution
@@ -179,12 +181,16 @@ public class RunCommand {
             }
             err.println("tagsync: the run could not start or end cleanly: " + e.getMessage()
                     + (root == e ? "" : " (" + root + ")"));
-            err.println("tagsync: "
-                    + (diskFull(List.of(e))
-                            ? "free space on the job repository's disk (the folder of spring.datasource.url; data/ by "
-                                    + "default), then run the same command again; it resumes where it stopped."
-                            : "when the job repository works again, run the same command again; it resumes where it "
-                                    + "stopped."));
+            String next;
+            if (diskFull(List.of(e))) {
+                next = "free space on the job repository's disk (the folder of spring.datasource.url; data/ by "
+                        + "default), then run the same command again; it resumes where it stopped.";
+            } else if (repositoryFailure(e)) {
+                next = "when the job repository works again, run the same command again; it resumes where it stopped.";
+            } else {
+                next = "correct what the message says, then run the command again.";
+            }
+            err.println("tagsync: " + next);
             return ExitCodes.FAILED;
         } finally {
             gracefulShutdown.release();
@@ -363,6 +369,15 @@ public class RunCommand {
     private static final String DISK_FULL_STEP = "free space on the disk the message names (or point "
             + "tagsync.staging.spill-dir, or the job repository, at a disk with room), then run the same command "
             + "again; it resumes where it stopped.";
+
+    private static boolean repositoryFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DataAccessException || t instanceof TransactionException || t instanceof SQLException) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static boolean diskFull(Iterable<? extends Throwable> failures) {
         for (Throwable failure : failures) {

@@ -140,7 +140,9 @@ public class SharedH2Repository implements BeanPostProcessor, EnvironmentAware, 
     }
 
     private void serve(Path database, Path shared) {
-        String key = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        String key = HexFormat.of().formatHex(random);
         try {
             server = Server.createTcpServer(
                             "-tcpPort", "0", "-tcpDaemon", "-ifExists", "-key", key, database.toString())
