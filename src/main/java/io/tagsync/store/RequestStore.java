@@ -28,7 +28,6 @@ public class RequestStore {
     private static final int TEXT_LIMIT = 2000;
 
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate transactions;
     private final TransactionTemplate ownTransaction;
     private final RepositoryOutages outages;
 
@@ -38,7 +37,6 @@ public class RequestStore {
     public RequestStore(JdbcTemplate jdbc, TransactionTemplate transactions, RepositoryOutages outages) {
         this.jdbc = jdbc;
         this.outages = outages;
-        this.transactions = transactions;
         this.ownTransaction = new TransactionTemplate(transactions.getTransactionManager());
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }

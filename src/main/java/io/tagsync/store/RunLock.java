@@ -66,6 +66,7 @@ public final class RunLock implements AutoCloseable {
                 connection = again.get();
                 log.info("The run's lock, dropped with the database connection, is held again");
             } else {
+                closed = true; // said once; the other process holds it now
                 log.warn("Another tagsync process took this run's lock while the job repository was out of reach; "
                         + "both work on the run now, and some requests may be sent twice");
             }
