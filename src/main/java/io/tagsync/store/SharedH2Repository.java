@@ -60,6 +60,13 @@ public class SharedH2Repository implements BeanPostProcessor, EnvironmentAware, 
     private static final Logger log = LoggerFactory.getLogger(SharedH2Repository.class);
     private static final String FILE_PREFIX = "jdbc:h2:file:";
     private static final Duration RETRY = Duration.ofMillis(200);
+    private static final Duration SIGNAL_GRACE = Duration.ofSeconds(60);
+
+    /**
+     * Stopped by a signal (SIGTERM, Ctrl-C), the JVM halts once its shutdown hooks return: this one gives the
+     * processes served a while ({@code SIGNAL_GRACE}) to stop their own runs and record where they stopped.
+     */
+    private final Thread shutdownWait = new Thread(this::waitForOthersOnShutdown, "tagsync-repository-shutdown");
 
     private Environment environment;
     private Connection keeper;
@@ -167,6 +174,7 @@ public class SharedH2Repository implements BeanPostProcessor, EnvironmentAware, 
                 Files.move(written, shared, StandardCopyOption.REPLACE_EXISTING);
             }
             serverFile = shared;
+            Runtime.getRuntime().addShutdownHook(shutdownWait);
         } catch (SQLException e) {
             // this run goes on alone, as before; others wait for it, then fail with a clear message
             log.warn("Cannot share the job repository with other tagsync processes: {}", e.getMessage());
@@ -204,8 +212,33 @@ public class SharedH2Repository implements BeanPostProcessor, EnvironmentAware, 
         }
     }
 
+    private void waitForOthersOnShutdown() {
+        long deadline = System.nanoTime() + SIGNAL_GRACE.toNanos();
+        try {
+            int others = others();
+            if (others > 0) {
+                log.info(
+                        "Stopping: waiting up to {} s for the other tagsync processes that use the job repository "
+                                + "through this one ({} connections) to stop",
+                        SIGNAL_GRACE.toSeconds(),
+                        others);
+            }
+            while (others > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                others = others();
+            }
+        } catch (SQLException | InterruptedException e) {
+            // the database or the JVM is going away; so do the others' connections
+        }
+    }
+
     @Override
     public void destroy() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownWait);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running: it bounds the wait
+        }
         if (server != null) {
             try {
                 int others = others();

@@ -109,6 +109,11 @@ final class JobProcess {
         process.waitFor();
     }
 
+    /** {@code SIGTERM}, without waiting. */
+    void signal() {
+        process.destroy();
+    }
+
     /** {@code SIGTERM}, then the exit code. */
     int terminate(Duration timeout) throws InterruptedException {
         process.destroy();

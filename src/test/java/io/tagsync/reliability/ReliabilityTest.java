@@ -437,6 +437,45 @@ class ReliabilityTest {
         }
     }
 
+    /**
+     * Both runs side by side on the default H2 file get SIGTERM, the serving one first (a machine shutting down):
+     * the serving one waits for the other to stop before it exits, so both record where they stopped.
+     */
+    @Test
+    @Order(7)
+    void sigtermToTwoRunsBesideEachOtherStopsBoth() throws Exception {
+        SandboxSettings slow = new SandboxSettings().latencyMillis(1500).taskMillis(1000, 2000);
+        Scenario first = scenario("stop-both-1", slow);
+        Scenario second = scenario("stop-both-2", slow);
+        long started = System.nanoTime();
+        try (SandboxServer a = first.sandbox();
+                SandboxServer b = second.sandbox()) {
+            JobProcess serving = start(first, "stop-both-1", "stop-both-1", 2, List.of());
+            assertThat(serving.awaitLog("Submitting", RUN_LIMIT)).isTrue();
+            JobProcess served = start(second, "stop-both-2", "stop-both-2", 2, List.of());
+            assertThat(served.awaitLog("Submitting", RUN_LIMIT)).isTrue();
+            assertThat(serving.isAlive()).isTrue();
+            serving.signal();
+            served.terminate(Duration.ofSeconds(60));
+            serving.terminate(Duration.ofSeconds(90));
+            assertThat(lastStatus("stop-both-1", Repository.H2)).isEqualTo("STOPPED");
+            assertThat(lastStatus("stop-both-2", Repository.H2)).isEqualTo("STOPPED");
+            assertThat(start(first, "stop-both-1", "stop-both-1-rerun").await(RUN_LIMIT))
+                    .isZero();
+            assertThat(start(second, "stop-both-2", "stop-both-2-rerun").await(RUN_LIMIT))
+                    .isZero();
+            assertThat(exact(first)).isTrue();
+            assertThat(exact(second)).isTrue();
+            long dup = duplicateSends(first, "stop-both-1") + duplicateSends(second, "stop-both-2");
+            assertThat(dup)
+                    .as("a graceful stop records every acknowledged request")
+                    .isZero();
+            RESULTS.add(String.format(
+                    "| SIGTERM to two runs side by side on the default H2 file, the serving one first; both STOPPED, rerun | 2 | 2 | %d | - | %.0f s |",
+                    dup, (System.nanoTime() - started) / 1e9));
+        }
+    }
+
     @Test
     @Order(8)
     void postgresStoppedForThirtySecondsWhileSubmitting() throws Exception {
