@@ -91,6 +91,9 @@ public class RepositoryOutages {
             if (cause instanceof RepositoryUnreachableException) {
                 return false; // waited for already
             }
+            if (String.valueOf(cause.getMessage()).contains("No space left on device")) {
+                return false; // a full disk: H2 closed the database, and waiting does not free space
+            }
             if (cause instanceof DataAccessResourceFailureException
                     || cause instanceof CannotCreateTransactionException
                     || cause instanceof SQLTransientConnectionException

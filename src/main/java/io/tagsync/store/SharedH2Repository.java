@@ -1,5 +1,6 @@
 package io.tagsync.store;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.tagsync.run.TagsyncProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,9 +26,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.datasource.AbstractDataSource;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,9 +39,9 @@ import org.springframework.stereotype.Component;
  * inputs go side by side; two processes on the same run are still told apart by {@link RunLock}.
  *
  * <p>The serving process does not exit while other processes are connected: when its own run is over it waits
- * for them (and says so), since H2 would roll back their open transactions and drop their connections. Killed
- * or stopped by a signal, it cannot wait: the others then fail at their next write, exit 1, and resume when run
- * again. {@code status} never serves ({@code tagsync.repository.serve=false}), so that a run started beside it
+ * for them (and says so), since H2 would roll back their open transactions and drop their connections; stopped by
+ * a signal, it waits for them up to 60 s. Killed, it cannot wait: the others' pools then find the file again
+ * ({@link HandOver}), and the first to get there opens and serves it. {@code status} never serves ({@code tagsync.repository.serve=false}), so that a run started beside it
  * does not keep it waiting; a run that finds the file held by a process that does not serve waits for it for up
  * to {@code tagsync.repository.lock-wait} (15 s).
  *
@@ -80,12 +81,56 @@ public class SharedH2Repository implements BeanPostProcessor, EnvironmentAware, 
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
-        if (bean instanceof DataSourceProperties properties
-                && properties.getUrl() != null
-                && properties.getUrl().startsWith(FILE_PREFIX)) {
-            properties.setUrl(open(properties.getUrl(), properties.getUsername(), properties.getPassword()));
+        if (bean instanceof HikariDataSource pool
+                && pool.getJdbcUrl() != null
+                && pool.getJdbcUrl().startsWith(FILE_PREFIX)) {
+            pool.setDataSource(new HandOver(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword()));
         }
         return bean;
+    }
+
+    /**
+     * The pool's connections: to the file, or through the process that serves it. When that process is gone
+     * (killed, or stopped by a signal), the next connection finds the file again: through whichever process
+     * serves it now, or opened, and served, by this one. Thread-safe.
+     */
+    private final class HandOver extends AbstractDataSource {
+
+        private final String fileUrl;
+        private final String user;
+        private final String password;
+        private volatile String url;
+
+        HandOver(String fileUrl, String user, String password) {
+            this.fileUrl = fileUrl;
+            this.user = user;
+            this.password = password;
+            this.url = open(fileUrl, user, password);
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            return getConnection(user, password);
+        }
+
+        @Override
+        public Connection getConnection(String username, String secret) throws SQLException {
+            String tried = url;
+            try {
+                return DriverManager.getConnection(tried, username, secret);
+            } catch (SQLException e) {
+                if (tried.equals(fileUrl)) {
+                    throw e;
+                }
+                synchronized (this) {
+                    if (url.equals(tried)) {
+                        log.warn("The tagsync process that served the job repository is gone; finding it again");
+                        url = open(fileUrl, user, password);
+                    }
+                }
+                return DriverManager.getConnection(url, username, secret);
+            }
+        }
     }
 
     /** The H2 file of a {@code jdbc:h2:file:} URL, as H2 resolves it (without its {@code .mv.db}). */

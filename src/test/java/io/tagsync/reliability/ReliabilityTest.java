@@ -476,6 +476,47 @@ class ReliabilityTest {
         }
     }
 
+    /**
+     * The run that serves the default H2 file is killed while another run goes on through it: the other finds
+     * the file again, opens it itself, and goes on (or, if a write of Spring Batch's own was cut, ends with
+     * exit 1 and resumes when run again).
+     */
+    @Test
+    @Order(7)
+    void killingTheServingRunLeavesTheFileToTheOther() throws Exception {
+        SandboxSettings slow = new SandboxSettings().latencyMillis(1500).taskMillis(1000, 2000);
+        Scenario first = scenario("take-over-1", slow);
+        Scenario second = scenario("take-over-2", slow);
+        long started = System.nanoTime();
+        try (SandboxServer a = first.sandbox();
+                SandboxServer b = second.sandbox()) {
+            JobProcess serving = start(first, "take-over-1", "take-over-1", 2, List.of());
+            assertThat(serving.awaitLog("Submitting", RUN_LIMIT)).isTrue();
+            JobProcess served = start(second, "take-over-2", "take-over-2", 2, List.of());
+            assertThat(served.awaitLog("Submitting", RUN_LIMIT)).isTrue();
+            serving.kill();
+            int exit = served.await(RUN_LIMIT);
+            String log = Files.readString(WORK.resolve("logs").resolve("take-over-2.log"));
+            String outcome = "went on, exit 0";
+            if (exit != 0) {
+                assertThat(exit).as(log).isEqualTo(1);
+                assertThat(start(second, "take-over-2", "take-over-2-rerun").await(RUN_LIMIT))
+                        .isZero();
+                outcome = "exit 1, rerun exit 0";
+            }
+            assertThat(log).contains("The tagsync process that served the job repository is gone");
+            assertThat(start(first, "take-over-1", "take-over-1-rerun").await(RUN_LIMIT))
+                    .isZero();
+            assertThat(exact(first)).isTrue();
+            assertThat(exact(second)).isTrue();
+            long dup = duplicateSends(first, "take-over-1") + duplicateSends(second, "take-over-2");
+            assertThat(dup).as("at most the requests in flight in each, 2").isBetween(0L, 4L);
+            RESULTS.add(String.format(
+                    "| kill -9 to the run serving the default H2 file while another goes on through it: the other %s; the killed one rerun | 2 | 2 | %d | - | %.0f s |",
+                    outcome, dup, (System.nanoTime() - started) / 1e9));
+        }
+    }
+
     @Test
     @Order(8)
     void postgresStoppedForThirtySecondsWhileSubmitting() throws Exception {

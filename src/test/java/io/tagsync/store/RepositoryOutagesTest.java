@@ -3,7 +3,9 @@ package io.tagsync.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,6 +74,10 @@ class RepositoryOutagesTest {
         assertThat(RepositoryOutages.unreachable(new SQLException("syntax error", "42601")))
                 .isFalse();
         assertThat(RepositoryOutages.unreachable(new SQLException("disk full", "90028")))
+                .isFalse();
+        assertThat(RepositoryOutages.unreachable(new SQLNonTransientConnectionException(
+                        "The database has been closed", "90098", new IOException("No space left on device"))))
+                .as("H2 closes the database on a full disk: nothing to wait for")
                 .isFalse();
         assertThat(RepositoryOutages.unreachable(new RepositoryOutages.RepositoryUnreachableException("gave up", null)))
                 .as("an outage already waited for is not waited for again")
