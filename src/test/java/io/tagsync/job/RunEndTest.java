@@ -117,12 +117,10 @@ class RunEndTest extends JobTestSupport {
         Files.writeString(input, "imageId,addTagz\nimg-1,night\nimg-2,rain\n");
         store.seed(List.of("img-1", "img-2"));
         RunParameters command = new RunParameters(input, WORKSPACE, "typo", sandbox.url(), 4, reportDir("typo"));
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        Ended first = runShowingErrors(command);
 
-        int first = runCommand.run(command, System.out, new PrintStream(errors, true, StandardCharsets.UTF_8));
-
-        assertThat(first).isEqualTo(ExitCodes.FAILED);
-        String message = errors.toString(StandardCharsets.UTF_8);
+        assertThat(first.exit()).isEqualTo(ExitCodes.FAILED);
+        String message = first.errors();
         assertThat(message)
                 .contains("typo.csv: line 1: unknown column 'addTagz'")
                 .contains("fix the input where the message says, then run the same command again")
@@ -149,12 +147,10 @@ class RunEndTest extends JobTestSupport {
         store.seed(generated.imageIds);
         sandbox.settings().apiKey("the-workspace-key");
         RunParameters command = new RunParameters(input, WORKSPACE, "key", sandbox.url(), 4, reportDir("key"));
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        Ended first = runShowingErrors(command);
 
-        int first = runCommand.run(command, System.out, new PrintStream(errors, true, StandardCharsets.UTF_8));
-
-        assertThat(first).isEqualTo(ExitCodes.BAD_KEY);
-        assertThat(errors.toString(StandardCharsets.UTF_8))
+        assertThat(first.exit()).isEqualTo(ExitCodes.BAD_KEY);
+        assertThat(first.errors())
                 .contains("check the key: it must be the workspace's private API key with the image:tag scope")
                 .doesNotContain(SECRET);
         sandbox.settings().apiKey(SECRET);
@@ -169,16 +165,10 @@ class RunEndTest extends JobTestSupport {
         Path input = dir.resolve("workspace.csv");
         GeneratedInput generated = GeneratedInput.write(input, 500, 1, 1, 17);
         store.seed(generated.imageIds);
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        Ended first = runShowingErrors(new RunParameters(input, "acme-typo", "ws", sandbox.url(), 4, reportDir("ws")));
 
-        int first = runCommand.run(
-                new RunParameters(input, "acme-typo", "ws", sandbox.url(), 4, reportDir("ws")),
-                System.out,
-                new PrintStream(errors, true, StandardCharsets.UTF_8));
-
-        assertThat(first).isEqualTo(ExitCodes.NO_WORKSPACE);
-        assertThat(errors.toString(StandardCharsets.UTF_8))
-                .contains("check --workspace=acme-typo (the workspace's URL name) and --api-url");
+        assertThat(first.exit()).isEqualTo(ExitCodes.NO_WORKSPACE);
+        assertThat(first.errors()).contains("check --workspace=acme-typo (the workspace's URL name) and --api-url");
         assertThat(runCommand.run(new RunParameters(input, WORKSPACE, "ws", sandbox.url(), 4, reportDir("ws"))))
                 .as("the command with the right workspace")
                 .isEqualTo(ExitCodes.OK);
@@ -193,13 +183,10 @@ class RunEndTest extends JobTestSupport {
         sandbox.settings().outageAfterBatches(2);
         RunParameters command =
                 new RunParameters(input, WORKSPACE, "server-down", sandbox.url(), 4, reportDir("server-down"));
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        Ended first = runShowingErrors(command);
 
-        int first = runCommand.run(command, System.out, new PrintStream(errors, true, StandardCharsets.UTF_8));
-
-        assertThat(first).isEqualTo(ExitCodes.FAILED);
-        assertThat(errors.toString(StandardCharsets.UTF_8))
-                .contains("run the same command again to resume where it stopped");
+        assertThat(first.exit()).isEqualTo(ExitCodes.FAILED);
+        assertThat(first.errors()).contains("run the same command again to resume where it stopped");
         sandbox.settings().outage(false);
         assertThat(runCommand.run(command)).as("the same command").isEqualTo(ExitCodes.OK);
         assertThat(sandbox.stats().acceptedBatches())
@@ -215,12 +202,10 @@ class RunEndTest extends JobTestSupport {
         store.seed(generated.imageIds);
         sandbox.settings().planLimitAfterBatches(2);
         RunParameters command = new RunParameters(input, WORKSPACE, "plan", sandbox.url(), 1, reportDir("plan"));
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        Ended first = runShowingErrors(command);
 
-        int first = runCommand.run(command, System.out, new PrintStream(errors, true, StandardCharsets.UTF_8));
-
-        assertThat(first).isEqualTo(ExitCodes.FAILED);
-        assertThat(errors.toString(StandardCharsets.UTF_8))
+        assertThat(first.exit()).isEqualTo(ExitCodes.FAILED);
+        assertThat(first.errors())
                 .contains("a plan limit was reached")
                 .contains("raise the workspace's plan limit or wait for it to reset, then run the same command again");
         sandbox.settings().planLimitAfterBatches(-1);
@@ -229,5 +214,14 @@ class RunEndTest extends JobTestSupport {
                 .as("each request accepted once")
                 .isEqualTo(5);
         assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
+    }
+
+    private record Ended(int exit, String errors) {}
+
+    /** The run command as a user runs it, with what it printed to standard error. */
+    private Ended runShowingErrors(RunParameters command) {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int exit = runCommand.run(command, System.out, new PrintStream(errors, true, StandardCharsets.UTF_8));
+        return new Ended(exit, errors.toString(StandardCharsets.UTF_8));
     }
 }

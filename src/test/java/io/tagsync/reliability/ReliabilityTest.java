@@ -438,35 +438,54 @@ class ReliabilityTest {
     }
 
     /**
+     * Two slow runs side by side on the default H2 file, both sending: the first opened the file and serves it
+     * to the second. Each has a sandbox of its own, which the caller closes.
+     */
+    private record SideBySide(Scenario first, Scenario second, JobProcess serving, JobProcess served) {
+
+        static SideBySide start(String name) throws IOException, InterruptedException {
+            SandboxSettings slow = new SandboxSettings().latencyMillis(1500).taskMillis(1000, 2000);
+            Scenario first = scenario(name + "-1", slow);
+            Scenario second = scenario(name + "-2", slow);
+            JobProcess serving = ReliabilityTest.start(first, name + "-1", name + "-1", 2, List.of());
+            assertThat(serving.awaitLog("Submitting", RUN_LIMIT)).isTrue();
+            JobProcess served = ReliabilityTest.start(second, name + "-2", name + "-2", 2, List.of());
+            assertThat(served.awaitLog("Submitting", RUN_LIMIT)).isTrue();
+            assertThat(serving.isAlive()).isTrue();
+            return new SideBySide(first, second, serving, served);
+        }
+
+        /** Reruns of both, each to exit 0, then exact; the requests the two sent twice in all. */
+        long rerunBothExact(String name) throws Exception {
+            assertThat(ReliabilityTest.start(first, name + "-1", name + "-1-rerun")
+                            .await(RUN_LIMIT))
+                    .isZero();
+            assertThat(ReliabilityTest.start(second, name + "-2", name + "-2-rerun")
+                            .await(RUN_LIMIT))
+                    .isZero();
+            assertThat(exact(first)).isTrue();
+            assertThat(exact(second)).isTrue();
+            return duplicateSends(first, name + "-1") + duplicateSends(second, name + "-2");
+        }
+    }
+
+    /**
      * Both runs side by side on the default H2 file get SIGTERM, the serving one first (a machine shutting down):
      * the serving one waits for the other to stop before it exits, so both record where they stopped.
      */
     @Test
     @Order(7)
     void sigtermToTwoRunsBesideEachOtherStopsBoth() throws Exception {
-        SandboxSettings slow = new SandboxSettings().latencyMillis(1500).taskMillis(1000, 2000);
-        Scenario first = scenario("stop-both-1", slow);
-        Scenario second = scenario("stop-both-2", slow);
         long started = System.nanoTime();
-        try (SandboxServer a = first.sandbox();
-                SandboxServer b = second.sandbox()) {
-            JobProcess serving = start(first, "stop-both-1", "stop-both-1", 2, List.of());
-            assertThat(serving.awaitLog("Submitting", RUN_LIMIT)).isTrue();
-            JobProcess served = start(second, "stop-both-2", "stop-both-2", 2, List.of());
-            assertThat(served.awaitLog("Submitting", RUN_LIMIT)).isTrue();
-            assertThat(serving.isAlive()).isTrue();
-            serving.signal();
-            served.terminate(Duration.ofSeconds(60));
-            serving.terminate(Duration.ofSeconds(90));
+        SideBySide runs = SideBySide.start("stop-both");
+        try (SandboxServer a = runs.first().sandbox();
+                SandboxServer b = runs.second().sandbox()) {
+            runs.serving().signal();
+            runs.served().terminate(Duration.ofSeconds(60));
+            runs.serving().terminate(Duration.ofSeconds(90));
             assertThat(lastStatus("stop-both-1", Repository.H2)).isEqualTo("STOPPED");
             assertThat(lastStatus("stop-both-2", Repository.H2)).isEqualTo("STOPPED");
-            assertThat(start(first, "stop-both-1", "stop-both-1-rerun").await(RUN_LIMIT))
-                    .isZero();
-            assertThat(start(second, "stop-both-2", "stop-both-2-rerun").await(RUN_LIMIT))
-                    .isZero();
-            assertThat(exact(first)).isTrue();
-            assertThat(exact(second)).isTrue();
-            long dup = duplicateSends(first, "stop-both-1") + duplicateSends(second, "stop-both-2");
+            long dup = runs.rerunBothExact("stop-both");
             assertThat(dup)
                     .as("a graceful stop records every acknowledged request")
                     .isZero();
@@ -484,35 +503,23 @@ class ReliabilityTest {
     @Test
     @Order(7)
     void killingTheServingRunLeavesTheFileToTheOther() throws Exception {
-        SandboxSettings slow = new SandboxSettings().latencyMillis(1500).taskMillis(1000, 2000);
-        Scenario first = scenario("take-over-1", slow);
-        Scenario second = scenario("take-over-2", slow);
         long started = System.nanoTime();
-        try (SandboxServer a = first.sandbox();
-                SandboxServer b = second.sandbox()) {
-            JobProcess serving = start(first, "take-over-1", "take-over-1", 2, List.of());
-            assertThat(serving.awaitLog("Submitting", RUN_LIMIT)).isTrue();
-            JobProcess served = start(second, "take-over-2", "take-over-2", 2, List.of());
-            assertThat(served.awaitLog("Submitting", RUN_LIMIT)).isTrue();
-            serving.kill();
-            int exit = served.await(RUN_LIMIT);
+        SideBySide runs = SideBySide.start("take-over");
+        try (SandboxServer a = runs.first().sandbox();
+                SandboxServer b = runs.second().sandbox()) {
+            runs.serving().kill();
+            int exit = runs.served().await(RUN_LIMIT);
             String log = Files.readString(WORK.resolve("logs").resolve("take-over-2.log"));
+            assertThat(log).contains("The tagsync process that served the job repository is gone");
             String outcome = "went on, exit 0";
             if (exit != 0) {
                 assertThat(exit).as(log).isEqualTo(1);
-                assertThat(start(second, "take-over-2", "take-over-2-rerun").await(RUN_LIMIT))
-                        .isZero();
-                outcome = "exit 1, rerun exit 0";
+                outcome = "exit 1";
             }
-            assertThat(log).contains("The tagsync process that served the job repository is gone");
-            assertThat(start(first, "take-over-1", "take-over-1-rerun").await(RUN_LIMIT))
-                    .isZero();
-            assertThat(exact(first)).isTrue();
-            assertThat(exact(second)).isTrue();
-            long dup = duplicateSends(first, "take-over-1") + duplicateSends(second, "take-over-2");
+            long dup = runs.rerunBothExact("take-over");
             assertThat(dup).as("at most the requests in flight in each, 2").isBetween(0L, 4L);
             RESULTS.add(String.format(
-                    "| kill -9 to the run serving the default H2 file while another goes on through it: the other %s; the killed one rerun | 2 | 2 | %d | - | %.0f s |",
+                    "| kill -9 to the run serving the default H2 file while another goes on through it: the other %s; both rerun | 2 | 2 | %d | - | %.0f s |",
                     outcome, dup, (System.nanoTime() - started) / 1e9));
         }
     }
