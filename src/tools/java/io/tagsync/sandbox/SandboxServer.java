@@ -199,7 +199,6 @@ public final class SandboxServer implements AutoCloseable {
                 int capacity = settings.capacity;
                 if (capacity > 0 && calls > 2 * capacity) {
                     overCapacity.incrementAndGet();
-                    exchange.getRequestBody().readAllBytes(); // as a server does, so the connection stays usable
                     exchange.getResponseHeaders().set("Retry-After", "1");
                     refuse(exchange, 429, "Too many requests");
                     return;
@@ -509,6 +508,19 @@ public final class SandboxServer implements AutoCloseable {
         exchange.close();
     }
 
+    /**
+     * Reads what is left of the request body, as a server that answers before reading it does (nginx's lingering
+     * close): the JDK's server drains at most 64 KB itself and otherwise closes a connection with the rest of the
+     * body unread, which resets it, and the client sees a dropped connection instead of the answer.
+     */
+    private static void drain(HttpExchange exchange) {
+        try {
+            exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+        } catch (IOException alreadyRead) {
+            // the handler read and closed the body
+        }
+    }
+
     /** CPU time of this thread: what the sandbox spends, not what it waits for a core. */
     private static long cpuNanos() {
         return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
@@ -526,6 +538,7 @@ public final class SandboxServer implements AutoCloseable {
      * and 5xx when {@link SandboxSettings#htmlErrors} is on.
      */
     private void refuse(HttpExchange exchange, int status, String message) throws IOException {
+        drain(exchange);
         if (settings.htmlErrors && (status == 413 || status == 429 || status >= 500)) {
             if (ANSWER_LOST.get() != null) {
                 return;
