@@ -27,7 +27,7 @@ public final class Fixtures {
     }
 
     public static Input defaultInput() {
-        return new Input("|", Map.of(), List.of(), null, null);
+        return new Input("|", Map.of(), List.of(), null, null, null, null);
     }
 
     /** img-001 ... img-010: the images basic.csv and basic.jsonl name (img-missing aside). */

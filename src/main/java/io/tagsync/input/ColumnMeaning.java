@@ -26,6 +26,19 @@ record ColumnMeaning(Kind kind, String key, ValueType type) {
 
     static final ColumnMeaning IGNORED = new ColumnMeaning(Kind.IGNORED, null, null);
 
+    /** The tagsync column this meaning is: {@code imageId}, {@code metadata.KEY}, ... */
+    String describe() {
+        return switch (kind) {
+            case IMAGE_ID -> "imageId";
+            case METADATA_VALUE -> "metadata." + key;
+            case METADATA -> "metadata";
+            case REMOVE_METADATA -> "removeMetadata";
+            case ADD_TAGS -> "addTags";
+            case REMOVE_TAGS -> "removeTags";
+            case IGNORED -> "nothing";
+        };
+    }
+
     static ColumnMeaning parse(Path file, String where, String header, String target, String typeNote) {
         switch (target) {
             case "imageId":

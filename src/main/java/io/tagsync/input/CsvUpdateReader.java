@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -25,6 +26,10 @@ public final class CsvUpdateReader implements UpdateReader {
 
     private final Path file;
     private final String source;
+    private final PartitionColumns partitions;
+    private final TagsyncProperties.CsvEscape escape;
+    private final int maxRowChars;
+    private CsvText text;
     private final String separator;
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
@@ -38,14 +43,33 @@ public final class CsvUpdateReader implements UpdateReader {
 
     /** {@code source} names the file in rejected rows and reports (its path within a directory input). */
     public CsvUpdateReader(Path file, String source, TagsyncProperties.Input settings) {
+        this(file, source, settings, PartitionColumns.NONE);
+    }
+
+    CsvUpdateReader(Path file, String source, TagsyncProperties.Input settings, PartitionColumns partitions) {
         this.file = file;
         this.source = source;
+        this.partitions = partitions;
         this.separator = settings.listSeparator();
-        Reader reader = InputFiles.openText(file);
+        String delimiter = delimiter(file, settings.csvDelimiter());
+        this.escape = settings.csvEscape();
+        this.maxRowChars = settings.maxRowChars();
         try {
+            if (!Files.exists(file)) {
+                throw new InputException(file + ": no such file");
+            }
+            if (Files.size(file) == 0) {
+                throw new InputException(file + ": the file is empty (0 bytes); a CSV input needs a header row");
+            }
+        } catch (IOException e) {
+            throw new InputException(file + ": cannot be read: " + e.getMessage(), e);
+        }
+        Reader reader = null;
+        try {
+            reader = text = new CsvText(InputFiles.openText(file), escape, delimiter, maxRowChars);
             this.parser = CSVFormat.RFC4180
                     .builder()
-                    .setDelimiter(delimiter(file, settings.csvDelimiter()))
+                    .setDelimiter(delimiter)
                     .setHeader()
                     .setSkipHeaderRecord(true)
                     .setIgnoreEmptyLines(true)
@@ -81,7 +105,7 @@ public final class CsvUpdateReader implements UpdateReader {
 
     private ColumnMeaning[] layout(TagsyncProperties.Input settings) {
         if (headers.isEmpty()) {
-            throw new InputException(file + ": line 1: no header row");
+            throw new InputException(file + ": line 1: no header row (a CSV input needs one, even with no rows)");
         }
         ColumnMeaning[] layout = new ColumnMeaning[headers.size()];
         ColumnLayout columns = new ColumnLayout(file, "line 1: ", settings);
@@ -108,15 +132,67 @@ public final class CsvUpdateReader implements UpdateReader {
         } catch (UncheckedIOException | IllegalStateException e) {
             long bad = InputFiles.utf8Line(e);
             throw new InputException(
-                    file + ": line " + (bad > 0 ? bad + ": not valid UTF-8" : line + ": " + message(e)), e);
+                    file + ": line " + (bad > 0 ? bad + ": not valid UTF-8" : line + ": " + message(e) + hint(line)),
+                    e);
         }
         row++;
+        for (int i = 0; i < record.size(); i++) {
+            if (record.get(i).indexOf(CsvText.CUT) >= 0) {
+                return new InputRow.Rejected(
+                        source,
+                        row,
+                        line,
+                        null,
+                        "the row is " + text.cutLength() + " characters long, more than tagsync.input.max-row-size ("
+                                + maxRowChars + ")");
+            }
+        }
         if (record.size() != columns.length) {
             String imageId = record.size() > 0 ? imageIdOf(record) : null;
             return new InputRow.Rejected(
                     source, row, line, imageId, "has " + record.size() + " fields, the header has " + columns.length);
         }
         return toRow(record, line);
+    }
+
+    /**
+     * What a parse error likely means: a file written with backslash-escaped quotes (as Spark writes CSV unless
+     * told {@code escape='"'}) read as RFC 4180, or the other way round.
+     */
+    private String hint(long line) {
+        String text = lineText(line);
+        if (escape == TagsyncProperties.CsvEscape.DOUBLE_QUOTE && text.contains("\\\"")) {
+            return " (the line holds \\\", a quote escaped with a backslash, as Spark writes CSV by default: "
+                    + "set tagsync.input.csv-escape=backslash to read such a file)";
+        }
+        if (escape == TagsyncProperties.CsvEscape.BACKSLASH && text.contains("\"\"")) {
+            return " (the line holds \"\", a quote doubled as RFC 4180 writes it, and tagsync.input.csv-escape is "
+                    + "backslash: set it to double-quote for such a file)";
+        }
+        return "";
+    }
+
+    /** The start of one line of the file, up to 4,096 characters; empty if it cannot be read. */
+    private String lineText(long wanted) {
+        try (Reader lines = InputFiles.openText(file)) {
+            char[] buffer = new char[1 << 16];
+            StringBuilder text = new StringBuilder();
+            long at = 1;
+            for (int n = lines.read(buffer); n > 0 && text.length() < 4096; n = lines.read(buffer)) {
+                for (int i = 0; i < n && text.length() < 4096; i++) {
+                    if (buffer[i] == '\n') {
+                        if (at++ == wanted) {
+                            return text.toString();
+                        }
+                    } else if (at == wanted) {
+                        text.append(buffer[i]);
+                    }
+                }
+            }
+            return text.toString();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     private String imageIdOf(CSVRecord record) {
@@ -184,10 +260,8 @@ public final class CsvUpdateReader implements UpdateReader {
                 case IGNORED -> {}
             }
         }
-        ImageUpdate update = new ImageUpdate(imageId, metadata, removeMetadata, addTags, removeTags);
-        return UpdateRules.violation(update)
-                .<InputRow>map(reason -> new InputRow.Rejected(source, row, line, update.imageId(), reason))
-                .orElseGet(() -> new InputRow.Valid(source, row, line, update));
+        return partitions.row(
+                source, row, line, new ImageUpdate(imageId, metadata, removeMetadata, addTags, removeTags), separator);
     }
 
     private String imageId(CSVRecord record) {

@@ -24,9 +24,6 @@ public final class InputFiles {
             if (!Files.exists(file)) {
                 throw new InputException(file + ": no such file");
             }
-            if (Files.size(file) == 0) {
-                throw new InputException(file + ": the file is empty (0 bytes); a header row is required");
-            }
             in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
             if (file.getFileName().toString().endsWith(".gz")) {
                 try {

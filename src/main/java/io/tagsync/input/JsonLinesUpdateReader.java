@@ -1,63 +1,88 @@
 package io.tagsync.input;
 
-import java.io.BufferedReader;
+import io.tagsync.run.TagsyncProperties;
 import java.io.IOException;
+import java.io.PushbackReader;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Reads JSON updates (plain or gzip) in the API's shape, as engines write JSON: one object per line (JSON
- * Lines, what DuckDB and Spark write as {@code .json}), or one array of objects, streamed, when the file's
- * first character is {@code [}. A JSON {@code null} — a field, a metadata value, a list element — means "no
- * change". A line (or array element) that is not a valid update is a rejected row with its line number; blank
- * lines are skipped. Rows are numbered 1, 2, ... over the updates. Not thread-safe.
+ * Reads JSON updates (plain or gzip) as engines write JSON: one object per line (JSON Lines, what DuckDB and
+ * Spark write as {@code .json}), or one array of objects, streamed, when the file's first character is {@code [}.
+ * Fields are named as columns are ({@link JsonFields}). A JSON {@code null} — a field, a metadata value, a list
+ * element — means "no change". A line (or array element) that is not a valid update is a rejected row with its
+ * line number, and so is a line longer than {@code tagsync.input.max-row-size}, which is read past without being
+ * kept; blank lines are skipped, and an empty file has no rows. Rows are numbered 1, 2, ... over the updates. Not
+ * thread-safe.
  */
 public final class JsonLinesUpdateReader implements UpdateReader {
 
     private final Path file;
     private final String source;
-    private final BufferedReader reader;
+    private final PartitionColumns partitions;
+    private final JsonFields fields;
+    private final String separator;
+    private final int maxChars;
+    private final Reader reader;
     private final JsonParser array;
+    private final char[] buffer = new char[1 << 16];
+    private int position;
+    private int end;
     private long line;
     private long row;
 
-    public JsonLinesUpdateReader(Path file) {
-        this(file, file.getFileName().toString());
+    public JsonLinesUpdateReader(Path file, TagsyncProperties.Input settings) {
+        this(file, file.getFileName().toString(), settings, PartitionColumns.NONE);
     }
 
     /** {@code source} names the file in rejected rows and reports (its path within a directory input). */
-    public JsonLinesUpdateReader(Path file, String source) {
+    JsonLinesUpdateReader(Path file, String source, TagsyncProperties.Input settings, PartitionColumns partitions) {
         this.file = file;
         this.source = source;
-        this.reader = new BufferedReader(InputFiles.openText(file), 1 << 16);
-        this.array = startsWithArray() ? JsonUpdates.JSON.createParser(reader) : null;
+        this.partitions = partitions;
+        this.fields = new JsonFields(file, settings);
+        this.separator = settings.listSeparator();
+        this.maxChars = settings.maxRowChars();
+        PushbackReader text = new PushbackReader(InputFiles.openText(file), 1);
+        this.reader = text;
+        this.array = startsWithArray(text) ? JsonUpdates.JSON.createParser(text) : null;
         if (array != null) {
             try {
                 array.nextToken(); // the array's start
             } catch (JacksonException e) {
                 close();
-                throw new InputException(file + ": line 1: not valid JSON (" + e.getOriginalMessage() + ")", e);
+                throw new InputException(file + ": line " + lineOf(e) + ": not valid JSON (" + e.getOriginalMessage()
+                        + ")", e);
             }
         }
     }
 
-    /** True when the first character that is not white space is {@code [}; the reader is left where it was. */
-    private boolean startsWithArray() {
+    /**
+     * True when the first character that is not white space is {@code [}; the white space before it is read (its
+     * line breaks counted) and that character is left to be read.
+     */
+    private boolean startsWithArray(PushbackReader text) {
         try {
-            reader.mark(1 << 16);
             int c;
             do {
-                c = reader.read();
+                c = text.read();
+                if (c == '\n') {
+                    line++;
+                }
             } while (c != -1 && Character.isWhitespace(c));
-            reader.reset();
+            if (c != -1) {
+                text.unread(c);
+            }
             return c == '[';
         } catch (IOException e) {
-            throw new InputException(file + ": cannot be read: " + e.getMessage(), e);
+            close();
+            throw unreadable(e, line + 1);
         }
     }
 
@@ -67,23 +92,76 @@ public final class JsonLinesUpdateReader implements UpdateReader {
     }
 
     private InputRow nextLine() {
-        String text;
-        do {
+        while (true) {
+            StringBuilder text = new StringBuilder();
+            long length;
             try {
-                text = reader.readLine();
+                length = readLine(text);
             } catch (IOException e) {
                 throw unreadable(e, line + 1);
             }
-            if (text == null) {
+            if (length < 0) {
                 return null;
             }
             line++;
-        } while (text.isBlank());
-        row++;
-        try {
-            return row(JsonUpdates.parse(text), line);
-        } catch (JsonUpdates.RowProblem problem) {
-            return new InputRow.Rejected(source, row, line, null, problem.getMessage());
+            if (length > maxChars) {
+                row++;
+                return new InputRow.Rejected(
+                        source,
+                        row,
+                        line,
+                        null,
+                        "the line is " + length + " characters long, more than tagsync.input.max-row-size ("
+                                + maxChars + ")");
+            }
+            String json = text.toString();
+            if (json.isBlank()) {
+                continue;
+            }
+            row++;
+            try {
+                return row(JsonUpdates.parse(json), line);
+            } catch (JsonUpdates.RowProblem problem) {
+                return new InputRow.Rejected(source, row, line, null, problem.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Reads one line into {@code text}, without its line break, keeping at most {@code maxChars} of it; returns
+     * its length, or -1 at the end of the file.
+     */
+    private long readLine(StringBuilder text) throws IOException {
+        long length = 0;
+        while (true) {
+            if (position == end) {
+                int n = reader.read(buffer, 0, buffer.length);
+                if (n < 0) {
+                    return length == 0 && text.isEmpty() ? -1 : length;
+                }
+                position = 0;
+                end = n;
+            }
+            int start = position;
+            while (position < end && buffer[position] != '\n') {
+                position++;
+            }
+            int taken = position - start;
+            if (length + taken <= maxChars) {
+                text.append(buffer, start, taken);
+            } else if (!text.isEmpty()) {
+                text.setLength(0); // too long: only its length is kept
+                text.append(' ');
+            }
+            length += taken;
+            if (position < end) {
+                position++; // the line break
+                if (length <= maxChars && !text.isEmpty() && text.charAt(text.length() - 1) == '\r') {
+                    text.setLength(text.length() - 1);
+                    length--;
+                }
+                return length;
+            }
         }
     }
 
@@ -99,7 +177,7 @@ public final class JsonLinesUpdateReader implements UpdateReader {
             if (token == null || token == JsonToken.END_ARRAY) {
                 return null;
             }
-            at = array.currentTokenLocation().getLineNr();
+            at = line + array.currentTokenLocation().getLineNr();
             node = array.readValueAsTree();
         } catch (JacksonException e) {
             Throwable cause = e.getCause() instanceof IOException io ? io : e;
@@ -108,25 +186,29 @@ public final class JsonLinesUpdateReader implements UpdateReader {
                 throw new InputException(file + ": line " + bad + ": not valid UTF-8", e);
             }
             throw new InputException(
-                    file + ": line " + e.getLocation().getLineNr() + ": not valid JSON (" + e.getOriginalMessage()
-                            + ")",
-                    e);
+                    file + ": line " + lineOf(e) + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
         }
         row++;
         return row(node, at);
     }
 
+    /** Where a parse error is: its own location, or where the parser is (a limit's error has no location). */
+    private long lineOf(JacksonException e) {
+        TokenStreamLocation location = e.getLocation();
+        if (location == null && array != null) {
+            location = array.currentLocation();
+        }
+        return line + (location == null ? 1 : Math.max(1, location.getLineNr()));
+    }
+
     private InputRow row(JsonNode node, long at) {
         ImageUpdate update;
         try {
-            update = JsonUpdates.update(node);
+            update = JsonUpdates.update(node, fields, separator);
         } catch (JsonUpdates.RowProblem problem) {
             return new InputRow.Rejected(source, row, at, null, problem.getMessage());
         }
-        Optional<String> violation = UpdateRules.violation(update);
-        return violation
-                .<InputRow>map(reason -> new InputRow.Rejected(source, row, at, update.imageId(), reason))
-                .orElseGet(() -> new InputRow.Valid(source, row, at, update));
+        return partitions.row(source, row, at, update, separator);
     }
 
     private InputException unreadable(IOException e, long at) {

@@ -15,8 +15,6 @@ final class JsonUpdates {
             .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
-    private static final Set<String> FIELDS = Set.of("imageId", "metadata", "removeMetadata", "addTags", "removeTags");
-
     private JsonUpdates() {}
 
     /** A row's reason to be rejected. */
@@ -34,33 +32,84 @@ final class JsonUpdates {
         }
     }
 
-    /** One API-shaped update: {@code {"imageId", "metadata", "removeMetadata", "addTags", "removeTags"}}. */
-    static ImageUpdate update(JsonNode node) throws RowProblem {
+    /**
+     * One update from a JSON object whose fields are named as the columns of a CSV header or a Parquet schema are,
+     * under the same mapping and ignore rules ({@link JsonFields}): in the API's shape, {@code {"imageId",
+     * "metadata", "removeMetadata", "addTags", "removeTags"}}, or with {@code metadata.KEY} fields, or with an
+     * engine's own names mapped. A {@code null} field changes nothing.
+     */
+    static ImageUpdate update(JsonNode node, JsonFields fields, String separator) throws RowProblem {
         if (node == null || !node.isObject()) {
             throw new RowProblem("not a JSON object");
         }
+        String imageId = null;
+        Map<String, Object> metadata = new SmallMap<>();
+        Set<String> removeMetadata = new SmallSet<>();
+        Set<String> addTags = new SmallSet<>();
+        Set<String> removeTags = new SmallSet<>();
+        int kindsSeen = 0;
         for (Map.Entry<String, JsonNode> field : node.properties()) {
-            if (!FIELDS.contains(field.getKey())) {
-                throw new RowProblem("unknown field '" + field.getKey() + "'");
+            String name = field.getKey();
+            ColumnMeaning meaning = fields.meaning(name);
+            JsonNode value = field.getValue();
+            if (meaning.kind() == ColumnMeaning.Kind.IGNORED) {
+                continue;
+            }
+            if (meaning.kind() != ColumnMeaning.Kind.METADATA_VALUE) {
+                int bit = 1 << meaning.kind().ordinal();
+                if ((kindsSeen & bit) != 0) {
+                    throw new RowProblem("field '" + name + "' means " + meaning.describe()
+                            + ", as another field of the row does");
+                }
+                kindsSeen |= bit;
+            }
+            if (value.isNull()) {
+                continue;
+            }
+            switch (meaning.kind()) {
+                case IMAGE_ID -> {
+                    if (!value.isString()) {
+                        throw new RowProblem(name + " must be a string");
+                    }
+                    imageId = value.stringValue().strip();
+                }
+                case METADATA -> mergeMetadata(value.isString() ? parse(value.stringValue()) : value, metadata);
+                case METADATA_VALUE -> {
+                    Object typed = typed(name, value, meaning.type());
+                    if (metadata.put(meaning.key(), typed) != null) {
+                        throw new RowProblem("metadata key '" + meaning.key() + "' is set twice");
+                    }
+                }
+                case REMOVE_METADATA -> strings(value, name, separator, removeMetadata);
+                case ADD_TAGS -> strings(value, name, separator, addTags);
+                case REMOVE_TAGS -> strings(value, name, separator, removeTags);
+                case IGNORED -> {}
             }
         }
-        JsonNode imageId = node.get("imageId");
-        if (imageId != null && !imageId.isNull() && !imageId.isString()) {
-            throw new RowProblem("imageId must be a string");
+        return new ImageUpdate(imageId, metadata, removeMetadata, addTags, removeTags);
+    }
+
+    /** A {@code metadata.KEY[:type]} field's value: a JSON scalar as it is, or a string parsed as its type. */
+    private static Object typed(String name, JsonNode value, ColumnMeaning.ValueType type) throws RowProblem {
+        if (value.isString() && type != ColumnMeaning.ValueType.STRING) {
+            try {
+                return CsvUpdateReader.typed(value.stringValue(), type);
+            } catch (IllegalArgumentException e) {
+                throw new RowProblem("field '" + name + "': " + e.getMessage());
+            }
         }
-        Map<String, Object> metadata = new SmallMap<>();
-        JsonNode object = node.get("metadata");
-        if (object != null && !object.isNull()) {
-            mergeMetadata(object, metadata);
+        Object scalar = scalar(value);
+        boolean fits = scalar != null
+                && switch (type) {
+                    case STRING -> true;
+                    case NUMBER -> scalar instanceof Number;
+                    case BOOLEAN -> scalar instanceof Boolean;
+                };
+        if (!fits) {
+            throw new RowProblem("field '" + name + "' must be a " + type.name().toLowerCase(java.util.Locale.ROOT)
+                    + (type == ColumnMeaning.ValueType.STRING ? ", number or boolean" : ""));
         }
-        return new ImageUpdate(
-                imageId == null || imageId.isNull()
-                        ? null
-                        : imageId.stringValue().strip(),
-                metadata,
-                strings(node.get("removeMetadata"), "removeMetadata"),
-                strings(node.get("addTags"), "addTags"),
-                strings(node.get("removeTags"), "removeTags"));
+        return scalar;
     }
 
     /**
@@ -110,10 +159,12 @@ final class JsonUpdates {
                 : decimal;
     }
 
-    private static Set<String> strings(JsonNode node, String field) throws RowProblem {
-        Set<String> values = new SmallSet<>();
-        if (node == null || node.isNull()) {
-            return values;
+    /** A JSON array of strings (nulls left out), or a string of items joined by the list separator. */
+    private static void strings(JsonNode node, String field, String separator, Set<String> values)
+            throws RowProblem {
+        if (node.isString()) {
+            CsvUpdateReader.split(node.stringValue(), separator, values);
+            return;
         }
         if (!node.isArray()) {
             throw new RowProblem(field + " must be an array of strings");
@@ -130,6 +181,5 @@ final class JsonUpdates {
                 values.add(value);
             }
         }
-        return values;
     }
 }

@@ -60,6 +60,7 @@ public final class ParquetUpdateReader implements UpdateReader {
 
     private final Path file;
     private final String source;
+    private final PartitionColumns partitions;
     private final String separator;
     private final List<Column> columns = new ArrayList<>();
     private final List<Type> projected = new ArrayList<>();
@@ -76,8 +77,13 @@ public final class ParquetUpdateReader implements UpdateReader {
 
     /** {@code source} names the file in rejected rows and reports (its path within a directory input). */
     public ParquetUpdateReader(Path file, String source, TagsyncProperties.Input settings) {
+        this(file, source, settings, PartitionColumns.NONE);
+    }
+
+    ParquetUpdateReader(Path file, String source, TagsyncProperties.Input settings, PartitionColumns partitions) {
         this.file = file;
         this.source = source;
+        this.partitions = partitions;
         this.separator = settings.listSeparator();
         try {
             if (Files.size(file) == 0) {
@@ -308,11 +314,8 @@ public final class ParquetUpdateReader implements UpdateReader {
         } catch (JsonUpdates.RowProblem problem) {
             return new InputRow.Rejected(source, row, row, imageId, problem.getMessage());
         }
-        ImageUpdate update = new ImageUpdate(imageId, metadata, removeMetadata, addTags, removeTags);
-        String owner = imageId;
-        return UpdateRules.violation(update)
-                .<InputRow>map(reason -> new InputRow.Rejected(source, row, row, owner, reason))
-                .orElseGet(() -> new InputRow.Valid(source, row, row, update));
+        return partitions.row(
+                source, row, row, new ImageUpdate(imageId, metadata, removeMetadata, addTags, removeTags), separator);
     }
 
     private void metadataValue(Column column, Object value, Map<String, Object> metadata)

@@ -1,7 +1,7 @@
 package io.tagsync.input;
 
 import io.tagsync.run.TagsyncProperties;
-import java.net.URLDecoder;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,9 +12,11 @@ import java.util.Set;
 /**
  * The {@code key=value} folders above a file of a partitioned export (as Spark, DuckDB and Hive write them):
  * columns whose value is the same for every row of the files below, read as a cell of that column would be,
- * under the same mapping and ignore rules. Values are percent-decoded; Hive's and Spark's
- * {@code __HIVE_DEFAULT_PARTITION__} and DuckDB's {@code NULL} are a null, which changes nothing. An unknown key fails the run like an
- * unknown column. Thread-safe.
+ * under the same mapping and ignore rules, applied to each row before it is judged, so that a row whose only
+ * change is its folder's is a valid update. Names and values are unescaped as the engines escape them: {@code %XX}
+ * only, so that {@code site=gate+1} is {@code gate+1}; Hive's and Spark's {@code __HIVE_DEFAULT_PARTITION__} and
+ * DuckDB's {@code NULL} are a null, which changes nothing. An unknown key fails the run like an unknown column.
+ * Thread-safe.
  */
 final class PartitionColumns {
 
@@ -44,8 +46,8 @@ final class PartitionColumns {
             if (eq <= 0) {
                 continue;
             }
-            String key = URLDecoder.decode(name.substring(0, eq), StandardCharsets.UTF_8);
-            String value = URLDecoder.decode(name.substring(eq + 1), StandardCharsets.UTF_8);
+            String key = unescape(name.substring(0, eq));
+            String value = unescape(name.substring(eq + 1));
             if (settings.ignoreColumns().contains(key)) {
                 continue;
             }
@@ -76,14 +78,54 @@ final class PartitionColumns {
     }
 
     /**
-     * The row with the partition columns applied, checked again as a whole; a rejected row stays as it is. A
-     * metadata key the row sets as well rejects the row, as two columns setting it would.
+     * A folder name's text as Spark, Hive and DuckDB escape it: each {@code %XX} is the byte XX of the UTF-8 text,
+     * and every other character, {@code +} among them, is itself. A {@code %} without two hex digits after it is
+     * itself too, as Hive reads it.
      */
-    InputRow apply(InputRow row, String separator) {
-        if (!(row instanceof InputRow.Valid valid) || columns.isEmpty()) {
-            return row;
+    static String unescape(String escaped) {
+        if (escaped.indexOf('%') < 0) {
+            return escaped;
         }
-        ImageUpdate update = valid.update();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(escaped.length());
+        for (int i = 0; i < escaped.length(); ) {
+            char c = escaped.charAt(i);
+            if (c == '%' && hex(escaped, i + 1) >= 0 && hex(escaped, i + 2) >= 0) {
+                bytes.write(hex(escaped, i + 1) * 16 + hex(escaped, i + 2));
+                i += 3;
+            } else {
+                int end = i + Character.charCount(escaped.codePointAt(i));
+                bytes.writeBytes(escaped.substring(i, end).getBytes(StandardCharsets.UTF_8));
+                i = end;
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static int hex(String text, int at) {
+        return at < text.length() ? Character.digit(text.charAt(at), 16) : -1;
+    }
+
+    /**
+     * What a reader's {@code update} makes as a row once the folder's columns are applied: valid, or rejected with
+     * the reason the API would refuse it. A metadata key the row sets as well rejects the row, as two columns
+     * setting it would.
+     */
+    InputRow row(String source, long row, long line, ImageUpdate update, String separator) {
+        ImageUpdate applied = update;
+        if (!columns.isEmpty()) {
+            try {
+                applied = apply(update, separator);
+            } catch (JsonUpdates.RowProblem problem) {
+                return new InputRow.Rejected(source, row, line, update.imageId(), problem.getMessage());
+            }
+        }
+        ImageUpdate judged = applied;
+        return UpdateRules.violation(judged)
+                .<InputRow>map(reason -> new InputRow.Rejected(source, row, line, judged.imageId(), reason))
+                .orElseGet(() -> new InputRow.Valid(source, row, line, judged));
+    }
+
+    private ImageUpdate apply(ImageUpdate update, String separator) throws JsonUpdates.RowProblem {
         Map<String, Object> metadata = new SmallMap<>();
         metadata.putAll(update.metadata());
         Set<String> removeMetadata = new SmallSet<>();
@@ -97,16 +139,15 @@ final class PartitionColumns {
                 case METADATA_VALUE -> {
                     Object value;
                     try {
-                        value = CsvUpdateReader.typed(
-                                column.value(), column.meaning().type());
+                        value = CsvUpdateReader.typed(column.value(), column.meaning().type());
                     } catch (IllegalArgumentException e) {
-                        return rejected(valid, "partition column '" + column.name() + "': " + e.getMessage());
+                        throw new JsonUpdates.RowProblem(
+                                "partition column '" + column.name() + "': " + e.getMessage());
                     }
                     if (metadata.put(column.meaning().key(), value) != null) {
-                        return rejected(
-                                valid,
-                                "metadata key '" + column.meaning().key() + "' is set by a column and by "
-                                        + "the partition folder '" + column.name() + "=" + column.value() + "'");
+                        throw new JsonUpdates.RowProblem("metadata key '" + column.meaning().key()
+                                + "' is set by a column and by the partition folder '" + column.name() + "="
+                                + column.value() + "'");
                     }
                 }
                 case REMOVE_METADATA -> CsvUpdateReader.split(column.value(), separator, removeMetadata);
@@ -115,14 +156,6 @@ final class PartitionColumns {
                 default -> {}
             }
         }
-        ImageUpdate applied = new ImageUpdate(update.imageId(), metadata, removeMetadata, addTags, removeTags);
-        return UpdateRules.violation(applied)
-                .<InputRow>map(reason -> rejected(valid, reason))
-                .orElseGet(() -> new InputRow.Valid(valid.source(), valid.row(), valid.line(), applied));
-    }
-
-    private static InputRow rejected(InputRow.Valid row, String reason) {
-        return new InputRow.Rejected(
-                row.source(), row.row(), row.line(), row.update().imageId(), reason);
+        return new ImageUpdate(update.imageId(), metadata, removeMetadata, addTags, removeTags);
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -59,13 +60,15 @@ public final class UpdateReaders {
             if (!Files.exists(input)) {
                 throw new InputException(input + ": no such file or directory");
             }
+            requireRegular(input);
             format(input, format);
             return List.of(input);
         }
         List<Path> files;
         try (Stream<Path> entries = Files.walk(input)) {
-            files = entries.filter(Files::isRegularFile)
-                    .filter(file -> visible(input.relativize(file)))
+            files = entries.filter(entry -> visible(input.relativize(entry)))
+                    .filter(entry -> !Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS))
+                    .peek(UpdateReaders::requireRegular)
                     .sorted(UpdateReaders::naturalOrder)
                     .toList();
         } catch (IOException | UncheckedIOException e) {
@@ -82,6 +85,19 @@ public final class UpdateReaders {
             }
         }
         return files;
+    }
+
+    /**
+     * Refuses what is not a regular file once links are followed: a device, a pipe or a socket never ends or cannot
+     * be read twice, and a run must read its input twice (its fingerprint, then its rows) and again on a restart.
+     */
+    private static void requireRegular(Path file) {
+        if (!Files.isRegularFile(file)) {
+            String what = Files.isDirectory(file)
+                    ? "a link to a directory"
+                    : Files.exists(file) ? "a device, pipe or socket" : "a link to nothing";
+            throw new InputException(file + ": not a regular file (" + what + "); tagsync reads regular files only");
+        }
     }
 
     /** False for a path with a part that starts with {@code .} or {@code _}. */
@@ -192,19 +208,19 @@ public final class UpdateReaders {
     }
 
     public static UpdateReader open(Path file, TagsyncProperties.Input settings, Format format) {
-        return open(file, file.getFileName().toString(), settings, format);
+        return open(file, file.getFileName().toString(), settings, format, PartitionColumns.NONE);
     }
 
-    private static UpdateReader open(Path file, String source, TagsyncProperties.Input settings, Format format) {
+    private static UpdateReader open(
+            Path file, String source, TagsyncProperties.Input settings, Format format, PartitionColumns partitions) {
+        if (!Files.exists(file)) {
+            throw new InputException(file + ": no such file");
+        }
+        requireRegular(file);
         return switch (format(file, format)) {
-            case CSV -> new CsvUpdateReader(file, source, settings);
-            case JSON_LINES -> new JsonLinesUpdateReader(file, source);
-            case PARQUET -> {
-                if (!Files.isRegularFile(file)) {
-                    throw new InputException(file + ": no such file");
-                }
-                yield new ParquetUpdateReader(file, source, settings);
-            }
+            case CSV -> new CsvUpdateReader(file, source, settings, partitions);
+            case JSON_LINES -> new JsonLinesUpdateReader(file, source, settings, partitions);
+            case PARQUET -> new ParquetUpdateReader(file, source, settings, partitions);
         };
     }
 
@@ -247,7 +263,6 @@ public final class UpdateReaders {
             // Check every header and partition folder before the first row is read, so that a bad last file
             // fails the run early.
             for (Path file : files) {
-                PartitionColumns.of(root, file, settings);
                 reader(file).close();
             }
             fill();
@@ -260,30 +275,15 @@ public final class UpdateReaders {
                             ? file.getFileName().toString()
                             : folder.relativize(file).toString(),
                     settings,
-                    format);
+                    format,
+                    PartitionColumns.of(root, file, settings));
         }
 
         /** Starts reading the next files, up to {@link #FILES_AHEAD} at once. */
         private void fill() {
             while (ahead.size() < FILES_AHEAD && opened < files.size()) {
                 Path file = files.get(opened++);
-                PartitionColumns partitions = PartitionColumns.of(root, file, settings);
-                UpdateReader reader = reader(file);
-                UpdateReader withPartitions = partitions.isEmpty()
-                        ? reader
-                        : new UpdateReader() {
-                            @Override
-                            public InputRow next() {
-                                InputRow row = reader.next();
-                                return row == null ? null : partitions.apply(row, settings.listSeparator());
-                            }
-
-                            @Override
-                            public void close() {
-                                reader.close();
-                            }
-                        };
-                ahead.addLast(new ReadAheadReader(withPartitions, "stage-file-" + opened));
+                ahead.addLast(new ReadAheadReader(reader(file), "stage-file-" + opened));
             }
         }
 

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -147,16 +148,39 @@ public record TagsyncProperties(
      * every file of the input as that format, whatever its extension; {@code csvDelimiter} separates CSV fields
      * ({@code ;} from spreadsheets, {@code tab}), by default a comma, or a tab for {@code .tsv} files.
      */
+    /**
+     * How input files are read. {@code csvEscape}: how a quote is written inside a quoted CSV cell, doubled
+     * ({@code ""}, RFC 4180) or after a backslash ({@code \"}, as Spark writes CSV unless told otherwise).
+     * {@code maxRowSize}: the most text one row (a CSV record, a JSON line) may hold; a longer one is rejected.
+     */
     public record Input(
             @DefaultValue("|") String listSeparator,
             Map<String, String> columns,
             List<String> ignoreColumns,
             String format,
-            String csvDelimiter) {
+            String csvDelimiter,
+            @DefaultValue("double-quote") CsvEscape csvEscape,
+            @DefaultValue("16MB") DataSize maxRowSize) {
 
         public Input {
             columns = columns == null ? Map.of() : Map.copyOf(columns);
             ignoreColumns = ignoreColumns == null ? List.of() : List.copyOf(ignoreColumns);
+            csvEscape = csvEscape == null ? CsvEscape.DOUBLE_QUOTE : csvEscape;
+            maxRowSize = maxRowSize == null ? DataSize.ofMegabytes(16) : maxRowSize;
+            if (maxRowSize.toBytes() < 1024 || maxRowSize.toBytes() > Integer.MAX_VALUE / 4) {
+                throw new IllegalArgumentException(
+                        "tagsync.input.max-row-size takes 1KB to 512MB, not " + maxRowSize);
+            }
         }
+
+        /** The most characters one row may hold (a character of UTF-8 text is at least a byte). */
+        public int maxRowChars() {
+            return (int) maxRowSize.toBytes();
+        }
+    }
+
+    public enum CsvEscape {
+        DOUBLE_QUOTE,
+        BACKSLASH
     }
 }

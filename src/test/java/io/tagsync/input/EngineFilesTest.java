@@ -175,6 +175,8 @@ class EngineFilesTest {
                         "metadata.info"),
                 List.of("weird.name-with dash", "ignored_list"),
                 null,
+                null,
+                null,
                 null);
 
         ImageUpdate update =
@@ -238,7 +240,7 @@ class EngineFilesTest {
 
         // an ignored column of any type is never read
         TagsyncProperties.Input ignoring =
-                new TagsyncProperties.Input("|", Map.of(), List.of("metadata.raw"), null, null);
+                new TagsyncProperties.Input("|", Map.of(), List.of("metadata.raw"), null, null, null, null);
         assertThat(valid(readAll(new ParquetUpdateReader(
                                         copy(
                                                 "SELECT 'img-1' AS imageId, ['t'] AS addTags, "
@@ -309,7 +311,7 @@ class EngineFilesTest {
         }
         Files.writeString(out.resolve("_SUCCESS"), "");
         TagsyncProperties.Input settings =
-                new TagsyncProperties.Input("|", Map.of("camera", "metadata.camera"), List.of("shard"), null, null);
+                new TagsyncProperties.Input("|", Map.of("camera", "metadata.camera"), List.of("shard"), null, null, null, null);
 
         List<Path> files = UpdateReaders.files(out);
         assertThatThrownBy(() -> UpdateReaders.open(out, files, defaultInput(), null))
@@ -336,7 +338,7 @@ class EngineFilesTest {
                 "SELECT 'img-1' AS imageId, 'a,b' AS \"metadata.pair\", 'x|y' AS addTags",
                 "semicolons.csv",
                 "FORMAT CSV, HEADER, DELIMITER ';'");
-        TagsyncProperties.Input semicolons = new TagsyncProperties.Input("|", Map.of(), List.of(), null, ";");
+        TagsyncProperties.Input semicolons = new TagsyncProperties.Input("|", Map.of(), List.of(), null, ";", null, null);
 
         ImageUpdate update = valid(readAll(UpdateReaders.open(file, semicolons)).get(0));
 

@@ -19,7 +19,7 @@ class JsonLinesUpdateReaderTest {
     Path dir;
 
     private static List<InputRow> readAll(Path file) {
-        return io.tagsync.Fixtures.readAll(new JsonLinesUpdateReader(file));
+        return io.tagsync.Fixtures.readAll(new JsonLinesUpdateReader(file, io.tagsync.Fixtures.defaultInput()));
     }
 
     @Test
@@ -47,7 +47,9 @@ class JsonLinesUpdateReaderTest {
         assertThat(rows.subList(2, 6)).allMatch(InputRow.Rejected.class::isInstance);
         assertThat(rows.subList(2, 6)).extracting(InputRow::line).containsExactly(4L, 5L, 6L, 7L);
         assertThat(((InputRow.Rejected) rows.get(2)).reason()).startsWith("not valid JSON");
-        assertThat(((InputRow.Rejected) rows.get(3)).reason()).isEqualTo("unknown field 'colour'");
+        assertThat(((InputRow.Rejected) rows.get(3)).reason())
+                .startsWith("unknown field 'colour' (expected imageId, ")
+                .endsWith("map or ignore other fields in tagsync.input)");
         assertThat(((InputRow.Rejected) rows.get(4)).reason()).contains("must be a string, number or boolean");
         assertThat(((InputRow.Rejected) rows.get(5)).reason()).startsWith("no change");
     }

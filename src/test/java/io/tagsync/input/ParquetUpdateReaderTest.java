@@ -78,7 +78,7 @@ class ParquetUpdateReaderTest {
                         ParquetFiles.mapChange("a", Map.of("lux", "120", "batch", "2026-11"), "x|y", "gate"),
                         ParquetFiles.mapChange("b", null, null, "dock")));
         TagsyncProperties.Input settings = new TagsyncProperties.Input(
-                "|", Map.of("image_id", "imageId", "cam", "metadata.camera"), List.of(), null, null);
+                "|", Map.of("image_id", "imageId", "cam", "metadata.camera"), List.of(), null, null, null, null);
 
         List<InputRow> rows = readAll(file, settings);
 
