@@ -36,6 +36,7 @@ final class StrictUtf8Reader extends Reader {
     private final CharBuffer chars = CharBuffer.allocate(1 << 16);
     private long newlines;
     private boolean endOfInput;
+    private boolean flushed;
 
     StrictUtf8Reader(InputStream in) {
         this.in = in;
@@ -60,6 +61,9 @@ final class StrictUtf8Reader extends Reader {
 
     /** Decodes more text; false at the end. */
     private boolean fill() throws IOException {
+        if (flushed) {
+            return false; // read to its end: asked again, it stays there
+        }
         chars.clear();
         while (true) {
             if (!endOfInput && bytes.remaining() < 8) {
@@ -80,6 +84,7 @@ final class StrictUtf8Reader extends Reader {
             }
             if (endOfInput && result.isUnderflow()) {
                 decoder.flush(chars);
+                flushed = true;
                 chars.flip();
                 countNewlines();
                 return chars.hasRemaining();
