@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -89,13 +90,55 @@ class InputProblemsTest extends JobTestSupport {
                         (Maker) dir -> fixture("unterminated-quote.csv"),
                         "unterminated-quote.csv: line 2"),
                 Arguments.of(
+                        "Spark's default CSV read as RFC 4180",
+                        (Maker) dir -> resource("/spark/default-csv"),
+                        "(the line holds \\\", a quote escaped with a backslash, as Spark writes CSV by default: set "
+                                + "tagsync.input.csv-escape=backslash to read such a file)"),
+                Arguments.of(
+                        "a link to a device in a folder",
+                        (Maker) dir -> {
+                            Path parts = Files.createDirectories(dir.resolve("parts"));
+                            Files.writeString(parts.resolve("part-0.csv"), "imageId,addTags\na,x\n");
+                            Files.createSymbolicLink(parts.resolve("part-3.csv"), Path.of("/dev/zero"));
+                            return parts;
+                        },
+                        "part-3.csv: not a regular file (a device, pipe or socket); tagsync reads regular files only"),
+                Arguments.of(
+                        "a named pipe",
+                        (Maker) dir -> {
+                            Path fifo = dir.resolve("changes.csv");
+                            try {
+                                new ProcessBuilder("mkfifo", fifo.toString())
+                                        .inheritIO()
+                                        .start()
+                                        .waitFor();
+                            } catch (InterruptedException e) {
+                                throw new IOException(e);
+                            }
+                            return fifo;
+                        },
+                        "changes.csv: not a regular file (a device, pipe or socket)"),
+                Arguments.of(
+                        "JSON nested past the parser's limit",
+                        (Maker) dir -> Files.writeString(dir.resolve("nested.jsonl"), "[".repeat(100_000)),
+                        "nested.jsonl: line 1: not valid JSON (Document nesting depth"),
+                Arguments.of(
                         "unsupported extension",
                         (Maker) dir -> Files.writeString(dir.resolve("changes.xlsx"), "x"),
                         "changes.xlsx: unsupported input format"));
     }
 
+    private static Path resource(String name) throws IOException {
+        try {
+            return Path.of(InputProblemsTest.class.getResource(name).toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("problems")
+    @Timeout(60)
     void failsWithOneLineNamingTheFileAndSendsNothing(String name, Maker maker, String message, CapturedOutput output)
             throws IOException {
         Path input = maker.make(dir);
