@@ -10,6 +10,7 @@ import io.tagsync.job.TagsyncJobConfiguration;
 import io.tagsync.metrics.Pushgateway;
 import io.tagsync.reporting.ReportTasklet;
 import io.tagsync.reporting.RunNotifier;
+import io.tagsync.staging.UpdateMerger;
 import io.tagsync.run.ExitCodes;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
@@ -356,7 +357,8 @@ public class RunCommand {
             return "rejects.csv lists the rejected rows: fix them and start a new run (add --run-key=" + run.runKey()
                     + "-2), or run the same command with a higher --max-rejects to send the valid rows.";
         }
-        if (diskFull(execution.getAllFailureExceptions())) {
+        if (diskFull(execution.getAllFailureExceptions())
+                || cause(execution, UpdateMerger.SpillSpaceException.class) != null) {
             return DISK_FULL_STEP;
         }
         if (cause(execution, RepositoryOutages.RepositoryUnreachableException.class) != null) {

@@ -20,6 +20,8 @@ public final class MergedUpdate {
     private Set<String> addTags = new SmallSet<>();
     private Set<String> removeTags = new SmallSet<>();
     private final StringBuilder rows = new StringBuilder();
+    private long rowsLeftOut;
+    private boolean empty = true;
     private long firstRow;
     private long lastRow;
 
@@ -32,19 +34,31 @@ public final class MergedUpdate {
      * it (its row number, or {@code file:row} in a directory of files).
      */
     public void apply(ImageUpdate update, long ordinal, String rowRef) {
-        if (rows.isEmpty() && isOwned(update)) {
+        apply(update, ordinal, ordinal, rowRef, 0);
+    }
+
+    /**
+     * Folds in rows already folded: {@code first} and {@code last} are the places of the first and last, and
+     * {@code rowRefs} names them, but for {@code leftOut} more that it leaves out.
+     */
+    void apply(ImageUpdate update, long first, long last, String rowRefs, long leftOut) {
+        if (empty && isOwned(update)) {
             // the first row is the merge so far: take its collections rather than copy them
             metadata = update.metadata();
             removeMetadata = update.removeMetadata();
             addTags = update.addTags();
             removeTags = update.removeTags();
-            firstRow = ordinal;
-            lastRow = ordinal;
-            rows.append(rowRef);
+            empty = false;
+            firstRow = first;
+            lastRow = last;
+            name(rowRefs, leftOut);
             return;
         }
+        // each key and tag moves to the end when a row names it again: the order is that of their last mention,
+        // which folding rows that were folded already (a spilled run's) gives as well
         for (String key : update.removeMetadata()) {
             metadata.remove(key);
+            removeMetadata.remove(key);
             removeMetadata.add(key);
         }
         for (Map.Entry<String, Object> entry : update.metadata().entrySet()) {
@@ -54,20 +68,39 @@ public final class MergedUpdate {
         }
         for (String tag : update.removeTags()) {
             addTags.remove(tag);
+            removeTags.remove(tag);
             removeTags.add(tag);
         }
         for (String tag : update.addTags()) {
             removeTags.remove(tag);
+            addTags.remove(tag);
             addTags.add(tag);
         }
-        if (rows.isEmpty()) {
-            firstRow = ordinal;
-        } else {
-            rows.append(',');
+        if (empty) {
+            empty = false;
+            firstRow = first;
         }
-        rows.append(rowRef);
-        lastRow = ordinal;
+        name(rowRefs, leftOut);
+        lastRow = last;
     }
+
+    /**
+     * Adds row references to {@link #rows}, up to {@value #ROWS_SHOWN} characters: an image with a million rows
+     * names its first ones and counts the others.
+     */
+    private void name(String rowRefs, long leftOut) {
+        if (rowsLeftOut == 0 && rows.length() + rowRefs.length() < ROWS_SHOWN) {
+            if (!rows.isEmpty()) {
+                rows.append(',');
+            }
+            rows.append(rowRefs);
+        } else {
+            rowsLeftOut += rowRefs.isEmpty() ? 0 : 1 + rowRefs.chars().filter(c -> c == ',').count();
+        }
+        rowsLeftOut += leftOut;
+    }
+
+    static final int ROWS_SHOWN = 1000;
 
     /** Collections a merge may take over and change: the mutable, ordered ones that decoding makes. */
     private static boolean isOwned(ImageUpdate update) {
@@ -97,9 +130,23 @@ public final class MergedUpdate {
         return removeTags;
     }
 
-    /** The input rows folded in, comma-separated, in input order. */
+    /** The input rows folded in, comma-separated, in input order; past a thousand characters, how many more. */
     public String rows() {
+        return rowsText(rows.toString(), rowsLeftOut);
+    }
+
+    /** References shown, and the count of those left out, as {@link #rows} gives them. */
+    static String rowsText(String shown, long leftOut) {
+        return leftOut == 0 ? shown : shown + ",… " + leftOut + " more";
+    }
+
+    /** The references {@link #rows} shows, without the count of those left out. */
+    String rowsShown() {
         return rows.toString();
+    }
+
+    long rowsLeftOut() {
+        return rowsLeftOut;
     }
 
     public long firstRow() {

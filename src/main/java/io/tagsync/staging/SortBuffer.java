@@ -122,15 +122,23 @@ final class SortBuffer {
         return byKey != 0 ? byKey : Long.compare(a, b);
     }
 
-    /** Writes the records in their current order, as a run file holds them. */
-    void writeTo(SpillOutput out) throws IOException {
-        for (int i = 0; i < size; i++) {
-            byte[] source = blocks.get((int) (handles[i] >>> 32));
-            int at = (int) handles[i];
-            int keyLength = getInt(source, at);
-            int length = 4 + keyLength + 8 + 4 + getInt(source, at + 4 + keyLength + 8);
-            out.writeRaw(source, at, length);
-        }
+    /** True when the {@code i}-th and {@code j}-th rows in the current order have the same image ID. */
+    boolean sameKey(int i, int j) {
+        byte[] blockA = blocks.get((int) (handles[i] >>> 32));
+        byte[] blockB = blocks.get((int) (handles[j] >>> 32));
+        int atA = (int) handles[i];
+        int atB = (int) handles[j];
+        return Arrays.equals(
+                blockA, atA + 4, atA + 4 + getInt(blockA, atA), blockB, atB + 4, atB + 4 + getInt(blockB, atB));
+    }
+
+    /** Writes the {@code i}-th row in the current order as a run file holds it. */
+    void writeRecord(int i, SpillOutput out) throws IOException {
+        byte[] source = blocks.get((int) (handles[i] >>> 32));
+        int at = (int) handles[i];
+        int keyLength = getInt(source, at);
+        int length = 4 + keyLength + 8 + 4 + getInt(source, at + 4 + keyLength + 8);
+        out.writeRaw(source, at, length);
     }
 
     /** The {@code index}-th row in the current order. */

@@ -139,6 +139,9 @@ public class StageTasklet extends StoppableStep {
             if (merger.spills() > 0) {
                 log.info("Merged repeated image IDs through {} sorted runs on disk", merger.spills());
             }
+        } catch (UpdateMerger.SpillSpaceException e) {
+            throw new UpdateMerger.SpillSpaceException(
+                    "Staging " + run.input() + " stopped after " + rows + " rows: " + e.getMessage());
         }
 
         metrics.staged(rows, rejected);

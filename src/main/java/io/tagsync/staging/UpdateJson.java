@@ -45,16 +45,60 @@ final class UpdateJson {
         return row;
     }
 
-    /** The update of an image with one row, {@code ordinal} its place in the input: the row's own bytes. */
+    /**
+     * Several rows of one image folded, as a spill file holds them (a run folds each image's rows before it is
+     * written): like {@link #row}, but its row reference's length is written complemented and followed by the place
+     * of the last row folded in and the number of row references left out.
+     */
+    byte[] folded(MergedUpdate merged) {
+        byte[] ref = merged.rowsShown().getBytes(StandardCharsets.UTF_8);
+        int header = 4 + ref.length + 16 + 16;
+        byte[] row = write(
+                header,
+                merged.imageId(),
+                merged.metadata(),
+                merged.removeMetadata(),
+                merged.addTags(),
+                merged.removeTags());
+        putInt(row, 0, ~ref.length);
+        System.arraycopy(ref, 0, row, 4, ref.length);
+        int at = 4 + ref.length;
+        putLong(row, at, merged.lastRow());
+        putLong(row, at + 8, merged.rowsLeftOut());
+        putInt(row, at + 16, merged.metadata().size());
+        putInt(row, at + 20, merged.removeMetadata().size());
+        putInt(row, at + 24, merged.addTags().size());
+        putInt(row, at + 28, merged.removeTags().size());
+        return row;
+    }
+
+    /** True for a row that holds several rows folded ({@link #folded}). */
+    static boolean isFolded(byte[] row) {
+        return getInt(row, 0) < 0;
+    }
+
+    /** The place of the last row in {@code row}; {@code ordinal} is the place of its first. */
+    static long lastOrdinal(byte[] row, long ordinal) {
+        int length = getInt(row, 0);
+        return length >= 0 ? ordinal : getLong(row, 4 + ~length);
+    }
+
+    /** How many row references a folded row leaves out. */
+    static long rowsLeftOut(byte[] row) {
+        int length = getInt(row, 0);
+        return length >= 0 ? 0 : getLong(row, 4 + ~length + 8);
+    }
+
+    /** The update of an image from one row of the merge, {@code ordinal} its place in the input: the row's own bytes. */
     static StagedUpdate single(String imageId, long ordinal, byte[] row) {
         int counts = jsonOffset(row) - 16;
         return new StagedUpdate(
                 imageId,
                 row,
                 jsonOffset(row),
-                rowRef(row),
+                MergedUpdate.rowsText(rowRef(row), rowsLeftOut(row)),
                 ordinal,
-                ordinal,
+                lastOrdinal(row, ordinal),
                 getInt(row, counts),
                 getInt(row, counts + 4),
                 getInt(row, counts + 8),
@@ -66,14 +110,16 @@ final class UpdateJson {
         return read(row, jsonOffset(row));
     }
 
-    /** The row reference a row holds. */
+    /** The row reference a row holds (the references shown, for a folded row). */
     static String rowRef(byte[] row) {
-        return new String(row, 4, getInt(row, 0), StandardCharsets.UTF_8);
+        int length = getInt(row, 0);
+        return new String(row, 4, length >= 0 ? length : ~length, StandardCharsets.UTF_8);
     }
 
     /** Where a row's JSON object starts: after its row reference's length and bytes, and four counts. */
     private static int jsonOffset(byte[] row) {
-        return 4 + getInt(row, 0) + 16;
+        int length = getInt(row, 0);
+        return length >= 0 ? 4 + length + 16 : 4 + ~length + 16 + 16;
     }
 
     /** The update of an image with several rows, folded. */
@@ -98,6 +144,15 @@ final class UpdateJson {
         bytes[at + 1] = (byte) (value >>> 16);
         bytes[at + 2] = (byte) (value >>> 8);
         bytes[at + 3] = (byte) value;
+    }
+
+    private static void putLong(byte[] bytes, int at, long value) {
+        putInt(bytes, at, (int) (value >>> 32));
+        putInt(bytes, at + 4, (int) value);
+    }
+
+    private static long getLong(byte[] bytes, int at) {
+        return ((long) getInt(bytes, at) << 32) | (getInt(bytes, at + 4) & 0xFFFFFFFFL);
     }
 
     private static int getInt(byte[] bytes, int at) {

@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,7 +61,15 @@ public final class UpdateMerger implements AutoCloseable {
 
     /** Emits one update per image, in image-ID order; returns how many. */
     public long finish(Consumer<StagedUpdate> sink) {
-        Folder folder = new Folder(sink);
+        Folder folder = new Folder(
+                alone -> {
+                    images++;
+                    sink.accept(UpdateJson.single(alone.imageId(), alone.ordinal(), alone.encoded()));
+                },
+                merged -> {
+                    images++;
+                    sink.accept(json.merged(merged));
+                });
         buffer.sort();
         if (runsWritten == 0) {
             for (int i = 0; i < buffer.size(); i++) {
@@ -113,16 +122,18 @@ public final class UpdateMerger implements AutoCloseable {
     }
 
     /**
-     * Takes the rows in image-ID order and emits each image's update: the row itself when the image has one
-     * row, else its rows read back and folded.
+     * Takes the rows in image-ID order and hands on each image's: its row as it is when it has one ({@code alone}),
+     * else its rows read back and folded ({@code folded}).
      */
-    private final class Folder implements Consumer<Pending> {
-        private final Consumer<StagedUpdate> sink;
+    private static final class Folder implements Consumer<Pending> {
+        private final Consumer<Pending> alone;
+        private final Consumer<MergedUpdate> folded;
         private Pending first;
         private MergedUpdate merged;
 
-        Folder(Consumer<StagedUpdate> sink) {
-            this.sink = sink;
+        Folder(Consumer<Pending> alone, Consumer<MergedUpdate> folded) {
+            this.alone = alone;
+            this.folded = folded;
         }
 
         @Override
@@ -130,43 +141,138 @@ public final class UpdateMerger implements AutoCloseable {
             if (first != null && Arrays.equals(first.key(), row.key())) {
                 if (merged == null) {
                     merged = new MergedUpdate(first.imageId());
-                    fold(first);
+                    fold(merged, first);
                 }
-                fold(row);
+                fold(merged, row);
                 return;
             }
             emit();
             first = row;
         }
 
-        private void fold(Pending row) {
-            merged.apply(UpdateJson.update(row.encoded()), row.ordinal(), UpdateJson.rowRef(row.encoded()));
-        }
-
         void emit() {
             if (first == null) {
                 return;
             }
-            images++;
-            sink.accept(
-                    merged == null
-                            ? UpdateJson.single(first.imageId(), first.ordinal(), first.encoded())
-                            : json.merged(merged));
+            if (merged == null) {
+                alone.accept(first);
+            } else {
+                folded.accept(merged);
+            }
             first = null;
             merged = null;
         }
     }
 
+    /** Folds a row of the merge, a single one or several already folded, into {@code merged}. */
+    private static void fold(MergedUpdate merged, Pending row) {
+        byte[] encoded = row.encoded();
+        merged.apply(
+                UpdateJson.update(encoded),
+                row.ordinal(),
+                UpdateJson.lastOrdinal(encoded, row.ordinal()),
+                UpdateJson.rowRef(encoded),
+                UpdateJson.rowsLeftOut(encoded));
+    }
+
+    /** Writes an image's rows folded into one record, at the place of its first row. */
+    private void writeFolded(SpillOutput out, MergedUpdate merged) throws IOException {
+        write(out, new Pending(merged.imageId().getBytes(StandardCharsets.UTF_8), merged.firstRow(), json.folded(merged)));
+    }
+
+    /**
+     * Writes the buffer, sorted, as a run file, each image's rows folded into one record: a file of many rows for
+     * few images spills little.
+     */
     private void spill() {
         buffer.sort();
         Path run = newRun();
+        ensureRoom(buffer.bytes());
         try (SpillOutput out = new SpillOutput(Files.newOutputStream(run))) {
-            buffer.writeTo(out);
+            int size = buffer.size();
+            for (int i = 0; i < size; ) {
+                int end = i + 1;
+                while (end < size && buffer.sameKey(i, end)) {
+                    end++;
+                }
+                if (end - i == 1) {
+                    buffer.writeRecord(i, out);
+                } else {
+                    Pending first = buffer.get(i);
+                    MergedUpdate merged = new MergedUpdate(first.imageId());
+                    fold(merged, first);
+                    for (int k = i + 1; k < end; k++) {
+                        fold(merged, buffer.get(k));
+                    }
+                    writeFolded(out, merged);
+                }
+                i = end;
+            }
         } catch (IOException e) {
             throw writeFailure(e);
         }
         buffer.clear();
         addRun(0, run);
+    }
+
+    /**
+     * Refuses to write {@code bytes} more where that would leave less than {@link #keptFree} of the spill folder's
+     * disk free: staging stops with the space it needs named, before the disk is full for everything else on it.
+     */
+    private void ensureRoom(long bytes) {
+        long usable;
+        long kept;
+        try {
+            FileStore disk = Files.getFileStore(spillDir);
+            usable = disk.getUsableSpace();
+            kept = keptFree(disk.getTotalSpace());
+        } catch (IOException e) {
+            return; // the write itself says what is wrong
+        }
+        if (usable - bytes < kept) {
+            throw new SpillSpaceException("staging's spill folder " + spillParent
+                    + " (tagsync.staging.spill-dir) is short of space: the next sorted run needs up to "
+                    + readable(bytes) + ", the disk has " + readable(usable) + " free, and " + readable(kept)
+                    + " of it is left free for the rest of the machine; " + readable(spilledBytes())
+                    + " spilled so far in " + runsWritten + " runs. Free space there, or set "
+                    + "tagsync.staging.spill-dir to a disk with more room");
+        }
+    }
+
+    /** What staging leaves free on the spill folder's disk: 5% of it, at most 1 GiB. */
+    static long keptFree(long total) {
+        return Math.min(1L << 30, total / 20);
+    }
+
+    private long spilledBytes() {
+        long bytes = 0;
+        for (List<Path> runs : tiers) {
+            for (Path run : runs) {
+                try {
+                    bytes += Files.size(run);
+                } catch (IOException ignored) {
+                    // gone: nothing to count
+                }
+            }
+        }
+        return bytes;
+    }
+
+    private static String readable(long bytes) {
+        if (bytes < 1L << 20) {
+            return (bytes >> 10) + " KB";
+        }
+        if (bytes < 1L << 30) {
+            return (bytes >> 20) + " MB";
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f GB", bytes / (double) (1L << 30));
+    }
+
+    /** Staging stopped before the spill folder's disk was full. */
+    public static final class SpillSpaceException extends RuntimeException {
+        public SpillSpaceException(String message) {
+            super(message);
+        }
     }
 
     private void addRun(int tier, Path run) {
@@ -179,14 +285,33 @@ public final class UpdateMerger implements AutoCloseable {
             return;
         }
         Path merged = newRun();
+        long tierBytes = 0;
+        for (Path file : runs) {
+            try {
+                tierBytes += Files.size(file);
+            } catch (IOException ignored) {
+                // the merge's read says what is wrong
+            }
+        }
+        ensureRoom(tierBytes);
         try (SpillOutput out = new SpillOutput(Files.newOutputStream(merged))) {
-            merge(runs, null, row -> {
-                try {
-                    write(out, row);
-                } catch (IOException e) {
-                    throw writeFailure(e);
-                }
-            });
+            Folder folder = new Folder(
+                    row -> {
+                        try {
+                            write(out, row);
+                        } catch (IOException e) {
+                            throw writeFailure(e);
+                        }
+                    },
+                    folded -> {
+                        try {
+                            writeFolded(out, folded);
+                        } catch (IOException e) {
+                            throw writeFailure(e);
+                        }
+                    });
+            merge(runs, null, folder);
+            folder.emit();
         } catch (IOException e) {
             throw writeFailure(e);
         }

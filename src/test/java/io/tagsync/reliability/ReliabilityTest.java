@@ -638,16 +638,18 @@ class ReliabilityTest {
             String log = Files.readString(WORK.resolve("logs").resolve("full-spill-1.log"));
             assertThat(exit).as(log).isEqualTo(1);
             assertThat(log)
-                    .contains("cannot write a staging spill file under " + tiny.folder())
-                    .contains("No space left on device")
-                    .contains("free space on the disk the message names");
+                    .contains("staging's spill folder " + tiny.folder() + " (tagsync.staging.spill-dir) is short of "
+                            + "space: the next sorted run needs up to ")
+                    .contains("Free space there, or set tagsync.staging.spill-dir to a disk with more room")
+                    .contains("free space on the disk the message names")
+                    .doesNotContain("No space left on device");
             assertThat(sandbox.stats().acceptedBatches()).as("nothing sent").isZero();
             // with room to spill, the same run goes on
             int rerun = start(scenario, "full-spill", "full-spill-2").await(RUN_LIMIT);
             assertThat(rerun).isZero();
             assertThat(exact(scenario)).isTrue();
             RESULTS.add(String.format(
-                    "| staging's spill folder full (256 KB tmpfs): exit 1 naming it, nothing sent; rerun with room | 1 | 1 | %d | - | %.0f s |",
+                    "| staging's spill folder short of space (256 KB tmpfs): exit 1 naming it and the space it needs before the disk is full, nothing sent; rerun with room | 1 | 1 | %d | - | %.0f s |",
                     duplicateSends(scenario, "full-spill"), (System.nanoTime() - started) / 1e9));
         }
     }

@@ -71,7 +71,9 @@ class SortBufferTest {
         List<String> inMemory = sorted(buffer, rows);
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         try (SpillOutput out = new SpillOutput(file)) {
-            buffer.writeTo(out);
+            for (int i = 0; i < buffer.size(); i++) {
+                buffer.writeRecord(i, out);
+            }
         }
         SpillInput in = new SpillInput(new ByteArrayInputStream(file.toByteArray()));
         List<String> readBack = new ArrayList<>();

@@ -210,4 +210,44 @@ class UpdateMergerTest {
         assertThat(outputs.get(1)).isEqualTo(outputs.get(0));
         assertThat(outputs.get(2)).isEqualTo(outputs.get(0));
     }
+
+    @Test
+    void repeatedRowsAreFoldedBeforeTheySpillAndAnImagesRowsAreNamedUpToABound() throws IOException {
+        // 200,000 rows for 3 images, 1,000 rows a sorted run: each run holds 3 records, not 1,000
+        long spilled;
+        List<StagedUpdate> out = new ArrayList<>();
+        try (UpdateMerger merger = merger(1_000)) {
+            for (int i = 1; i <= 200_000; i++) {
+                String tag = "t" + (i % 5);
+                merger.add(
+                        update("img-" + (i % 3), Map.of("n", (long) i), List.of(), List.of(tag), List.of()),
+                        i,
+                        String.valueOf(i));
+                if (i == 150_000) {
+                    try (var runs = Files.walk(spillDir)) {
+                        spilled = runs.filter(Files::isRegularFile)
+                                .mapToLong(run -> run.toFile().length())
+                                .sum();
+                    }
+                    assertThat(spilled).as("bytes spilled for 150,000 rows").isLessThan(150 * 3 * 400);
+                }
+            }
+            merger.finish(out::add);
+            assertThat(merger.spills()).isGreaterThan(150);
+        }
+        assertThat(out).extracting(StagedUpdate::imageId).containsExactly("img-0", "img-1", "img-2");
+        StagedUpdate first = out.get(0);
+        assertThat(first.update().metadata()).isEqualTo(Map.of("n", 199_998L));
+        assertThat(first.update().addTags()).containsExactlyInAnyOrder("t0", "t1", "t2", "t3", "t4");
+        assertThat(first.firstRow()).isEqualTo(3);
+        assertThat(first.lastRow()).isEqualTo(199_998);
+        assertThat(first.rows()).startsWith("3,6,9,12,").endsWith(",… " + (66_666 - first.rows().split(",").length + 1) + " more");
+        assertThat(first.rows().length()).isLessThan(MergedUpdate.ROWS_SHOWN + 32);
+    }
+
+    @Test
+    void theSpillFolderKeepsAShareOfItsDiskFree() {
+        assertThat(UpdateMerger.keptFree(256 << 10)).isEqualTo((256 << 10) / 20);
+        assertThat(UpdateMerger.keptFree(500L << 30)).isEqualTo(1L << 30);
+    }
 }
