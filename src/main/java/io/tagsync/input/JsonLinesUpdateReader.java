@@ -57,8 +57,8 @@ public final class JsonLinesUpdateReader implements UpdateReader {
                 array.nextToken(); // the array's start
             } catch (JacksonException e) {
                 close();
-                throw new InputException(file + ": line " + lineOf(e) + ": not valid JSON (" + e.getOriginalMessage()
-                        + ")", e);
+                throw new InputException(
+                        file + ": line " + lineOf(e) + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
             }
         }
     }
@@ -111,8 +111,8 @@ public final class JsonLinesUpdateReader implements UpdateReader {
                         row,
                         line,
                         null,
-                        "the line is " + length + " characters long, more than tagsync.input.max-row-size ("
-                                + maxChars + ")");
+                        "the line is " + length + " characters long, more than tagsync.input.max-row-size (" + maxChars
+                                + ")");
             }
             String json = text.toString();
             if (json.isBlank()) {

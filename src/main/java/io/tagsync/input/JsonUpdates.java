@@ -58,8 +58,8 @@ final class JsonUpdates {
             if (meaning.kind() != ColumnMeaning.Kind.METADATA_VALUE) {
                 int bit = 1 << meaning.kind().ordinal();
                 if ((kindsSeen & bit) != 0) {
-                    throw new RowProblem("field '" + name + "' means " + meaning.describe()
-                            + ", as another field of the row does");
+                    throw new RowProblem(
+                            "field '" + name + "' means " + meaning.describe() + ", as another field of the row does");
                 }
                 kindsSeen |= bit;
             }
@@ -160,8 +160,7 @@ final class JsonUpdates {
     }
 
     /** A JSON array of strings (nulls left out), or a string of items joined by the list separator. */
-    private static void strings(JsonNode node, String field, String separator, Set<String> values)
-            throws RowProblem {
+    private static void strings(JsonNode node, String field, String separator, Set<String> values) throws RowProblem {
         if (node.isString()) {
             CsvUpdateReader.split(node.stringValue(), separator, values);
             return;

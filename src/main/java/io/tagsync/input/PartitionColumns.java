@@ -139,15 +139,16 @@ final class PartitionColumns {
                 case METADATA_VALUE -> {
                     Object value;
                     try {
-                        value = CsvUpdateReader.typed(column.value(), column.meaning().type());
+                        value = CsvUpdateReader.typed(
+                                column.value(), column.meaning().type());
                     } catch (IllegalArgumentException e) {
-                        throw new JsonUpdates.RowProblem(
-                                "partition column '" + column.name() + "': " + e.getMessage());
+                        throw new JsonUpdates.RowProblem("partition column '" + column.name() + "': " + e.getMessage());
                     }
                     if (metadata.put(column.meaning().key(), value) != null) {
-                        throw new JsonUpdates.RowProblem("metadata key '" + column.meaning().key()
-                                + "' is set by a column and by the partition folder '" + column.name() + "="
-                                + column.value() + "'");
+                        throw new JsonUpdates.RowProblem(
+                                "metadata key '" + column.meaning().key()
+                                        + "' is set by a column and by the partition folder '" + column.name() + "="
+                                        + column.value() + "'");
                     }
                 }
                 case REMOVE_METADATA -> CsvUpdateReader.split(column.value(), separator, removeMetadata);

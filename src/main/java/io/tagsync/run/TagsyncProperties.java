@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings under {@code tagsync.*}; each can be given on the command line as {@code --tagsync.x.y=value}.
@@ -168,8 +168,7 @@ public record TagsyncProperties(
             csvEscape = csvEscape == null ? CsvEscape.DOUBLE_QUOTE : csvEscape;
             maxRowSize = maxRowSize == null ? DataSize.ofMegabytes(16) : maxRowSize;
             if (maxRowSize.toBytes() < 1024 || maxRowSize.toBytes() > Integer.MAX_VALUE / 4) {
-                throw new IllegalArgumentException(
-                        "tagsync.input.max-row-size takes 1KB to 512MB, not " + maxRowSize);
+                throw new IllegalArgumentException("tagsync.input.max-row-size takes 1KB to 512MB, not " + maxRowSize);
             }
         }
 

@@ -95,7 +95,9 @@ public final class MergedUpdate {
             }
             rows.append(rowRefs);
         } else {
-            rowsLeftOut += rowRefs.isEmpty() ? 0 : 1 + rowRefs.chars().filter(c -> c == ',').count();
+            rowsLeftOut += rowRefs.isEmpty()
+                    ? 0
+                    : 1 + rowRefs.chars().filter(c -> c == ',').count();
         }
         rowsLeftOut += leftOut;
     }

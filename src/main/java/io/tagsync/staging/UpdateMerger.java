@@ -177,7 +177,9 @@ public final class UpdateMerger implements AutoCloseable {
 
     /** Writes an image's rows folded into one record, at the place of its first row. */
     private void writeFolded(SpillOutput out, MergedUpdate merged) throws IOException {
-        write(out, new Pending(merged.imageId().getBytes(StandardCharsets.UTF_8), merged.firstRow(), json.folded(merged)));
+        write(
+                out,
+                new Pending(merged.imageId().getBytes(StandardCharsets.UTF_8), merged.firstRow(), json.folded(merged)));
     }
 
     /**

@@ -14,7 +14,13 @@ class ColumnLayoutTest {
 
     private static final Path FILE = Path.of("in.parquet");
     private static final TagsyncProperties.Input SETTINGS = new TagsyncProperties.Input(
-            "|", Map.of("image_id", "imageId", "cam", "metadata.camera"), List.of("ingested_at"), null, null, null, null);
+            "|",
+            Map.of("image_id", "imageId", "cam", "metadata.camera"),
+            List.of("ingested_at"),
+            null,
+            null,
+            null,
+            null);
 
     @Test
     void mapsIgnoresAndTypesColumns() {

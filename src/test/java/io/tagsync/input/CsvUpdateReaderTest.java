@@ -86,7 +86,13 @@ class CsvUpdateReaderTest {
     @Test
     void mapsAndIgnoresColumnsByConfiguration() {
         TagsyncProperties.Input mapped = new TagsyncProperties.Input(
-                "|", Map.of("image_id", "imageId", "cam", "metadata.camera:string"), List.of("notes"), null, null, null, null);
+                "|",
+                Map.of("image_id", "imageId", "cam", "metadata.camera:string"),
+                List.of("notes"),
+                null,
+                null,
+                null,
+                null);
 
         List<InputRow> rows = readAll(fixture("mapped-columns.csv"), mapped);
 

@@ -310,8 +310,8 @@ class EngineFilesTest {
                     + "FROM range(12) r(i)) TO '" + out + "' (FORMAT PARQUET, PARTITION_BY (camera, shard))");
         }
         Files.writeString(out.resolve("_SUCCESS"), "");
-        TagsyncProperties.Input settings =
-                new TagsyncProperties.Input("|", Map.of("camera", "metadata.camera"), List.of("shard"), null, null, null, null);
+        TagsyncProperties.Input settings = new TagsyncProperties.Input(
+                "|", Map.of("camera", "metadata.camera"), List.of("shard"), null, null, null, null);
 
         List<Path> files = UpdateReaders.files(out);
         assertThatThrownBy(() -> UpdateReaders.open(out, files, defaultInput(), null))
@@ -338,7 +338,8 @@ class EngineFilesTest {
                 "SELECT 'img-1' AS imageId, 'a,b' AS \"metadata.pair\", 'x|y' AS addTags",
                 "semicolons.csv",
                 "FORMAT CSV, HEADER, DELIMITER ';'");
-        TagsyncProperties.Input semicolons = new TagsyncProperties.Input("|", Map.of(), List.of(), null, ";", null, null);
+        TagsyncProperties.Input semicolons =
+                new TagsyncProperties.Input("|", Map.of(), List.of(), null, ";", null, null);
 
         ImageUpdate update = valid(readAll(UpdateReaders.open(file, semicolons)).get(0));
 

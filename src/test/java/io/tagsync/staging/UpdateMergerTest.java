@@ -241,7 +241,9 @@ class UpdateMergerTest {
         assertThat(first.update().addTags()).containsExactlyInAnyOrder("t0", "t1", "t2", "t3", "t4");
         assertThat(first.firstRow()).isEqualTo(3);
         assertThat(first.lastRow()).isEqualTo(199_998);
-        assertThat(first.rows()).startsWith("3,6,9,12,").endsWith(",… " + (66_666 - first.rows().split(",").length + 1) + " more");
+        assertThat(first.rows())
+                .startsWith("3,6,9,12,")
+                .endsWith(",… " + (66_666 - first.rows().split(",").length + 1) + " more");
         assertThat(first.rows().length()).isLessThan(MergedUpdate.ROWS_SHOWN + 32);
     }
 

@@ -484,7 +484,6 @@ public final class Benchmark {
         figures.put("readOnlyCsvRowsPerSecond", readCsv);
         figures.put("readOnlyParquetRowsPerSecond", readParquet);
         figures.put("readOnlyStandardListsParquetRowsPerSecond", readStandard);
-
     }
 
     private void alone(String name, Section section) throws Exception {
