@@ -67,6 +67,14 @@ final class CsvText extends Reader {
         }
     }
 
+    /**
+     * True when a record was cut and its length not yet asked for: the parser has read a record ending in
+     * {@link #CUT} only then.
+     */
+    boolean hasCut() {
+        return !cutLengths.isEmpty();
+    }
+
     /** The length in characters of the oldest record cut and not yet asked for. */
     long cutLength() {
         Long length = cutLengths.pollFirst();

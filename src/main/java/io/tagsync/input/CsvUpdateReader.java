@@ -136,7 +136,7 @@ public final class CsvUpdateReader implements UpdateReader {
                     e);
         }
         row++;
-        for (int i = 0; i < record.size(); i++) {
+        for (int i = 0; text.hasCut() && i < record.size(); i++) {
             if (record.get(i).indexOf(CsvText.CUT) >= 0) {
                 return new InputRow.Rejected(
                         source,
