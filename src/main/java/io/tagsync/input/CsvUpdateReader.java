@@ -28,7 +28,7 @@ public final class CsvUpdateReader implements UpdateReader {
     private final String source;
     private final PartitionColumns partitions;
     private final TagsyncProperties.CsvEscape escape;
-    private final int maxRowChars;
+    private final TagsyncProperties.Input settings;
     private CsvText text;
     private final String separator;
     private final CSVParser parser;
@@ -53,7 +53,7 @@ public final class CsvUpdateReader implements UpdateReader {
         this.separator = settings.listSeparator();
         String delimiter = delimiter(file, settings.csvDelimiter());
         this.escape = settings.csvEscape();
-        this.maxRowChars = settings.maxRowChars();
+        this.settings = settings;
         try {
             if (!Files.exists(file)) {
                 throw new InputException(file + ": no such file");
@@ -66,7 +66,7 @@ public final class CsvUpdateReader implements UpdateReader {
         }
         Reader reader = null;
         try {
-            reader = text = new CsvText(InputFiles.openText(file), escape, delimiter, maxRowChars);
+            reader = text = new CsvText(InputFiles.openText(file), escape, delimiter, settings.maxRowChars());
             this.parser = CSVFormat.RFC4180
                     .builder()
                     .setDelimiter(delimiter)
@@ -138,13 +138,14 @@ public final class CsvUpdateReader implements UpdateReader {
         row++;
         for (int i = 0; text.hasCut() && i < record.size(); i++) {
             if (record.get(i).indexOf(CsvText.CUT) >= 0) {
+                String imageId = imageIdOf(record);
                 return new InputRow.Rejected(
                         source,
                         row,
                         line,
-                        null,
-                        "the row is " + text.cutLength() + " characters long, more than tagsync.input.max-row-size ("
-                                + maxRowChars + ")");
+                        imageId == null || imageId.indexOf(CsvText.CUT) >= 0 ? null : imageId,
+                        "the row is " + text.cutLength() + " characters long, more than "
+                                + TagsyncProperties.Input.MAX_ROW_SIZE + " (" + settings.maxRowSizeText() + ")");
             }
         }
         if (record.size() != columns.length) {

@@ -29,6 +29,7 @@ public final class JsonLinesUpdateReader implements UpdateReader {
     private final JsonFields fields;
     private final String separator;
     private final int maxChars;
+    private final String maxSize;
     private final Reader reader;
     private final JsonParser array;
     private final char[] buffer = new char[1 << 16];
@@ -49,6 +50,7 @@ public final class JsonLinesUpdateReader implements UpdateReader {
         this.fields = new JsonFields(file, settings);
         this.separator = settings.listSeparator();
         this.maxChars = settings.maxRowChars();
+        this.maxSize = settings.maxRowSizeText();
         PushbackReader text = new PushbackReader(InputFiles.openText(file), 1);
         this.reader = text;
         this.array = startsWithArray(text) ? JsonUpdates.JSON.createParser(text) : null;
@@ -111,8 +113,8 @@ public final class JsonLinesUpdateReader implements UpdateReader {
                         row,
                         line,
                         null,
-                        "the line is " + length + " characters long, more than tagsync.input.max-row-size (" + maxChars
-                                + ")");
+                        "the line is " + length + " characters long, more than " + TagsyncProperties.Input.MAX_ROW_SIZE
+                                + " (" + maxSize + ")");
             }
             String json = text.toString();
             if (json.isBlank()) {

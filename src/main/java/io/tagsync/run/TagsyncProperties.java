@@ -172,6 +172,16 @@ public record TagsyncProperties(
             }
         }
 
+        public static final String MAX_ROW_SIZE = "tagsync.input.max-row-size";
+
+        /** {@code maxRowSize} as it is written in settings: {@code 16MB}, {@code 1KB}. */
+        public String maxRowSizeText() {
+            long bytes = maxRowSize.toBytes();
+            return bytes % (1 << 20) == 0
+                    ? bytes / (1 << 20) + "MB"
+                    : bytes % (1 << 10) == 0 ? bytes / (1 << 10) + "KB" : bytes + "B";
+        }
+
         /** The most characters one row may hold (a character of UTF-8 text is at least a byte). */
         public int maxRowChars() {
             return (int) maxRowSize.toBytes();

@@ -59,9 +59,10 @@ class RowBoundsTest {
         InputRow.Rejected rejected = (InputRow.Rejected) rows.get(1);
         assertThat(rejected.row()).isEqualTo(2);
         assertThat(rejected.line()).isEqualTo(3);
+        assertThat(rejected.imageId()).isEqualTo("b");
         assertThat(rejected.reason())
                 .isEqualTo("the row is " + ("b,".length() + cell.length() + ",y".length())
-                        + " characters long, more than tagsync.input.max-row-size (1024)");
+                        + " characters long, more than tagsync.input.max-row-size (1KB)");
         InputRow.Valid last = (InputRow.Valid) rows.get(2);
         assertThat(last.update().imageId()).isEqualTo("c");
         assertThat(last.row()).isEqualTo(3);
@@ -117,7 +118,7 @@ class RowBoundsTest {
         assertThat(rejected.line()).isEqualTo(2);
         assertThat(rejected.reason())
                 .isEqualTo("the line is " + (big.length() + 1)
-                        + " characters long, more than tagsync.input.max-row-size (1024)");
+                        + " characters long, more than tagsync.input.max-row-size (1KB)");
         assertThat(rows.get(2).line()).isEqualTo(4);
         assertThat(((InputRow.Valid) rows.get(2)).update().addTags()).containsExactly("z");
     }
