@@ -72,6 +72,20 @@ final class Answers {
         return new TaskRef(text(first(json, "taskId", "task_id", "id")), text(json.get("url")));
     }
 
+    /**
+     * Whether a single update's answer says it was applied: {@code true} for {@code {"success": true}} (the
+     * documented answer), {@code false} for {@code {"success": false}}, and {@code null} for any other body, which
+     * says nothing either way.
+     */
+    static Boolean singleApplied(byte[] body) {
+        JsonNode json = parseOrNull(body);
+        if (json == null || !json.isObject()) {
+            return null;
+        }
+        JsonNode success = json.get("success");
+        return success != null && success.isBoolean() ? success.booleanValue() : null;
+    }
+
     /** A task's status; throws {@link IllegalArgumentException} when the answer holds no status at all. */
     static TaskStatus taskStatus(byte[] body) {
         JsonNode json = parseOrNull(body);

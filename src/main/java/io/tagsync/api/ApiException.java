@@ -27,7 +27,10 @@ public class ApiException extends RuntimeException {
      * (the single-image endpoint) or a task (a task's status) handles that kind itself.
      */
     public enum Kind {
-        /** 5xx, 408, timeouts, dropped connections, unreadable answers, a 202 without a task ID. */
+        /**
+         * 5xx, 408, timeouts, dropped connections, unreadable answers: a 2xx without a task ID or a status, or a
+         * single update's 2xx that does not say {@code "success": true}.
+         */
         TRANSIENT(Action.RETRY, ExitCodes.FAILED),
         /** 429. */
         RATE_LIMITED(Action.CLOSE_RATE_GATE, ExitCodes.FAILED),
@@ -40,7 +43,12 @@ public class ApiException extends RuntimeException {
         /** 402/423: a plan limit. */
         PLAN_LIMIT(Action.STOP, ExitCodes.FAILED),
         /** 404: the workspace, unless the caller says otherwise. */
-        NOT_FOUND(Action.STOP, ExitCodes.NO_WORKSPACE);
+        NOT_FOUND(Action.STOP, ExitCodes.NO_WORKSPACE),
+        /**
+         * 1xx and 3xx: answers the API does not give. tagsync follows no redirect, so nothing was applied; such an
+         * answer comes from something between tagsync and the API (a proxy, a login page, http sent to https).
+         */
+        NOT_THE_API(Action.STOP, ExitCodes.FAILED);
 
         private final Action action;
         private final int exitCode;
@@ -68,7 +76,7 @@ public class ApiException extends RuntimeException {
                 case 402, 423 -> PLAN_LIMIT;
                 case 404 -> NOT_FOUND;
                 case 429 -> RATE_LIMITED;
-                default -> status >= 500 || status == 408 ? TRANSIENT : BAD_REQUEST;
+                default -> status >= 500 || status == 408 ? TRANSIENT : status < 400 ? NOT_THE_API : BAD_REQUEST;
             };
         }
     }

@@ -10,8 +10,8 @@ import org.springframework.web.service.annotation.PostExchange;
 
 /**
  * Roboflow's batch metadata API. Bodies go as ready-made JSON bytes: requests are serialized once, at
- * staging, and sent as stored. Answers come back as bytes, read by {@link Answers} in whichever shape the
- * server sent.
+ * staging, and sent as stored. Answers come back whole, status and bytes, judged by {@code RoboflowClient} and
+ * read by {@link Answers} in whichever shape the server sent.
  */
 @HttpExchange(accept = "application/json")
 interface RoboflowApi {
@@ -20,12 +20,13 @@ interface RoboflowApi {
     ResponseEntity<byte[]> batchUpdate(@PathVariable String workspace, @RequestBody byte[] body);
 
     @PostExchange(url = "/{workspace}/images/{imageId}/metadata", contentType = "application/json")
-    void singleUpdate(@PathVariable String workspace, @PathVariable String imageId, @RequestBody byte[] body);
+    ResponseEntity<byte[]> singleUpdate(
+            @PathVariable String workspace, @PathVariable String imageId, @RequestBody byte[] body);
 
     @GetExchange("/{workspace}/asynctasks/{taskId}")
-    byte[] taskStatus(@PathVariable String workspace, @PathVariable String taskId);
+    ResponseEntity<byte[]> taskStatus(@PathVariable String workspace, @PathVariable String taskId);
 
     /** A task's status at the URL its {@code 202} answer gave (on the API's own host only). */
     @GetExchange
-    byte[] taskStatusAt(URI url);
+    ResponseEntity<byte[]> taskStatusAt(URI url);
 }

@@ -139,7 +139,7 @@ public final class RoboflowClient {
         String what = "POST /" + workspace + "/images/metadata";
         return call(what, () -> {
             ResponseEntity<byte[]> answer = api.batchUpdate(workspace, body);
-            TaskRef task = Answers.taskRef(answer.getBody());
+            TaskRef task = Answers.taskRef(success(what, answer));
             if (task.taskId() == null) {
                 throw new ApiException(
                         ApiException.Kind.TRANSIENT,
@@ -159,14 +159,16 @@ public final class RoboflowClient {
         URI target = sameOrigin(url);
         String what = "GET " + (target == null ? "/" + workspace + "/asynctasks/" + taskId : target.getRawPath());
         return call(what, () -> {
-            byte[] answer = target == null ? api.taskStatus(workspace, taskId) : api.taskStatusAt(target);
+            ResponseEntity<byte[]> answer =
+                    target == null ? api.taskStatus(workspace, taskId) : api.taskStatusAt(target);
             try {
-                return Answers.taskStatus(answer);
+                return Answers.taskStatus(success(what, answer));
             } catch (IllegalArgumentException unreadable) {
                 throw new ApiException(
                         ApiException.Kind.TRANSIENT,
-                        200,
-                        what + ": unreadable answer (" + redact(unreadable.getMessage()) + ")",
+                        answer.getStatusCode().value(),
+                        what + " answered " + answer.getStatusCode().value() + " without a task's status ("
+                                + redact(unreadable.getMessage()) + ")",
                         null);
             }
         });
@@ -196,11 +198,64 @@ public final class RoboflowClient {
         return null;
     }
 
+    /**
+     * Sends one update to the single-image endpoint. Applied means answered {@code "success": true}; {@code false}
+     * is a refusal with the server's reason, and any other answer is retried like a transient failure.
+     */
     public void updateSingle(String imageId, byte[] body) {
-        call("POST /" + workspace + "/images/" + imageId + "/metadata", () -> {
-            api.singleUpdate(workspace, imageId, body);
+        String what = "POST /" + workspace + "/images/" + imageId + "/metadata";
+        call(what, () -> {
+            ResponseEntity<byte[]> answer = api.singleUpdate(workspace, imageId, body);
+            byte[] text = success(what, answer);
+            Boolean applied = Answers.singleApplied(text);
+            int status = answer.getStatusCode().value();
+            if (applied == null) {
+                throw new ApiException(
+                        ApiException.Kind.TRANSIENT,
+                        status,
+                        what + " answered " + status + " without \"success\": true ("
+                                + redact(Answers.errorReason(
+                                        text == null ? "" : new String(text, StandardCharsets.UTF_8)))
+                                + ")",
+                        null);
+            }
+            if (!applied) {
+                String reason = redact(Answers.errorReason(new String(text, StandardCharsets.UTF_8)));
+                throw new ApiException(
+                        ApiException.Kind.BAD_REQUEST,
+                        status,
+                        what + " answered " + status + ": " + reason,
+                        null,
+                        reason);
+            }
             return null;
         });
+    }
+
+    /**
+     * The body of an answer whose status says it succeeded (2xx). A 1xx or 3xx is no answer the API gives: tagsync
+     * follows no redirect, so nothing was applied, and the run stops saying where it was sent.
+     */
+    private byte[] success(String what, ResponseEntity<byte[]> answer) {
+        int status = answer.getStatusCode().value();
+        if (status >= 200 && status < 300) {
+            return answer.getBody();
+        }
+        URI location = answer.getHeaders().getLocation();
+        String to = location == null
+                ? ""
+                : " to "
+                        + redact((location.getScheme() == null ? "" : location.getScheme() + "://")
+                                + (location.getHost() == null ? "" : location.getHost())
+                                + (location.getPort() < 0 ? "" : ":" + location.getPort())
+                                + (location.getRawPath() == null ? "" : location.getRawPath()));
+        throw new ApiException(
+                ApiException.Kind.NOT_THE_API,
+                status,
+                what + " answered " + status + (status >= 300 ? " (a redirect" + to + ")" : "")
+                        + ", which the API does not answer: tagsync follows no redirect, so nothing was applied",
+                null,
+                "HTTP " + status);
     }
 
     /** The run's limit on calls at once now (with {@code --concurrency=auto}, where it has moved to). */

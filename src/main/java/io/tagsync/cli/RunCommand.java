@@ -346,6 +346,9 @@ public class RunCommand {
                 case PLAN_LIMIT ->
                     "raise the workspace's plan limit or wait for it to reset, then run the same command again; it "
                             + "resumes where it stopped.";
+                case NOT_THE_API ->
+                    "check --api-url: it must be the API's own https URL, reached without a proxy that redirects or "
+                            + "answers for it; then run the same command again, and it resumes where it stopped.";
                 default -> "run the same command again to resume where it stopped.";
             };
         }

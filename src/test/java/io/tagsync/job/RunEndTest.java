@@ -216,6 +216,49 @@ class RunEndTest extends JobTestSupport {
         assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
     }
 
+    /**
+     * A server in front of the API that refuses the batch ({@code 400}) and redirects the single update elsewhere
+     * ({@code 302}): nothing was applied, so the run fails, says so and where it was sent, and does not say every row
+     * was applied.
+     */
+    @Test
+    void aRedirectIsNoSuccessTheRunFailsSayingNothingWasApplied() throws Exception {
+        HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        proxy.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            if (exchange.getRequestURI().getPath().endsWith("/images/metadata")) {
+                byte[] refusal = "{\"error\":\"Invalid request\"}".getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(400, refusal.length);
+                exchange.getResponseBody().write(refusal);
+            } else {
+                exchange.getResponseHeaders().set("Location", "https://sso.example.com/login");
+                exchange.sendResponseHeaders(302, -1);
+            }
+            exchange.close();
+        });
+        proxy.start();
+        try {
+            Path input = Files.writeString(dir.resolve("redirected.csv"), "imageId,addTags\nimg-1,night\n");
+            Ended ended = runShowingErrors(new RunParameters(
+                    input,
+                    WORKSPACE,
+                    "redirected",
+                    java.net.URI.create("http://127.0.0.1:" + proxy.getAddress().getPort()),
+                    1,
+                    reportDir("redirected")));
+
+            assertThat(ended.exit()).isEqualTo(ExitCodes.FAILED);
+            assertThat(ended.errors())
+                    .contains("/images/img-1/metadata answered 302 (a redirect to https://sso.example.com/login)")
+                    .contains("nothing was applied")
+                    .contains("check --api-url");
+            JsonNode announced = JSON.readTree(received.get(received.size() - 1));
+            assertThat(announced.get("outcome").asString()).isEqualTo("FAILED");
+        } finally {
+            proxy.stop(0);
+        }
+    }
+
     private record Ended(int exit, String errors) {}
 
     /** The run command as a user runs it, with what it printed to standard error. */
