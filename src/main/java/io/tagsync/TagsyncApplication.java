@@ -1,7 +1,11 @@
 package io.tagsync;
 
+import io.tagsync.cli.CommandLineCheck;
+import io.tagsync.cli.TagsyncCommandLine;
+import io.tagsync.run.ExitCodes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -12,6 +16,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 public class TagsyncApplication {
 
     public static void main(String[] args) throws Exception {
+        Optional<String> problem = CommandLineCheck.problem(args);
+        if (problem.isPresent()) {
+            System.err.println("tagsync: " + problem.get() + "\n" + TagsyncCommandLine.USAGE);
+            System.exit(ExitCodes.USAGE);
+        }
         boolean worker = args.length > 0 && args[0].equals("worker");
         int exitCode;
         try {

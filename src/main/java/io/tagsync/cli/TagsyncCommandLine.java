@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
 @ConditionalOnProperty(name = "tagsync.cli.enabled", havingValue = "true", matchIfMissing = true)
 public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator {
 
-    static final String USAGE = """
+    public static final String USAGE = """
             usage:
               tagsync run --input=PATH --workspace=WS [--run-key=KEY] [--api-url=URL]
                           [--concurrency=N|auto] [--max-concurrency=N] [--report-dir=DIR] [--max-rejects=N|N%] [--dry-run]
@@ -48,9 +48,17 @@ public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator 
     public void run(ApplicationArguments args) throws Exception {
         List<String> commands = args.getNonOptionArgs();
         String command = commands.isEmpty() ? "" : commands.get(0);
+        RunParameters run;
+        try {
+            run = command.equals("run") ? runParameters(args) : null;
+        } catch (IllegalArgumentException e) {
+            System.err.println("tagsync: " + e.getMessage() + "\n" + USAGE);
+            exitCode = ExitCodes.USAGE;
+            return;
+        }
         try {
             exitCode = switch (command) {
-                case "run" -> runCommand.run(runParameters(args), System.out, System.err);
+                case "run" -> runCommand.run(run, System.out, System.err);
                 case "status" -> status(args);
                 case "worker" -> {
                     System.out.println("tagsync worker listening on queue '"
@@ -61,12 +69,12 @@ public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator 
                 default -> {
                     System.err.println(
                             command.isEmpty() ? USAGE : "tagsync: unknown command '" + command + "'\n" + USAGE);
-                    yield ExitCodes.FAILED;
+                    yield ExitCodes.USAGE;
                 }
             };
-        } catch (IllegalArgumentException e) {
+        } catch (NumberFormatException e) {
             System.err.println("tagsync: " + e.getMessage() + "\n" + USAGE);
-            exitCode = ExitCodes.FAILED;
+            exitCode = ExitCodes.USAGE;
         }
     }
 

@@ -5,7 +5,7 @@ public final class ExitCodes {
 
     /** Every row applied. */
     public static final int OK = 0;
-    /** The run failed; rerunning the same command restarts it. Also: a usage error. */
+    /** The run failed; rerunning the same command restarts it. */
     public static final int FAILED = 1;
     /** The API refused the key ({@code 401}/{@code 403}), or there is none. */
     public static final int BAD_KEY = 2;
@@ -15,4 +15,7 @@ public final class ExitCodes {
     public static final int PARTIAL = 4;
 
     private ExitCodes() {}
+
+    /** The command line is wrong: an unknown command, option or setting, or a missing or malformed one (sysexits' EX_USAGE). */
+    public static final int USAGE = 64;
 }

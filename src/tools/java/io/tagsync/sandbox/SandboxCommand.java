@@ -1,11 +1,14 @@
 package io.tagsync.sandbox;
 
+import io.tagsync.run.OptionNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -18,6 +21,27 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class SandboxCommand {
 
+    private static final Set<String> OPTIONS = Set.of(
+            "port",
+            "workspace",
+            "api-key",
+            "images",
+            "latency-ms",
+            "task-ms",
+            "rate-limit-share",
+            "server-error-share",
+            "task-failure-share",
+            "shape",
+            "html-errors",
+            "max-body-bytes",
+            "refuse-conflicts",
+            "refuse-duplicates",
+            "unknown-status-share",
+            "unknown-status",
+            "stuck-task-share",
+            "no-task-id-share",
+            "capacity");
+
     private SandboxCommand() {}
 
     public static void main(String[] args) throws IOException, InterruptedException {
@@ -28,6 +52,11 @@ public final class SandboxCommand {
                 System.exit(64);
             }
             options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+        }
+        Optional<String> unknown = OptionNames.unknown("sandbox", OPTIONS, options.keySet());
+        if (unknown.isPresent()) {
+            System.err.println("sandbox: " + unknown.get());
+            System.exit(64);
         }
         SandboxSettings settings = new SandboxSettings()
                 .workspace(options.getOrDefault("workspace", "demo"))
