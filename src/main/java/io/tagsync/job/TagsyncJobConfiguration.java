@@ -59,9 +59,10 @@ public class TagsyncJobConfiguration {
             Step awaitStep,
             Step reportStep,
             GracefulShutdown gracefulShutdown,
-            ObservationRegistry observations) {
+            ObservationRegistry observations,
+            TagsyncProperties properties) {
         return new JobBuilder(JOB_NAME, jobRepository)
-                .validator(new RunParametersValidator())
+                .validator(new RunParametersValidator(properties.api()))
                 .observationRegistry(observations)
                 .listener(gracefulShutdown)
                 .listener(new StageResultsCarryOver(jobRepository))

@@ -56,7 +56,38 @@ public record TagsyncProperties(
             @DefaultValue("60s") Duration readTimeout,
             @DefaultValue("8") int maxAttempts,
             @DefaultValue("500ms") Duration initialBackoff,
-            @DefaultValue("30s") Duration maxBackoff) {
+            @DefaultValue("30s") Duration maxBackoff,
+            @DefaultValue("false") boolean allowKeyOverPlainHttp) {
+
+        /**
+         * Why the key may not go to {@code url}, or null: over plain {@code http} it would travel in clear, which
+         * only a loopback address ({@code localhost}, {@code 127.0.0.0/8}, {@code ::1}: the sandbox, a local
+         * proxy) or {@code allow-key-over-plain-http} allows.
+         */
+        public String plainHttpRefusal(URI url) {
+            if (allowKeyOverPlainHttp || url == null || !"http".equalsIgnoreCase(url.getScheme()) || isLoopback(url)) {
+                return null;
+            }
+            return "--api-url " + url.getScheme() + "://" + url.getHost()
+                    + " is plain http to another host: the API key would travel in clear. Use https, or set "
+                    + "--tagsync.api.allow-key-over-plain-http=true to send it in clear anyway";
+        }
+
+        private static boolean isLoopback(URI url) {
+            String host = url.getHost() == null ? "" : url.getHost().toLowerCase(java.util.Locale.ROOT);
+            if (host.equals("localhost") || host.endsWith(".localhost")) {
+                return true;
+            }
+            String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+            if (!literal.matches("[0-9.]+|[0-9a-f:]+")) {
+                return false; // a name: not looked up here, so not known to be loopback
+            }
+            try {
+                return java.net.InetAddress.getByName(literal).isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
+        }
 
         @Override
         public String toString() {

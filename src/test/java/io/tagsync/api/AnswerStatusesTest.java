@@ -142,7 +142,8 @@ class AnswerStatusesTest {
                 Duration.ofSeconds(5),
                 2,
                 Duration.ofMillis(1),
-                Duration.ofMillis(2));
+                Duration.ofMillis(2),
+                false);
         return RoboflowClient.create(
                 settings,
                 "key",

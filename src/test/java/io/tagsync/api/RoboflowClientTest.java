@@ -58,7 +58,8 @@ class RoboflowClientTest {
                 readTimeout,
                 attempts,
                 Duration.ofMillis(5),
-                Duration.ofMillis(20));
+                Duration.ofMillis(20),
+                false);
         return RoboflowClient.create(settings, key, sandbox.url(), workspace, 8, RunLimits.of(8));
     }
 
@@ -180,7 +181,8 @@ class RoboflowClientTest {
                 Duration.ofMillis(200),
                 1,
                 Duration.ofMillis(5),
-                Duration.ofMillis(20));
+                Duration.ofMillis(20),
+                false);
         RoboflowClient unreachable = RoboflowClient.create(
                 settings, KEY, URI.create("http://127.0.0.1:" + closedPort), "ws", 8, RunLimits.of(8));
         assertThatThrownBy(() -> unreachable.taskStatus("t", null))
