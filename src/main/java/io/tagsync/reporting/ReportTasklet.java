@@ -4,6 +4,7 @@ import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.run.ChangeCounts;
 import io.tagsync.run.ConcurrencyPoint;
 import io.tagsync.run.ExitCodes;
+import io.tagsync.run.OwnerOnly;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
 import io.tagsync.store.ConcurrencyHistory;
@@ -101,6 +102,7 @@ public class ReportTasklet implements Tasklet {
         JSON.writeValue(dir.resolve("summary.json").toFile(), summary);
         reports.writeHtml(dir, summary, reasons, concurrency);
         Files.writeString(dir.resolve("summary.txt"), humanSummary(summary), StandardCharsets.UTF_8);
+        OwnerOnly.files(dir, "");
         step.getExecutionContext().putString(REPORT_DIR, dir.toString());
         log.info("Run {} keeps {} bytes of requests in the repository", instanceId, store.storedBytes(instanceId));
         if (!clean) {

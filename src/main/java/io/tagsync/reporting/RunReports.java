@@ -1,6 +1,7 @@
 package io.tagsync.reporting;
 
 import io.tagsync.run.ConcurrencyPoint;
+import io.tagsync.run.OwnerOnly;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.store.FailedItem;
@@ -32,14 +33,17 @@ public class RunReports {
         this.properties = properties;
     }
 
-    /** {@code --report-dir}, or a folder per run under {@code tagsync.report-dir}; created if missing. */
+    /**
+     * {@code --report-dir}, or a folder per run under {@code tagsync.report-dir}; created if missing, and its
+     * owner's alone: reports hold rows of the input.
+     */
     public Path directory(RunParameters run, long instanceId) throws IOException {
         Path dir = run.reportDir();
         if (dir == null) {
             String name = (run.runKey() + "-" + run.workspace() + "-" + instanceId).replaceAll("[^A-Za-z0-9._-]", "_");
             dir = properties.reportDir().resolve(name);
         }
-        return Files.createDirectories(dir);
+        return OwnerOnly.folder(dir);
     }
 
     public Path writeRejects(Path dir, long instanceId) throws IOException {

@@ -1,6 +1,7 @@
 package io.tagsync.staging;
 
 import io.tagsync.input.ImageUpdate;
+import io.tagsync.run.OwnerOnly;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -190,7 +191,7 @@ public final class UpdateMerger implements AutoCloseable {
         buffer.sort();
         Path run = newRun();
         ensureRoom(buffer.bytes());
-        try (SpillOutput out = new SpillOutput(Files.newOutputStream(run))) {
+        try (SpillOutput out = new SpillOutput(create(run))) {
             int size = buffer.size();
             for (int i = 0; i < size; ) {
                 int end = i + 1;
@@ -296,7 +297,7 @@ public final class UpdateMerger implements AutoCloseable {
             }
         }
         ensureRoom(tierBytes);
-        try (SpillOutput out = new SpillOutput(Files.newOutputStream(merged))) {
+        try (SpillOutput out = new SpillOutput(create(merged))) {
             Folder folder = new Folder(
                     row -> {
                         try {
@@ -327,10 +328,15 @@ public final class UpdateMerger implements AutoCloseable {
                 "cannot write a staging spill file under " + spillParent + " (tagsync.staging.spill-dir): " + e, e);
     }
 
+    /** A new run file, its owner's alone (in a folder that is too: {@code createTempDirectory} makes it so). */
+    private static java.io.OutputStream create(Path run) throws IOException {
+        return Files.newOutputStream(Files.createFile(run, OwnerOnly.fileAttributes()));
+    }
+
     private Path newRun() {
         try {
             if (spillDir == null) {
-                Files.createDirectories(spillParent);
+                OwnerOnly.folder(spillParent);
                 spillDir = Files.createTempDirectory(spillParent, "tagsync-stage-");
             }
         } catch (IOException e) {

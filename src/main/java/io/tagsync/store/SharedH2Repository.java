@@ -1,6 +1,7 @@
 package io.tagsync.store;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.tagsync.run.OwnerOnly;
 import io.tagsync.run.TagsyncProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +35,8 @@ import org.springframework.stereotype.Component;
 /**
  * Lets several tagsync processes use one H2 repository file ({@code jdbc:h2:file:...}, the default): the first
  * run to open the file keeps it open in its own JVM and serves it to the others over TCP on 127.0.0.1, behind a
- * random key that it writes, readable by its owner only, to {@code <file>.server}. A process that finds the file
+ * random key that it writes, readable by its owner only, to {@code <file>.server}. The file's folder and the
+ * files of the repository are its owner's alone ({@link OwnerOnly}), whatever the umask. A process that finds the file
  * open elsewhere reads that key and connects through it, so {@code status} works during a run and runs of other
  * inputs go side by side; two processes on the same run are still told apart by {@link RunLock}.
  *
@@ -166,12 +168,19 @@ public class SharedH2Repository implements BeanPostProcessor, EnvironmentAware, 
                 return remote.get();
             }
             try {
+                OwnerOnly.folder(database.getParent());
                 Connection connection = DriverManager.getConnection(url, user, password);
+                OwnerOnly.files(database.getParent(), database.getFileName().toString());
                 keeper = connection;
                 if (serve) {
                     serve(database, shared);
                 }
                 return url;
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        "cannot make the job repository's folder " + database.getParent() + " its owner's alone: "
+                                + e.getMessage(),
+                        e);
             } catch (SQLException e) {
                 if (e.getErrorCode() != ErrorCode.DATABASE_ALREADY_OPEN_1) {
                     // the pool meets the same error at its first connection, and the start fails with it

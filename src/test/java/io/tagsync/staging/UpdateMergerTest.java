@@ -230,6 +230,13 @@ class UpdateMergerTest {
                                 .sum();
                     }
                     assertThat(spilled).as("bytes spilled for 150,000 rows").isLessThan(150 * 3 * 400);
+                    try (var runs = Files.walk(spillDir)) {
+                        assertThat(runs.filter(Files::isRegularFile).toList())
+                                .isNotEmpty()
+                                .allSatisfy(run -> assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                                                Files.getPosixFilePermissions(run)))
+                                        .isEqualTo("rw-------"));
+                    }
                 }
             }
             merger.finish(out::add);
