@@ -101,6 +101,22 @@ public class RunReports {
         return file;
     }
 
+    /**
+     * A cell that a spreadsheet would run as a formula — text starting with {@code =}, {@code +}, {@code -},
+     * {@code @}, a tab or a carriage return — with a {@code '} before it, as OWASP advises against CSV injection: a
+     * spreadsheet shows the text and runs nothing. Roboflow's image IDs are letters and digits, so a real ID is
+     * written as it is and a report fed back into another tool names the same images.
+     */
+    static Object spreadsheetSafe(Object value) {
+        if (value instanceof String text && !text.isEmpty()) {
+            char first = text.charAt(0);
+            if (first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r') {
+                return "'" + text;
+            }
+        }
+        return value;
+    }
+
     public Path writeFailedItems(Path dir, long instanceId) throws IOException {
         Path file = dir.resolve("failed-items.csv");
         try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
@@ -117,6 +133,9 @@ public class RunReports {
     }
 
     private static void print(CSVPrinter csv, Object... values) {
+        for (int i = 0; i < values.length; i++) {
+            values[i] = spreadsheetSafe(values[i]);
+        }
         try {
             csv.printRecord(values);
         } catch (IOException e) {
