@@ -33,6 +33,9 @@ public final class JsonLinesUpdateReader implements UpdateReader {
     private final Reader reader;
     private final JsonParser array;
     private final char[] buffer = new char[1 << 16];
+    /** The line being read, kept from one line to the next (and let go after a long one). */
+    private StringBuilder text = new StringBuilder();
+
     private int position;
     private int end;
     private long line;
@@ -94,8 +97,12 @@ public final class JsonLinesUpdateReader implements UpdateReader {
     }
 
     private InputRow nextLine() {
+        if (text.capacity() > 1 << 20) {
+            text = new StringBuilder();
+        }
+        StringBuilder text = this.text;
         while (true) {
-            StringBuilder text = new StringBuilder();
+            text.setLength(0);
             long length;
             try {
                 length = readLine(text);
