@@ -52,9 +52,17 @@ class CommandLineCheckTest {
         assertThat(problem(line)).isEqualTo("none");
     }
 
+    private static Stream<Path> walk(String folder) {
+        try {
+            return Files.walk(Path.of(folder));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /**
-     * Every {@code --tagsync.*} setting the project names, in the README, the configuration examples and the
-     * tests that start tagsync as a process, is one the check knows.
+     * Every {@code --tagsync.*} setting the project names, in the README, the configuration examples, the
+     * benchmark and the tests that start tagsync as a process, is one the check knows.
      */
     @Test
     void everySettingTheProjectNamesIsKnown() throws IOException {
@@ -62,8 +70,8 @@ class CommandLineCheckTest {
         Set<String> named = new TreeSet<>();
         try (Stream<Path> files = Stream.concat(
                 Stream.of(Path.of("README.md")),
-                Stream.concat(
-                        Files.walk(Path.of("config")), Files.walk(Path.of("src/test/java/io/tagsync/reliability"))))) {
+                Stream.of("config", "src/test/java/io/tagsync/reliability", "src/tools/java")
+                        .flatMap(CommandLineCheckTest::walk))) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 Matcher match = setting.matcher(Files.readString(file));
                 while (match.find()) {
