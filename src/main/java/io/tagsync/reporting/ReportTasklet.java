@@ -102,7 +102,7 @@ public class ReportTasklet implements Tasklet {
         JSON.writeValue(dir.resolve("summary.json").toFile(), summary);
         reports.writeHtml(dir, summary, reasons, concurrency);
         Files.writeString(dir.resolve("summary.txt"), humanSummary(summary), StandardCharsets.UTF_8);
-        OwnerOnly.files(dir, "");
+        OwnerOnly.files(dir, "{summary.json,summary.txt,report.html,rejects.csv,failed-items.csv}");
         step.getExecutionContext().putString(REPORT_DIR, dir.toString());
         log.info("Run {} keeps {} bytes of requests in the repository", instanceId, store.storedBytes(instanceId));
         if (!clean) {

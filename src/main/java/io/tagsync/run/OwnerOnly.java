@@ -71,9 +71,9 @@ public final class OwnerOnly {
         }
     }
 
-    /** Makes the files in {@code folder} whose names start with {@code prefix} owner-only. */
-    public static void files(Path folder, String prefix) {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, prefix + "*")) {
+    /** Makes the files in {@code folder} whose names match {@code glob} ({@code tagsync.*db}) owner-only. */
+    public static void files(Path folder, String glob) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, glob)) {
             for (Path file : files) {
                 file(file);
             }

@@ -170,7 +170,8 @@ public class SharedH2Repository implements BeanPostProcessor, EnvironmentAware, 
             try {
                 OwnerOnly.folder(database.getParent());
                 Connection connection = DriverManager.getConnection(url, user, password);
-                OwnerOnly.files(database.getParent(), database.getFileName().toString());
+                // H2's files: NAME.mv.db, NAME.trace.db, NAME.lock.db, NAME.N.temp.db
+                OwnerOnly.files(database.getParent(), database.getFileName() + ".*db");
                 keeper = connection;
                 if (serve) {
                     serve(database, shared);

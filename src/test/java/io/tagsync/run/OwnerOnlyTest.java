@@ -37,16 +37,17 @@ class OwnerOnlyTest {
     }
 
     @Test
-    void filesWithThePrefixBecomeOwnerOnly() throws IOException {
-        for (String name : new String[] {"tagsync.mv.db", "tagsync.trace.db", "other.txt"}) {
+    void filesThatMatchBecomeOwnerOnly() throws IOException {
+        for (String name : new String[] {"tagsync.mv.db", "tagsync.trace.db", "tagsync-input.csv", "other.txt"}) {
             Files.setPosixFilePermissions(
                     Files.createFile(dir.resolve(name)), PosixFilePermissions.fromString("rw-r--r--"));
         }
 
-        OwnerOnly.files(dir, "tagsync");
+        OwnerOnly.files(dir, "tagsync.*db");
 
         assertThat(mode(dir.resolve("tagsync.mv.db"))).isEqualTo("rw-------");
         assertThat(mode(dir.resolve("tagsync.trace.db"))).isEqualTo("rw-------");
+        assertThat(mode(dir.resolve("tagsync-input.csv"))).isEqualTo("rw-r--r--");
         assertThat(mode(dir.resolve("other.txt"))).isEqualTo("rw-r--r--");
         assertThat(mode(Files.createFile(dir.resolve("new"), OwnerOnly.fileAttributes())))
                 .isEqualTo("rw-------");
