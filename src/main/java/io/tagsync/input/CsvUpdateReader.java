@@ -362,9 +362,19 @@ public final class CsvUpdateReader implements UpdateReader {
         return true;
     }
 
+    /**
+     * The CSV library's words without its own line numbers ({@code (line 2)}, {@code (startline 2)},
+     * {@code at line: 3, position: 59}), which count differently from the line the message already names.
+     */
     private static String message(Exception e) {
         Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        if (cause.getMessage() == null) {
+            return cause.getClass().getSimpleName();
+        }
+        return cause.getMessage()
+                .replaceAll("\\((start)?line \\d+\\)\\s*", "")
+                .replaceAll("\\s*at line: \\d+, position: \\d+", "")
+                .strip();
     }
 
     @Override

@@ -88,11 +88,12 @@ class InputProblemsTest extends JobTestSupport {
                 Arguments.of(
                         "unterminated quote",
                         (Maker) dir -> fixture("unterminated-quote.csv"),
-                        "unterminated-quote.csv: line 2"),
+                        "unterminated-quote.csv: line 2: EOF reached before encapsulated token finished"),
                 Arguments.of(
                         "Spark's default CSV read as RFC 4180",
                         (Maker) dir -> resource("/spark/default-csv"),
-                        "(the line holds \\\", a quote escaped with a backslash, as Spark writes CSV by default: set "
+                        "line 2: Invalid character between encapsulated token and delimiter (the line holds \\\", a quote escaped "
+                                + "with a backslash, as Spark writes CSV by default: set "
                                 + "tagsync.input.csv-escape=backslash to read such a file)"),
                 Arguments.of(
                         "a link to a device in a folder",
