@@ -73,10 +73,6 @@ final class PartitionColumns {
         return columns.isEmpty() ? NONE : new PartitionColumns(List.copyOf(columns));
     }
 
-    boolean isEmpty() {
-        return columns.isEmpty();
-    }
-
     /**
      * A folder name's text as Spark, Hive and DuckDB escape it: each {@code %XX} is the byte XX of the UTF-8 text,
      * and every other character, {@code +} among them, is itself. A {@code %} without two hex digits after it is
