@@ -49,6 +49,9 @@ class ReliabilityTest {
     private static final int ROWS = 20_000;
     private static final int CONCURRENCY = 8;
     private static final Duration RUN_LIMIT = Duration.ofSeconds(120);
+    /** For a run whose tasks a test holds (SandboxSettings.holdTasks): they are not given up on meanwhile. */
+    private static final List<String> HELD = List.of("--tagsync.await.task-timeout=120s");
+
     private static final Path WORK = Path.of("target", "reliability").toAbsolutePath();
     private static final List<String> RESULTS = new ArrayList<>();
 
@@ -387,9 +390,13 @@ class ReliabilityTest {
         Scenario scenario =
                 scenario("twice", new SandboxSettings().latencyMillis(200).taskMillis(1000, 2000));
         try (SandboxServer sandbox = scenario.sandbox()) {
-            JobProcess first = start(scenario, "twice", "twice-1");
-            assertThat(first.awaitLog("Submitting", RUN_LIMIT)).isTrue();
-            int second = start(scenario, "twice", "twice-2").await(RUN_LIMIT);
+            // the first run's tasks are held until the second process has ended, so that the first is alive when
+            // the second asks for the run, however slowly the second starts
+            sandbox.settings().holdTasks(true);
+            JobProcess first = start(scenario, "twice", "twice-1", CONCURRENCY, HELD);
+            assertThat(first.awaitLog("Waiting for", RUN_LIMIT)).isTrue();
+            int second = start(scenario, "twice", "twice-2", CONCURRENCY, HELD).await(RUN_LIMIT);
+            sandbox.settings().holdTasks(false);
             assertThat(second).isEqualTo(1);
             // the second process reaches the repository through the first, whose run lock refuses it
             assertThat(Files.readString(WORK.resolve("logs").resolve("twice-2.log")))
@@ -412,7 +419,9 @@ class ReliabilityTest {
         long started = System.nanoTime();
         try (SandboxServer a = first.sandbox();
                 SandboxServer b = second.sandbox()) {
-            JobProcess one = start(first, "beside-1", "beside-1");
+            // and its tasks are held until the second has ended, however slowly the others start
+            a.settings().holdTasks(true);
+            JobProcess one = start(first, "beside-1", "beside-1", CONCURRENCY, HELD);
             assertThat(one.awaitLog("Submitting", RUN_LIMIT)).isTrue();
             Path statusLog = WORK.resolve("logs").resolve("beside-status.log");
             assertThat(JobProcess.tagsync(WORK, KEY, statusLog, List.of("status"))
@@ -422,6 +431,7 @@ class ReliabilityTest {
             JobProcess two = start(second, "beside-2", "beside-2");
             assertThat(two.await(RUN_LIMIT)).isZero();
             assertThat(one.isAlive()).as("the first run outlasts the second").isTrue();
+            a.settings().holdTasks(false);
             assertThat(one.await(RUN_LIMIT)).isZero();
             assertThat(Files.readString(WORK.resolve("logs").resolve("beside-2.log")))
                     .contains("uses it through that one");
@@ -443,20 +453,33 @@ class ReliabilityTest {
      */
     private record SideBySide(Scenario first, Scenario second, JobProcess serving, JobProcess served) {
 
+        /**
+         * Both runs' tasks are held (the sandboxes share one settings object) until {@link #release}, so that
+         * both are live whatever the machine's load; the caller releases them when the runs may end.
+         */
         static SideBySide start(String name) throws IOException, InterruptedException {
-            SandboxSettings slow = new SandboxSettings().latencyMillis(1500).taskMillis(1000, 2000);
+            SandboxSettings slow = new SandboxSettings()
+                    .latencyMillis(1500)
+                    .taskMillis(1000, 2000)
+                    .holdTasks(true);
             Scenario first = scenario(name + "-1", slow);
             Scenario second = scenario(name + "-2", slow);
-            JobProcess serving = ReliabilityTest.start(first, name + "-1", name + "-1", 2, List.of());
+            JobProcess serving = ReliabilityTest.start(first, name + "-1", name + "-1", 2, HELD);
             assertThat(serving.awaitLog("Submitting", RUN_LIMIT)).isTrue();
-            JobProcess served = ReliabilityTest.start(second, name + "-2", name + "-2", 2, List.of());
+            JobProcess served = ReliabilityTest.start(second, name + "-2", name + "-2", 2, HELD);
             assertThat(served.awaitLog("Submitting", RUN_LIMIT)).isTrue();
             assertThat(serving.isAlive()).isTrue();
             return new SideBySide(first, second, serving, served);
         }
 
+        /** Lets both runs' tasks end. */
+        void release() {
+            first.sandbox().settings().holdTasks(false);
+        }
+
         /** Reruns of both, each to exit 0, then exact; the requests the two sent twice in all. */
         long rerunBothExact(String name) throws Exception {
+            release();
             assertThat(ReliabilityTest.start(first, name + "-1", name + "-1-rerun")
                             .await(RUN_LIMIT))
                     .isZero();
@@ -508,6 +531,7 @@ class ReliabilityTest {
         try (SandboxServer a = runs.first().sandbox();
                 SandboxServer b = runs.second().sandbox()) {
             runs.serving().kill();
+            runs.release();
             int exit = runs.served().await(RUN_LIMIT);
             String log = Files.readString(WORK.resolve("logs").resolve("take-over-2.log"));
             assertThat(log).contains("The tagsync process that served the job repository is gone");

@@ -419,6 +419,10 @@ public final class SandboxServer implements AutoCloseable {
     }
 
     private void finish(SandboxTask task, SandboxTask.Fate fate, String unknownStatus) {
+        if (settings.holdTasks) {
+            clock.schedule(() -> finish(task, fate, unknownStatus), 50, TimeUnit.MILLISECONDS);
+            return;
+        }
         long started = cpuNanos();
         try {
             finishNow(task, fate, unknownStatus);

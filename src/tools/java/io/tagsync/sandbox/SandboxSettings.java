@@ -46,6 +46,8 @@ public final class SandboxSettings {
 
     volatile Set<String> stuckTasksWith = Set.of();
     volatile double stuckShare;
+
+    volatile boolean holdTasks;
     /** Keep every API request line (method and URI with its query) for tests that look for the key in them. */
     volatile boolean keepRequestLines;
 
@@ -248,6 +250,15 @@ public final class SandboxSettings {
     /** A share of batch tasks stays running for ever. */
     public SandboxSettings stuckShare(double share) {
         stuckShare = share;
+        return this;
+    }
+
+    /**
+     * While on, no task becomes final: each stays running until this is turned off again, and then ends as it
+     * would have. A test holds a run in its await step this way for as long as it needs, not for a guess.
+     */
+    public SandboxSettings holdTasks(boolean hold) {
+        holdTasks = hold;
         return this;
     }
 
