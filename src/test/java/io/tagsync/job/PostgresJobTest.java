@@ -9,9 +9,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -92,9 +97,37 @@ class PostgresJobTest extends JobTestSupport {
         try (RunLock held = RunLock.tryAcquire(dataSource, "restart-lock").orElseThrow()) {
             try (Connection admin = DriverManager.getConnection(SERVER, "postgres", "");
                     Statement statement = admin.createStatement()) {
-                statement.execute("""
-                        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                        WHERE state = 'idle in transaction' AND query LIKE '%FROM run_lock%FOR UPDATE NOWAIT%'""");
+                List<Integer> backends = new ArrayList<>();
+                try (ResultSet rows = statement.executeQuery("""
+                        SELECT pid FROM pg_stat_activity
+                        WHERE state = 'idle in transaction' AND query LIKE '%FROM run_lock%FOR UPDATE NOWAIT%'""")) {
+                    while (rows.next()) {
+                        backends.add(rows.getInt(1));
+                    }
+                }
+                assertThat(backends).as("the lock's backend").isNotEmpty();
+                for (int pid : backends) {
+                    statement.execute("SELECT pg_terminate_backend(" + pid + ")");
+                }
+                // pg_terminate_backend only signals the backend: its locks go when it has exited
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                String alive = "SELECT count(*) FROM pg_stat_activity WHERE pid IN ("
+                        + backends.stream().map(String::valueOf).collect(Collectors.joining(",")) + ")";
+                while (true) {
+                    try (ResultSet rows = statement.executeQuery(alive)) {
+                        rows.next();
+                        if (rows.getInt(1) == 0) {
+                            break;
+                        }
+                    }
+                    assertThat(System.nanoTime()).as("the backend exits").isLessThan(deadline);
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                }
             }
             Optional<RunLock> meanwhile = RunLock.tryAcquire(dataSource, "restart-lock");
             assertThat(meanwhile).as("dropped with the connection").isPresent();
