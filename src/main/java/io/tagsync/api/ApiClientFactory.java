@@ -1,5 +1,6 @@
 package io.tagsync.api;
 
+import io.tagsync.run.Fence;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.TagsyncProperties;
 import java.io.IOException;
@@ -37,9 +38,15 @@ public class ApiClientFactory {
      * {@link RunLimits}: the partitions a process runs at once share the run's {@code --concurrency}, its 429 gate
      * and what the server was learned to refuse.
      */
-    public RoboflowClient create(RunParameters run, long instanceId) {
+    public RoboflowClient create(RunParameters run, long instanceId, Fence fence) {
         return RoboflowClient.create(
-                settings, apiKey(), run.apiUrl(), run.workspace(), await.callsAtOnce(run), limits(instanceId, run));
+                settings,
+                apiKey(),
+                run.apiUrl(),
+                run.workspace(),
+                await.callsAtOnce(run),
+                limits(instanceId, run),
+                fence);
     }
 
     public RunLimits limits(long instanceId, RunParameters run) {

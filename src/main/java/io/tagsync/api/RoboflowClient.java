@@ -1,6 +1,7 @@
 package io.tagsync.api;
 
 import io.tagsync.run.ConcurrencyPoint;
+import io.tagsync.run.Fence;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.run.TagsyncProperties.AuthMode;
 import java.io.IOException;
@@ -65,6 +66,7 @@ public final class RoboflowClient {
     private final CallLimit callLimit;
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
+    private final Fence fence;
 
     private RoboflowClient(
             RoboflowApi api,
@@ -72,8 +74,10 @@ public final class RoboflowClient {
             TagsyncProperties.Api settings,
             String apiKey,
             URI baseUrl,
-            RunLimits shared) {
+            RunLimits shared,
+            Fence fence) {
         this.api = api;
+        this.fence = fence;
         this.gate = shared.gate();
         this.limits = shared.limits();
         this.callLimit = shared.calls();
@@ -95,6 +99,21 @@ public final class RoboflowClient {
             String workspace,
             int connections,
             RunLimits shared) {
+        return create(settings, apiKey, baseUrl, workspace, connections, shared, Fence.NONE);
+    }
+
+    /**
+     * A client that sends an update only while {@code fence} holds: it is checked right before each attempt of a
+     * call that changes images, after any wait for a permit or the rate gate.
+     */
+    public static RoboflowClient create(
+            TagsyncProperties.Api settings,
+            String apiKey,
+            URI baseUrl,
+            String workspace,
+            int connections,
+            RunLimits shared,
+            Fence fence) {
         ConnectionConfig connection = ConnectionConfig.custom()
                 .setConnectTimeout(Timeout.of(settings.connectTimeout()))
                 .setSocketTimeout(Timeout.of(settings.readTimeout()))
@@ -128,7 +147,7 @@ public final class RoboflowClient {
         RoboflowApi api = HttpServiceProxyFactory.builderFor(RestClientAdapter.create(restClient))
                 .build()
                 .createClient(RoboflowApi.class);
-        return new RoboflowClient(api, workspace, settings, apiKey, baseUrl, shared);
+        return new RoboflowClient(api, workspace, settings, apiKey, baseUrl, shared, fence);
     }
 
     /**
@@ -138,6 +157,7 @@ public final class RoboflowClient {
     public TaskRef submitBatch(byte[] body) {
         String what = "POST /" + workspace + "/images/metadata";
         return call(what, () -> {
+            fence.hold();
             ResponseEntity<byte[]> answer = api.batchUpdate(workspace, body);
             TaskRef task = Answers.taskRef(success(what, answer));
             if (task.taskId() == null) {
@@ -205,6 +225,7 @@ public final class RoboflowClient {
     public void updateSingle(String imageId, byte[] body) {
         String what = "POST /" + workspace + "/images/" + imageId + "/metadata";
         call(what, () -> {
+            fence.hold();
             ResponseEntity<byte[]> answer = api.singleUpdate(workspace, imageId, body);
             byte[] text = success(what, answer);
             Boolean applied = Answers.singleApplied(text);
@@ -274,6 +295,11 @@ public final class RoboflowClient {
     }
 
     /** What this client has learned the server refuses. */
+    /** What says whether this client may still send updates. */
+    public Fence fence() {
+        return fence;
+    }
+
     public ApiLimits limits() {
         return limits;
     }

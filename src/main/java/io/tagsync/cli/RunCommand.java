@@ -5,6 +5,7 @@ import io.tagsync.api.ApiException;
 import io.tagsync.input.InputException;
 import io.tagsync.input.InputFingerprint;
 import io.tagsync.input.UpdateReaders;
+import io.tagsync.job.Fences;
 import io.tagsync.job.GracefulShutdown;
 import io.tagsync.job.TagsyncJobConfiguration;
 import io.tagsync.metrics.Pushgateway;
@@ -65,6 +66,8 @@ public class RunCommand {
     private final Pushgateway pushgateway;
     private final RunNotifier notifier;
     private final TagsyncProperties.Input input;
+    private final Fences fences;
+    private final RepositoryOutages outages;
 
     public RunCommand(
             JobOperator jobOperator,
@@ -75,7 +78,11 @@ public class RunCommand {
             GracefulShutdown gracefulShutdown,
             Pushgateway pushgateway,
             RunNotifier notifier,
+            Fences fences,
+            RepositoryOutages outages,
             TagsyncProperties properties) {
+        this.fences = fences;
+        this.outages = outages;
         this.pushgateway = pushgateway;
         this.notifier = notifier;
         this.input = properties.input();
@@ -121,8 +128,19 @@ public class RunCommand {
         ScheduledExecutorService lockCheck = Executors.newSingleThreadScheduledExecutor(Threads.named("run-lock"));
         try (RunLock held = lock.get()) {
             lockCheck.scheduleWithFixedDelay(held::retake, 10, 10, TimeUnit.SECONDS);
-            return launch(run, parameters, out, err);
+            // every send checks the lock first: once another process has taken the run over, this one stops
+            fences.running(held.fence(outages));
+            int exitCode = launch(run, parameters, out, err);
+            if (held.lost()) {
+                err.println("tagsync: another tagsync process took this run (" + named + ") over while the job "
+                        + "repository was out of reach: the database dropped this process's lock with its "
+                        + "connection, and the other process took it before this one could again. This process "
+                        + "stopped sending and leaves the run to the other; follow it with ./run.sh status.");
+                return ExitCodes.FAILED;
+            }
+            return exitCode;
         } finally {
+            fences.runEnded();
             lockCheck.shutdownNow();
         }
     }

@@ -11,8 +11,8 @@ public interface PartitionDispatch {
 
     PartitionHandler handler(Step worker);
 
-    /** What watches the partitions while the step waits for them, or null. */
-    default PartitionWatch watch() {
+    /** What watches the partitions of the step whose worker step is {@code workerStep}, or null. */
+    default PartitionWatch watch(String workerStep) {
         return null;
     }
 }

@@ -3,13 +3,18 @@ package io.tagsync.job;
 import io.tagsync.run.Steps;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.store.PartitionLeases;
+import io.tagsync.store.RepositoryOutages;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.springframework.amqp.core.AmqpTemplate;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.batch.core.partition.PartitionHandler;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -17,8 +22,10 @@ import org.springframework.batch.integration.partition.MessageChannelPartitionHa
 import org.springframework.batch.integration.partition.StepExecutionRequest;
 import org.springframework.batch.integration.partition.StepExecutionRequestHandler;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.integration.amqp.dsl.Amqp;
 import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.config.EnableIntegration;
@@ -51,6 +58,21 @@ public class RemotePartitions {
         }
     }
 
+    /** A request as it travels: {@code "stepName stepExecutionId"}. */
+    static String text(StepExecutionRequest request) {
+        return request.getStepName() + " " + request.getStepExecutionId();
+    }
+
+    static StepExecutionRequest request(String text) {
+        String[] parts = text.strip().split(" ");
+        return new StepExecutionRequest(parts[0], Long.parseLong(parts[1]));
+    }
+
+    /** Puts a request (back) on the queue, for whichever worker takes it first. */
+    static Consumer<StepExecutionRequest> offer(AmqpTemplate amqpTemplate, String queue) {
+        return request -> amqpTemplate.convertAndSend(queue, text(request));
+    }
+
     @Bean
     Queue partitionQueue(TagsyncProperties properties) {
         return new Queue(properties.partition().queue(), true);
@@ -65,9 +87,7 @@ public class RemotePartitions {
     IntegrationFlow partitionRequestsOut(
             DirectChannel partitionRequests, AmqpTemplate amqpTemplate, TagsyncProperties properties) {
         return IntegrationFlow.from(partitionRequests)
-                .transform(
-                        StepExecutionRequest.class,
-                        request -> request.getStepName() + " " + request.getStepExecutionId())
+                .transform(StepExecutionRequest.class, RemotePartitions::text)
                 .handle(Amqp.outboundAdapter(amqpTemplate)
                         .routingKey(properties.partition().queue()))
                 .get();
@@ -76,6 +96,7 @@ public class RemotePartitions {
     @Bean
     PartitionDispatch remoteDispatch(
             DirectChannel partitionRequests,
+            AmqpTemplate amqpTemplate,
             JobRepository jobRepository,
             PartitionLeases leases,
             DataSource dataSource,
@@ -100,16 +121,28 @@ public class RemotePartitions {
             }
 
             @Override
-            public PartitionWatch watch() {
-                return new PartitionWatch(jobRepository, leases, settings.heartbeat(), settings.workerTimeout());
+            public PartitionWatch watch(String workerStep) {
+                return new PartitionWatch(
+                        jobRepository,
+                        leases,
+                        workerStep,
+                        offer(amqpTemplate, settings.queue()),
+                        settings.heartbeat(),
+                        settings.workerTimeout());
             }
         };
     }
 
-    /** A worker's side: only in a process started as a worker. */
+    /**
+     * A worker's side: only in a process started as a worker. Its consumers take one request each at a time; at
+     * shutdown (SIGTERM closes the context) they are cancelled at once, so that no new request comes, while the
+     * partitions running are handed back ({@link PartitionWorker#handBack}) within {@link #HAND_BACK_GRACE}.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnProperty(name = "tagsync.partition.worker", havingValue = "true")
     static class Worker {
+
+        static final Duration HAND_BACK_GRACE = Duration.ofSeconds(60);
 
         @Bean
         PartitionWorker partitionWorker(
@@ -117,6 +150,9 @@ public class RemotePartitions {
                 Step submitPartitionStep,
                 Step awaitPartitionStep,
                 PartitionLeases leases,
+                RepositoryOutages outages,
+                Fences fences,
+                AmqpTemplate amqpTemplate,
                 TagsyncProperties properties) {
             Map<String, Step> steps =
                     Map.of(Steps.SUBMIT_PARTITION, submitPartitionStep, Steps.AWAIT_PARTITION, awaitPartitionStep);
@@ -124,22 +160,45 @@ public class RemotePartitions {
             handler.setJobRepository(jobRepository);
             handler.setStepLocator(steps::get);
             TagsyncProperties.Partition settings = properties.partition();
-            return new PartitionWorker(jobRepository, handler, leases, settings.heartbeat(), settings.workerTimeout());
+            return new PartitionWorker(
+                    jobRepository,
+                    handler,
+                    leases,
+                    outages,
+                    fences,
+                    offer(amqpTemplate, settings.queue()),
+                    settings.heartbeat(),
+                    settings.workerTimeout());
         }
 
         @Bean
-        IntegrationFlow partitionRequestsIn(
+        SimpleMessageListenerContainer partitionRequestsIn(
                 ConnectionFactory connectionFactory, PartitionWorker worker, TagsyncProperties properties) {
             TagsyncProperties.Partition settings = properties.partition();
-            return IntegrationFlow.from(Amqp.inboundAdapter(connectionFactory, settings.queue())
-                            .configureContainer(container ->
-                                    container.prefetchCount(1).concurrentConsumers(Math.max(1, settings.atOnce()))))
-                    .handle(String.class, (payload, headers) -> {
-                        String[] parts = payload.strip().split(" ");
-                        worker.execute(new StepExecutionRequest(parts[0], Long.parseLong(parts[1])));
-                        return null;
-                    })
-                    .get();
+            SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+            container.setQueueNames(settings.queue());
+            container.setPrefetchCount(1);
+            container.setConcurrentConsumers(Math.max(1, settings.atOnce()));
+            container.setShutdownTimeout(HAND_BACK_GRACE.plusSeconds(10).toMillis());
+            container.setMessageListener(
+                    message -> worker.execute(request(new String(message.getBody(), StandardCharsets.UTF_8))));
+            return container;
+        }
+
+        @Bean
+        ApplicationListener<ContextClosedEvent> handBackAtShutdown(
+                PartitionWorker worker, SimpleMessageListenerContainer partitionRequestsIn) {
+            return closed -> {
+                // stop() cancels the consumers at once, then waits for those still running a partition
+                Thread consumers = new Thread(partitionRequestsIn::stop, "stop-consumers");
+                consumers.start();
+                try {
+                    worker.handBack(HAND_BACK_GRACE);
+                    consumers.join(HAND_BACK_GRACE.plusSeconds(10).toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
         }
     }
 }

@@ -137,7 +137,7 @@ public class TagsyncJobConfiguration {
             RequestPartitioner partitioner,
             PartitionDispatch dispatch,
             ObservationRegistry observations) {
-        PartitionWatch watch = dispatch.watch();
+        PartitionWatch watch = dispatch.watch(worker.getName());
         if (watch != null) {
             manager.listener(watch);
         }
@@ -160,10 +160,12 @@ public class TagsyncJobConfiguration {
             JobRepository jobRepository,
             SubmitTasklet submitTasklet,
             PartitionSlots slots,
+            Fences fences,
             ObservationRegistry observations) {
         return new StepBuilder(Steps.SUBMIT_PARTITION, jobRepository)
                 .observationRegistry(observations)
                 .listener(slots)
+                .listener(fences)
                 .tasklet(submitTasklet, WORK_OUTSIDE_TRANSACTIONS)
                 .build();
     }
@@ -173,10 +175,12 @@ public class TagsyncJobConfiguration {
             JobRepository jobRepository,
             AwaitTasklet awaitTasklet,
             PartitionSlots slots,
+            Fences fences,
             ObservationRegistry observations) {
         return new StepBuilder(Steps.AWAIT_PARTITION, jobRepository)
                 .observationRegistry(observations)
                 .listener(slots)
+                .listener(fences)
                 .tasklet(awaitTasklet, WORK_OUTSIDE_TRANSACTIONS)
                 .build();
     }
@@ -232,9 +236,17 @@ public class TagsyncJobConfiguration {
             RequestSender sender,
             TagsyncProperties properties,
             PartitionSlots slots,
+            Fences fences,
             TagsyncMetrics metrics) {
         return new SubmitTasklet(
-                jobRepository, partition(step, slots), store, history, clients, sender, properties.await(), metrics);
+                jobRepository,
+                partition(step, slots, fences),
+                store,
+                history,
+                clients,
+                sender,
+                properties.await(),
+                metrics);
     }
 
     @Bean
@@ -248,9 +260,17 @@ public class TagsyncJobConfiguration {
             RequestSender sender,
             TagsyncProperties properties,
             PartitionSlots slots,
+            Fences fences,
             TagsyncMetrics metrics) {
         return new AwaitTasklet(
-                jobRepository, partition(step, slots), store, history, clients, sender, properties.await(), metrics);
+                jobRepository,
+                partition(step, slots, fences),
+                store,
+                history,
+                clients,
+                sender,
+                properties.await(),
+                metrics);
     }
 
     @Bean
@@ -270,13 +290,14 @@ public class TagsyncJobConfiguration {
     }
 
     /** The partition a step execution works on; one of an older run that was not partitioned does the whole run. */
-    private static Partition partition(StepExecution step, PartitionSlots slots) {
+    private static Partition partition(StepExecution step, PartitionSlots slots, Fences fences) {
         RunParameters run = RunParameters.of(step.getJobParameters());
         return new Partition(
                 run,
                 instanceOf(step),
                 step.getExecutionContext().getInt(Steps.PART, Partition.WHOLE_RUN),
                 slots.partitions(),
-                slots.atOnce(run.width()));
+                slots.atOnce(run.width()),
+                fences.of(step.getId()));
     }
 }

@@ -3,6 +3,7 @@ package io.tagsync.polling;
 import io.tagsync.api.ApiClientFactory;
 import io.tagsync.api.RoboflowClient;
 import io.tagsync.metrics.TagsyncMetrics;
+import io.tagsync.run.Fence;
 import io.tagsync.run.Partition;
 import io.tagsync.run.ProcessName;
 import io.tagsync.run.ProgressLog;
@@ -23,7 +24,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 /**
  * Waits for every task still open after the submit step (whose own poller follows tasks while it sends),
  * or recorded by an earlier execution of the run, until each is final. Requests left {@code PENDING} by an
- * interrupted split are sent first. A stop request ends the step {@code STOPPED} at once.
+ * interrupted split are sent first. A stop request ends the step {@code STOPPED} at once; a partition this process no
+ * longer holds, or hands back, ends without sending more.
  */
 public class AwaitTasklet extends StoppableStep {
 
@@ -62,6 +64,11 @@ public class AwaitTasklet extends StoppableStep {
         this.settings = settings;
     }
 
+    /** A stop was asked for, or the partition is no longer this process's to send for. */
+    private boolean halted() {
+        return stopRequested() || partition.fence().lost();
+    }
+
     @Override
     protected RepeatStatus work(StepContribution contribution) throws Exception {
         if (run.dryRun()) {
@@ -73,7 +80,7 @@ public class AwaitTasklet extends StoppableStep {
             log.info("{}All tasks final", partition.who());
             return RepeatStatus.FINISHED;
         }
-        RoboflowClient client = clients.create(run, instanceId);
+        RoboflowClient client = clients.create(run, instanceId, partition.fence());
         log.info("{}Waiting for {} tasks", partition.who(), open.size() + pending.size());
         ProgressLog progress = new ProgressLog(
                 log, partition.who() + "Tasks finished", open.size() + pending.size(), client::limitNow);
@@ -84,13 +91,15 @@ public class AwaitTasklet extends StoppableStep {
                 client,
                 store,
                 sender,
-                this::stopRequested,
+                this::halted,
                 settings,
                 partition.share(settings.callsAtOnce(run)),
                 metrics)) {
             open.forEach(poller::track);
             for (long requestId : pending) {
-                sender.send(client, instanceId, requestId, poller::track);
+                if (!halted()) {
+                    sender.send(client, instanceId, requestId, poller::track);
+                }
             }
             done = poller.awaitAll((finished, left) -> progress.set(finished));
             log.info(
@@ -98,11 +107,21 @@ public class AwaitTasklet extends StoppableStep {
                     partition.who(),
                     poller.finished(),
                     poller.statusCalls());
+        } catch (Fence.LostException e) {
+            if (!partition.fence().handedBack()) {
+                throw e;
+            }
+            done = false;
         } finally {
             metrics.requestsSent(0, client.retries());
             history.append(instanceId, ProcessName.current(), client.takeConcurrencyTrace());
         }
         if (!done) {
+            if (partition.fence().handedBack()) {
+                log.warn("{}Handing the partition back: its open tasks are recorded", partition.who());
+                return RepeatStatus.FINISHED;
+            }
+            partition.fence().hold(); // throws when the partition is no longer this process's
             contribution.getStepExecution().setTerminateOnly();
         }
         return RepeatStatus.FINISHED;

@@ -3,9 +3,10 @@ package io.tagsync.run;
 /**
  * One partition of a run's API work as its tasklet sees it: the run, its job instance, which of its requests
  * ({@code part} of {@code parts}, or {@link #WHOLE_RUN}), and how many of the run's partitions work at once in this
- * process, which share its concurrency and its pollers.
+ * process, which share its concurrency and its pollers; and the {@link Fence} that says whether this process may still
+ * send for it.
  */
-public record Partition(RunParameters run, long instanceId, int part, int parts, int atOnce) {
+public record Partition(RunParameters run, long instanceId, int part, int parts, int atOnce, Fence fence) {
 
     /** The part of a run not split into partitions (a step execution of an older run). */
     public static final int WHOLE_RUN = -1;

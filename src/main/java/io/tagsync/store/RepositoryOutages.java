@@ -50,11 +50,20 @@ public class RepositoryOutages {
 
     /** {@code operation}'s result, once the repository answers; {@code what} names it in the error. */
     public <T> T ride(String what, Supplier<T> operation) {
+        return waitOut(what, () -> ownTransaction.execute(tx -> operation.get()));
+    }
+
+    /** As {@link #ride(String, Supplier)}, for an operation on a connection of its own: no transaction is begun. */
+    public <T> T rideOutsideTransactions(String what, Supplier<T> operation) {
+        return waitOut(what, operation);
+    }
+
+    private <T> T waitOut(String what, Supplier<T> operation) {
         long deadline = 0;
         Duration pause = FIRST_PAUSE;
         while (true) {
             try {
-                T result = ownTransaction.execute(tx -> operation.get());
+                T result = operation.get();
                 ended();
                 return result;
             } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.tagsync.store;
 
+import io.tagsync.run.Fence;
 import io.tagsync.run.Partition;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -154,17 +155,36 @@ public class RequestStore {
     }
 
     /**
-     * Records the task the server accepted a request as. Waits out an outage of the repository (the request is
-     * sent; its task is what a rerun would otherwise lose and send again).
+     * Records the task the server accepted a request as; false, and nothing recorded, when the request was sent
+     * under a partition's lease ({@code lease} not null) that has moved on since: the lease's holder sends it again.
+     * A request already completed (by another process that took the run over) stays so.
+     * Waits out an outage of the repository (the request is sent; its task is what a rerun would otherwise lose and
+     * send again).
      */
-    public void markSubmitted(long requestId, String taskId, String taskUrl) {
+    public boolean markSubmitted(long requestId, String taskId, String taskUrl, Fence.Token lease) {
         Timestamp now = Timestamp.from(Instant.now());
-        outages.ride(
-                "recording an accepted request's task ID",
-                () -> jdbc.update(
-                        """
+        String task = clip(taskId, 200);
+        String url = taskUrl == null ? null : clip(taskUrl, 2000);
+        String update = """
                 UPDATE batch_request SET status = 'SUBMITTED', task_id = ?, task_url = ?, attempts = attempts + 1,
-                       submitted_at = ? WHERE id = ?""", clip(taskId, 200), taskUrl == null ? null : clip(taskUrl, 2000), now, requestId));
+                       submitted_at = ? WHERE id = ? AND status <> 'COMPLETED'""";
+        int updated = outages.ride(
+                "recording an accepted request's task ID",
+                () -> lease == null
+                        ? jdbc.update(update, task, url, now, requestId)
+                        : jdbc.update(
+                                update
+                                        + " AND EXISTS (SELECT 1 FROM partition_lease WHERE job_instance_id = ? AND part = ?"
+                                        + " AND worker = ? AND generation = ?)",
+                                task,
+                                url,
+                                now,
+                                requestId,
+                                lease.instanceId(),
+                                lease.part(),
+                                lease.worker(),
+                                lease.generation()));
+        return updated > 0 || lease == null;
     }
 
     public StoredRequest request(long requestId) {

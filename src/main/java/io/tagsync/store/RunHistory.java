@@ -140,7 +140,7 @@ public class RunHistory {
                        l.worker, l.heartbeat_at
                 FROM BATCH_STEP_EXECUTION s
                 JOIN BATCH_JOB_EXECUTION e ON e.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID
-                LEFT JOIN partition_lease l ON l.step_execution_id = s.STEP_EXECUTION_ID
+                LEFT JOIN partition_lease l ON l.step_execution_id = s.STEP_EXECUTION_ID AND l.worker <> ''
                 WHERE e.JOB_INSTANCE_ID = ? AND s.STEP_NAME LIKE '%:part%'
                   AND s.STEP_EXECUTION_ID = (SELECT MAX(t.STEP_EXECUTION_ID) FROM BATCH_STEP_EXECUTION t
                     JOIN BATCH_JOB_EXECUTION f ON f.JOB_EXECUTION_ID = t.JOB_EXECUTION_ID

@@ -1,5 +1,6 @@
 package io.tagsync.store;
 
+import io.tagsync.run.Fence;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 
 /**
  * Proof that this process is the one working on a run: a row of {@code run_lock} held by
@@ -27,8 +29,12 @@ public final class RunLock implements AutoCloseable {
 
     private final DataSource dataSource;
     private final String hash;
+    private static final long CONFIRM_AFTER_NANOS = 1_000_000_000L;
+
     private Connection connection;
-    private boolean closed;
+    private volatile boolean closed;
+    private volatile boolean lost;
+    private volatile long confirmedAt = System.nanoTime();
 
     private RunLock(DataSource dataSource, String hash, Connection connection) {
         this.dataSource = dataSource;
@@ -43,38 +49,101 @@ public final class RunLock implements AutoCloseable {
     }
 
     /**
-     * Takes the lock again if the database dropped it with this process's connection (a database restart, a
-     * failover), so that a process started for the same run from now on is refused. One started while the
-     * database was away may have taken it: that is logged, and the two finish the run between them, sending
-     * at most some requests twice.
+     * Checks the lock every so often (a database restart drops it with this process's connection), taking it again
+     * when it was dropped; an outage is waited out by the next check.
      */
-    public synchronized void retake() {
-        if (closed) {
-            return;
+    public void retake() {
+        try {
+            confirm();
+        } catch (RuntimeException e) {
+            if (!RepositoryOutages.unreachable(e)) {
+                log.warn("Cannot take the run's lock again: {}", e.getMessage());
+            } // else the database is still away: the next check tries again
         }
+    }
+
+    /**
+     * True while this process holds the lock, taking it again if the database dropped it with this process's
+     * connection; false, from then on, once another process took it meanwhile (one started while the database
+     * restarted). Throws a failure that {@link RepositoryOutages#unreachable} recognises while the database is away.
+     */
+    public synchronized boolean confirm() {
+        if (lost || closed) {
+            return !lost;
+        }
+        long asked = System.nanoTime();
         try {
             if (connection.isValid(5)) {
-                return;
+                confirmedAt = asked;
+                return true;
             }
         } catch (SQLException invalid) {
             // taken again below
         }
         release();
+        Optional<Connection> again;
         try {
-            Optional<Connection> again = lock(dataSource, hash);
-            if (again.isPresent()) {
-                connection = again.get();
-                log.info("The run's lock, dropped with the database connection, is held again");
-            } else {
-                closed = true; // said once; the other process holds it now
-                log.warn("Another tagsync process took this run's lock while the job repository was out of reach; "
-                        + "both work on the run now, and some requests may be sent twice");
-            }
-        } catch (SQLException | RuntimeException e) {
-            if (!RepositoryOutages.unreachable(e)) {
-                log.warn("Cannot take the run's lock again: {}", e.getMessage());
-            } // else the database is still away: the next check tries again
+            again = lock(dataSource, hash);
+        } catch (SQLException e) {
+            throw new DataAccessResourceFailureException("cannot take the run's lock again: " + e.getMessage(), e);
         }
+        if (again.isPresent()) {
+            connection = again.get();
+            confirmedAt = asked;
+            log.info("The run's lock, dropped with the database connection, is held again");
+            return true;
+        }
+        lost = true;
+        log.warn("Another tagsync process took this run's lock while the job repository was out of reach; this "
+                + "process sends nothing more and leaves the run to it");
+        return false;
+    }
+
+    /**
+     * The fence of the run's own process: a send goes out only if the lock was confirmed less than a second before,
+     * so that once another process has taken the run over (the database dropped this one's lock, and the other was
+     * started before it was taken again), this one sends nothing more. Waits out an outage of the repository.
+     */
+    public Fence fence(RepositoryOutages outages) {
+        return new Fence() {
+            @Override
+            public void hold() {
+                if (!lost && System.nanoTime() - confirmedAt > CONFIRM_AFTER_NANOS) {
+                    synchronized (RunLock.this) {
+                        if (!lost && System.nanoTime() - confirmedAt > CONFIRM_AFTER_NANOS) {
+                            outages.rideOutsideTransactions("confirming the run's lock", RunLock.this::confirm);
+                        }
+                    }
+                }
+                if (lost) {
+                    throw new LostException("another tagsync process took this run over while the job repository was "
+                            + "out of reach (the database dropped this process's lock with its connection)");
+                }
+            }
+
+            @Override
+            public boolean lost() {
+                return lost;
+            }
+
+            @Override
+            public boolean handedBack() {
+                return false;
+            }
+
+            @Override
+            public Token token() {
+                return null;
+            }
+
+            @Override
+            public void lose() {}
+        };
+    }
+
+    /** True once another process took the lock: this process no longer works on the run. */
+    public boolean lost() {
+        return lost;
     }
 
     private static Optional<Connection> lock(DataSource dataSource, String hash) throws SQLException {

@@ -5,6 +5,7 @@ import io.tagsync.api.ApiLimits;
 import io.tagsync.api.RoboflowClient;
 import io.tagsync.api.TaskRef;
 import io.tagsync.polling.Resubmission;
+import io.tagsync.run.Fence;
 import io.tagsync.staging.RequestPayloads;
 import io.tagsync.store.FailedItem;
 import io.tagsync.store.RequestStatus;
@@ -73,7 +74,13 @@ public class RequestSender implements Resubmission {
             if (parts.isEmpty()) {
                 try {
                     TaskRef task = client.submitBatch(body);
-                    store.markSubmitted(id, task.taskId(), task.url());
+                    if (!store.markSubmitted(
+                            id, task.taskId(), task.url(), client.fence().token())) {
+                        client.fence().lose();
+                        throw new Fence.LostException("request " + request.seq() + " was accepted as task "
+                                + task.taskId() + " after its partition was no longer this worker's; not recorded: "
+                                + "the partition's holder sends it again");
+                    }
                     onSubmitted.accept(new Submitted(id, task.taskId(), task.url(), request.attempts() + 1));
                     if (probe != null && probe.accepted()) {
                         learnConflicts(client.limits());

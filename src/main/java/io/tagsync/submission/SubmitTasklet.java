@@ -31,7 +31,9 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * Sends every {@code PENDING} request, up to {@code concurrency} at once, and records each task ID the
  * moment it is acknowledged, in a transaction of its own. A restart sends only what is still
  * {@code PENDING}: at most the requests in flight when a run died are sent twice, which the API's
- * idempotent updates make harmless. A fatal answer (bad key, unknown workspace, plan limit, retries
+ * idempotent updates make harmless. A partition this process no longer holds ({@code Partition.fence()}) sends
+ * nothing more; one it hands back ends after what is in flight is recorded, for another worker to go on with.
+ * A fatal answer (bad key, unknown workspace, plan limit, retries
  * exhausted) stops new sends, lets those in flight finish and fails the step; a stop request does the same
  * and ends the step {@code STOPPED}. While it sends,
  * a {@link TaskPoller} follows the acknowledged tasks; those still open when sending ends are left to the
@@ -74,6 +76,11 @@ public class SubmitTasklet extends StoppableStep {
         this.sender = sender;
     }
 
+    /** A stop was asked for, or the partition is no longer this process's to send for. */
+    private boolean halted() {
+        return stopRequested() || partition.fence().lost();
+    }
+
     @Override
     protected RepeatStatus work(StepContribution contribution) throws Exception {
         StepExecution step = contribution.getStepExecution();
@@ -86,7 +93,7 @@ public class SubmitTasklet extends StoppableStep {
             log.info("{}Nothing to submit", partition.who());
             return RepeatStatus.FINISHED;
         }
-        RoboflowClient client = clients.create(run, instanceId);
+        RoboflowClient client = clients.create(run, instanceId, partition.fence());
         // the partitions this process runs at once share the run's concurrency
         Semaphore permits = clients.limits(instanceId, run).sends();
         int concurrency = Math.max(1, Math.min(run.width(), pending.size()));
@@ -101,7 +108,7 @@ public class SubmitTasklet extends StoppableStep {
                 client,
                 store,
                 sender,
-                this::stopRequested,
+                this::halted,
                 awaitSettings,
                 partition.share(awaitSettings.pollersFor(run)),
                 metrics)) {
@@ -109,7 +116,7 @@ public class SubmitTasklet extends StoppableStep {
             try {
                 for (long requestId : pending) {
                     pool.execute(() -> {
-                        if (fatal.get() != null || poller.failure() != null || stopRequested()) {
+                        if (fatal.get() != null || poller.failure() != null || halted()) {
                             return;
                         }
                         try {
@@ -151,6 +158,10 @@ public class SubmitTasklet extends StoppableStep {
         if (run.adaptive()) {
             log.info("{}Concurrency (auto) now {} calls at once", partition.who(), client.callLimit());
             history.append(instanceId, ProcessName.current(), client.takeConcurrencyTrace());
+        }
+        if (partition.fence().handedBack()) {
+            log.warn("{}Handing the partition back: {} requests in flight recorded", partition.who(), progress.done());
+            return RepeatStatus.FINISHED;
         }
         if (fatal.get() != null) {
             throw fatal.get();

@@ -1,9 +1,12 @@
 package io.tagsync.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.tagsync.run.ExitCodes;
+import io.tagsync.run.Fence;
+import io.tagsync.store.RepositoryOutages;
 import io.tagsync.store.RunLock;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -95,40 +99,7 @@ class PostgresJobTest extends JobTestSupport {
     @Test
     void aRunLockThatTheDatabaseDroppedIsTakenAgain() throws SQLException {
         try (RunLock held = RunLock.tryAcquire(dataSource, "restart-lock").orElseThrow()) {
-            try (Connection admin = DriverManager.getConnection(SERVER, "postgres", "");
-                    Statement statement = admin.createStatement()) {
-                List<Integer> backends = new ArrayList<>();
-                try (ResultSet rows = statement.executeQuery("""
-                        SELECT pid FROM pg_stat_activity
-                        WHERE state = 'idle in transaction' AND query LIKE '%FROM run_lock%FOR UPDATE NOWAIT%'""")) {
-                    while (rows.next()) {
-                        backends.add(rows.getInt(1));
-                    }
-                }
-                assertThat(backends).as("the lock's backend").isNotEmpty();
-                for (int pid : backends) {
-                    statement.execute("SELECT pg_terminate_backend(" + pid + ")");
-                }
-                // pg_terminate_backend only signals the backend: its locks go when it has exited
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                String alive = "SELECT count(*) FROM pg_stat_activity WHERE pid IN ("
-                        + backends.stream().map(String::valueOf).collect(Collectors.joining(",")) + ")";
-                while (true) {
-                    try (ResultSet rows = statement.executeQuery(alive)) {
-                        rows.next();
-                        if (rows.getInt(1) == 0) {
-                            break;
-                        }
-                    }
-                    assertThat(System.nanoTime()).as("the backend exits").isLessThan(deadline);
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException(e);
-                    }
-                }
-            }
+            terminateLockBackends();
             Optional<RunLock> meanwhile = RunLock.tryAcquire(dataSource, "restart-lock");
             assertThat(meanwhile).as("dropped with the connection").isPresent();
             meanwhile.get().close();
@@ -138,9 +109,72 @@ class PostgresJobTest extends JobTestSupport {
             assertThat(RunLock.tryAcquire(dataSource, "restart-lock"))
                     .as("held again")
                     .isEmpty();
+            assertThat(held.lost()).isFalse();
         }
         Optional<RunLock> after = RunLock.tryAcquire(dataSource, "restart-lock");
         assertThat(after).isPresent();
         after.get().close();
+    }
+
+    /**
+     * A process started for the same run while the database had dropped the first one's lock takes the run over; the
+     * first, before its next send, finds the lock taken and sends nothing more.
+     */
+    @Test
+    void aProcessWhoseDroppedLockAnotherTookSendsNothingMore() throws Exception {
+        RepositoryOutages outages =
+                new RepositoryOutages(new DataSourceTransactionManager(dataSource), Duration.ofSeconds(5));
+        try (RunLock first = RunLock.tryAcquire(dataSource, "taken-lock").orElseThrow()) {
+            Fence fence = first.fence(outages);
+            fence.hold();
+            terminateLockBackends();
+            try (RunLock second = RunLock.tryAcquire(dataSource, "taken-lock").orElseThrow()) {
+                Thread.sleep(1_100); // the fence confirms a lock older than a second before a send
+                assertThatThrownBy(fence::hold)
+                        .isInstanceOf(Fence.LostException.class)
+                        .hasMessageContaining("took this run over");
+                assertThat(first.lost()).isTrue();
+                assertThat(fence.lost()).isTrue();
+                assertThat(second.fence(outages).lost()).isFalse();
+            }
+        }
+    }
+
+    /** Ends the backends that hold run locks, as a database restart would, and waits until they have exited. */
+    private static void terminateLockBackends() throws SQLException {
+        try (Connection admin = DriverManager.getConnection(SERVER, "postgres", "");
+                Statement statement = admin.createStatement()) {
+            List<Integer> backends = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery("""
+                    SELECT pid FROM pg_stat_activity
+                    WHERE state = 'idle in transaction' AND query LIKE '%FROM run_lock%FOR UPDATE NOWAIT%'""")) {
+                while (rows.next()) {
+                    backends.add(rows.getInt(1));
+                }
+            }
+            assertThat(backends).as("the lock's backend").isNotEmpty();
+            for (int pid : backends) {
+                statement.execute("SELECT pg_terminate_backend(" + pid + ")");
+            }
+            // pg_terminate_backend only signals the backend: its locks go when it has exited
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            String alive = "SELECT count(*) FROM pg_stat_activity WHERE pid IN ("
+                    + backends.stream().map(String::valueOf).collect(Collectors.joining(",")) + ")";
+            while (true) {
+                try (ResultSet rows = statement.executeQuery(alive)) {
+                    rows.next();
+                    if (rows.getInt(1) == 0) {
+                        break;
+                    }
+                }
+                assertThat(System.nanoTime()).as("the backend exits").isLessThan(deadline);
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
     }
 }

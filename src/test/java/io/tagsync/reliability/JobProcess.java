@@ -109,6 +109,31 @@ final class JobProcess {
         process.waitFor();
     }
 
+    /** {@code SIGSTOP}: the process stands still, as in a VM pause or a long GC, its connections open. */
+    void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** {@code SIGCONT} after {@link #pause()}. */
+    void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        int exit = new ProcessBuilder("kill", signal, Long.toString(process.pid()))
+                .inheritIO()
+                .start()
+                .waitFor();
+        if (exit != 0) {
+            throw new IOException("kill " + signal + " " + process.pid() + " ended " + exit);
+        }
+    }
+
+    /** What the process wrote so far. */
+    String output() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
     /** {@code SIGTERM}, without waiting. */
     void signal() {
         process.destroy();

@@ -633,6 +633,93 @@ class ReliabilityTest {
         }
     }
 
+    /**
+     * Two processes for one run after the database dropped the first one's lock: the first is paused (SIGSTOP) with
+     * requests in flight while its lock's backend is terminated, as a database restart would end it, so that a second
+     * process started for the same run takes the lock first and resumes the run. The first, resumed, finds the lock
+     * taken before its next send, sends nothing more and exits 1 saying so; the second ends the run exact, and only
+     * the first one's requests in flight are sent twice.
+     */
+    @Test
+    @Order(9)
+    void aProcessWhoseLockTheDatabaseDroppedStopsWhenAnotherTookTheRun() throws Exception {
+        requirePostgres();
+        String name = "pg-lock-taken";
+        String schema = createSchema();
+        Repository repository = Repository.postgres(schema);
+        // 10 requests two at a time, 1.5 s each
+        Scenario scenario =
+                scenario(name, new SandboxSettings().latencyMillis(1500).taskMillis(400, 2000));
+        long started = System.nanoTime();
+        try (SandboxServer sandbox = scenario.sandbox()) {
+            JobProcess first = start(scenario, name, name + "-1", 2, repository.arguments());
+            long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
+            while (sandbox.stats().acceptedBatches() < 2 && first.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            first.pause();
+            long acceptedAtPause = sandbox.stats().acceptedBatches();
+            try {
+                terminateRunLockBackends(schema);
+                JobProcess second = start(scenario, name, name + "-2", 2, repository.arguments());
+                assertThat(second.awaitLog("recovering it", RUN_LIMIT)).isTrue();
+                first.resume();
+                int firstExit = first.await(RUN_LIMIT);
+                int secondExit = second.await(RUN_LIMIT);
+                assertThat(firstExit).as(first.output()).isEqualTo(1);
+                assertThat(first.output())
+                        .contains("took this run")
+                        .contains("stopped sending and leaves the run to the other");
+                assertThat(secondExit).as(second.output()).isZero();
+            } finally {
+                if (first.isAlive()) {
+                    first.resume();
+                }
+            }
+            assertThat(exact(scenario)).isTrue();
+            long dup = duplicateSends(scenario, name, repository);
+            assertThat(dup)
+                    .as("sent twice, at most the first process's requests in flight")
+                    .isBetween(0L, 2L);
+            RESULTS.add(String.format(
+                    "| PostgreSQL dropped a run's lock (its backend terminated) while the run was paused with %d of 10 "
+                            + "requests accepted; a second process took the run, the first resumed, found the lock "
+                            + "taken, sent nothing more and exited 1 | 1 | 1 | %d | - | %.0f s |",
+                    acceptedAtPause, dup, (System.nanoTime() - started) / 1e9));
+        } finally {
+            dropSchema(schema);
+        }
+    }
+
+    /** Ends the backends that hold run locks in {@code schema}, as a database restart would, and waits for them. */
+    private static void terminateRunLockBackends(String schema) throws Exception {
+        try (Connection admin = DriverManager.getConnection(POSTGRES, "postgres", "");
+                Statement statement = admin.createStatement()) {
+            List<Integer> backends = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery("""
+                    SELECT pid FROM pg_stat_activity
+                    WHERE state = 'idle in transaction' AND query LIKE '%FROM run_lock%FOR UPDATE NOWAIT%'""")) {
+                while (rows.next()) {
+                    backends.add(rows.getInt(1));
+                }
+            }
+            assertThat(backends).as("the run lock's backend").hasSize(1);
+            statement.execute("SELECT pg_terminate_backend(" + backends.get(0) + ")");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rows = statement.executeQuery(
+                        "SELECT count(*) FROM pg_stat_activity WHERE pid = " + backends.get(0))) {
+                    rows.next();
+                    if (rows.getInt(1) == 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(20);
+            }
+            throw new AssertionError("the run lock's backend did not exit");
+        }
+    }
+
     /** {@code pg_ctlcluster VERSION main ACTION} for the machine's one cluster; its exit code. */
     private static int postgresCluster(String action) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(
