@@ -2,6 +2,7 @@ package io.tagsync;
 
 import io.tagsync.cli.CommandLineCheck;
 import io.tagsync.cli.TagsyncCommandLine;
+import io.tagsync.job.WorkerShutdown;
 import io.tagsync.run.ExitCodes;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +27,15 @@ public class TagsyncApplication {
         try {
             ConfigurableApplicationContext context = SpringApplication.run(TagsyncApplication.class, settings(args));
             if (worker) {
-                // a long-lived worker: its consumers keep it up; SIGTERM closes the context, whose consumers stop,
-                // and a partition cut short goes back to the queue for another worker
-                context.registerShutdownHook();
+                // a long-lived worker: its consumers keep it up; SIGTERM hands its partitions back, then closes
+                WorkerShutdown shutdown = context.getBean(WorkerShutdown.class);
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(
+                                () -> {
+                                    shutdown.stop();
+                                    context.close();
+                                },
+                                "tagsync-worker-shutdown"));
                 return;
             }
             exitCode = SpringApplication.exit(context);

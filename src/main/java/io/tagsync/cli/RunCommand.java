@@ -12,6 +12,7 @@ import io.tagsync.metrics.Pushgateway;
 import io.tagsync.reporting.ReportTasklet;
 import io.tagsync.reporting.RunNotifier;
 import io.tagsync.run.ExitCodes;
+import io.tagsync.run.Fence;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
 import io.tagsync.run.Steps;
@@ -56,6 +57,8 @@ import org.springframework.transaction.TransactionException;
 public class RunCommand {
 
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+    private static final String TAKEN_OVER = "leave the run to the process that took it over: this one stopped "
+            + "sending, and that one finishes it (./run.sh status follows it).";
 
     private final JobOperator jobOperator;
     private final JobRepository jobRepository;
@@ -131,14 +134,7 @@ public class RunCommand {
             // every send checks the lock first: once another process has taken the run over, this one stops
             fences.running(held.fence(outages));
             int exitCode = launch(run, parameters, out, err);
-            if (held.lost()) {
-                err.println("tagsync: another tagsync process took this run (" + named + ") over while the job "
-                        + "repository was out of reach: the database dropped this process's lock with its "
-                        + "connection, and the other process took it before this one could again. This process "
-                        + "stopped sending and leaves the run to the other; follow it with ./run.sh status.");
-                return ExitCodes.FAILED;
-            }
-            return exitCode;
+            return held.lost() ? ExitCodes.FAILED : exitCode;
         } finally {
             fences.runEnded();
             lockCheck.shutdownNow();
@@ -204,6 +200,8 @@ public class RunCommand {
             if (diskFull(List.of(e))) {
                 next = "free space on the job repository's disk (the folder of spring.datasource.url; data/ by "
                         + "default), then run the same command again; it resumes where it stopped.";
+            } else if (fences.runTakenOver()) {
+                next = TAKEN_OVER;
             } else if (repositoryFailure(e)) {
                 next = "when the job repository works again, run the same command again; it resumes where it stopped.";
             } else {
@@ -329,6 +327,10 @@ public class RunCommand {
         if (execution.getStatus() == BatchStatus.STOPPED) {
             return "stopped at a safe point";
         }
+        Fence.LostException taken = cause(execution, Fence.LostException.class);
+        if (taken != null) {
+            return taken.getMessage();
+        }
         // a step's own failure says more than the job's "Partition handler returned an unsuccessful step"
         Throwable shown = null;
         for (Throwable failure : execution.getAllFailureExceptions()) {
@@ -352,6 +354,9 @@ public class RunCommand {
 
     /** What to do about a run that did not complete, in words that work for that failure. */
     static String nextStep(JobExecution execution, RunParameters run) {
+        if (cause(execution, Fence.LostException.class) != null) {
+            return TAKEN_OVER;
+        }
         ApiException api = cause(execution, ApiException.class);
         if (api != null) {
             return switch (api.kind()) {

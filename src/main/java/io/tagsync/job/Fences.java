@@ -57,6 +57,11 @@ public class Fences implements StepExecutionListener {
         run = fence;
     }
 
+    /** True when another process took over the run this process launched (see {@code RunLock.fence}). */
+    public boolean runTakenOver() {
+        return run.lost();
+    }
+
     public void runEnded() {
         run = Fence.NONE;
     }

@@ -22,10 +22,8 @@ import org.springframework.batch.integration.partition.MessageChannelPartitionHa
 import org.springframework.batch.integration.partition.StepExecutionRequest;
 import org.springframework.batch.integration.partition.StepExecutionRequestHandler;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.integration.amqp.dsl.Amqp;
 import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.config.EnableIntegration;
@@ -135,8 +133,7 @@ public class RemotePartitions {
 
     /**
      * A worker's side: only in a process started as a worker. Its consumers take one request each at a time; at
-     * shutdown (SIGTERM closes the context) they are cancelled at once, so that no new request comes, while the
-     * partitions running are handed back ({@link PartitionWorker#handBack}) within {@link #HAND_BACK_GRACE}.
+     * shutdown ({@link WorkerShutdown}) the partitions running are handed back within {@link #HAND_BACK_GRACE}.
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnProperty(name = "tagsync.partition.worker", havingValue = "true")
@@ -186,19 +183,8 @@ public class RemotePartitions {
         }
 
         @Bean
-        ApplicationListener<ContextClosedEvent> handBackAtShutdown(
-                PartitionWorker worker, SimpleMessageListenerContainer partitionRequestsIn) {
-            return closed -> {
-                // stop() cancels the consumers at once, then waits for those still running a partition
-                Thread consumers = new Thread(partitionRequestsIn::stop, "stop-consumers");
-                consumers.start();
-                try {
-                    worker.handBack(HAND_BACK_GRACE);
-                    consumers.join(HAND_BACK_GRACE.plusSeconds(10).toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            };
+        WorkerShutdown workerShutdown(PartitionWorker worker, SimpleMessageListenerContainer partitionRequestsIn) {
+            return new WorkerShutdown(worker, partitionRequestsIn, HAND_BACK_GRACE);
         }
     }
 }

@@ -77,9 +77,11 @@ public class RequestSender implements Resubmission {
                     if (!store.markSubmitted(
                             id, task.taskId(), task.url(), client.fence().token())) {
                         client.fence().lose();
-                        throw new Fence.LostException("request " + request.seq() + " was accepted as task "
-                                + task.taskId() + " after its partition was no longer this worker's; not recorded: "
-                                + "the partition's holder sends it again");
+                        String refused = "request " + request.seq() + " was accepted as task " + task.taskId()
+                                + " after its partition was no longer this worker's; not recorded: the partition's "
+                                + "holder sends it again";
+                        log.warn("{}", refused);
+                        throw new Fence.LostException(refused);
                     }
                     onSubmitted.accept(new Submitted(id, task.taskId(), task.url(), request.attempts() + 1));
                     if (probe != null && probe.accepted()) {

@@ -160,7 +160,11 @@ public class SubmitTasklet extends StoppableStep {
             history.append(instanceId, ProcessName.current(), client.takeConcurrencyTrace());
         }
         if (partition.fence().handedBack()) {
-            log.warn("{}Handing the partition back: {} requests in flight recorded", partition.who(), progress.done());
+            log.warn(
+                    "{}Handing the partition back: nothing more is sent, and the {} requests this worker sent are "
+                            + "recorded",
+                    partition.who(),
+                    progress.done());
             return RepeatStatus.FINISHED;
         }
         if (fatal.get() != null) {

@@ -668,8 +668,9 @@ class ReliabilityTest {
                 int secondExit = second.await(RUN_LIMIT);
                 assertThat(firstExit).as(first.output()).isEqualTo(1);
                 assertThat(first.output())
-                        .contains("took this run")
-                        .contains("stopped sending and leaves the run to the other");
+                        .contains("another tagsync process took this run over")
+                        .contains("leave the run to the process that took it over")
+                        .doesNotContain("Unexpected failure");
                 assertThat(secondExit).as(second.output()).isZero();
             } finally {
                 if (first.isAlive()) {
