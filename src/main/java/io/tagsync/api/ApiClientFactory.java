@@ -1,6 +1,7 @@
 package io.tagsync.api;
 
 import io.tagsync.run.Fence;
+import io.tagsync.run.LimitHistory;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.TagsyncProperties;
 import java.io.IOException;
@@ -26,11 +27,16 @@ public class ApiClientFactory {
     private final Map<Long, RunLimits> runs = new ConcurrentHashMap<>();
 
     private final RunLimitsSharing sharing;
+    private final LimitHistory history;
 
-    public ApiClientFactory(TagsyncProperties properties, ObjectProvider<RunLimitsSharing> sharing) {
+    public ApiClientFactory(
+            TagsyncProperties properties,
+            ObjectProvider<RunLimitsSharing> sharing,
+            ObjectProvider<LimitHistory> history) {
         this.settings = properties.api();
         this.await = properties.await();
         this.sharing = sharing.getIfAvailable(() -> (instanceId, limits) -> {});
+        this.history = history.getIfAvailable(() -> LimitHistory.NONE);
     }
 
     /**
@@ -51,7 +57,7 @@ public class ApiClientFactory {
 
     public RunLimits limits(long instanceId, RunParameters run) {
         return runs.computeIfAbsent(instanceId, id -> {
-            RunLimits limits = RunLimits.of(run);
+            RunLimits limits = RunLimits.of(run, run.adaptive() ? history.start(run) : run.concurrency());
             sharing.share(id, limits);
             return limits;
         });

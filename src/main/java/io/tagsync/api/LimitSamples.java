@@ -14,6 +14,8 @@ import java.util.function.IntUnaryOperator;
  *       average latency, as TCP Vegas updates once a round trip. Changed on every call, the limit would take a
  *       burst of answers from one congested moment for as many signals and fall to a few calls at once. (The
  *       library's own window needs 10 calls, which a small server does not answer in a round trip.)
+ *   <li>A window counts only calls that started after the limit last moved: the answers of calls started under the
+ *       old limit would otherwise move it again, and a doubling limit would double twice before it saw the first.
  *   <li>A refused call ({@code 429}) comes back in a few milliseconds: counted at the latency of the last call
  *       served, or the limit would take it for the server's unloaded latency and see every call after it as
  *       queued. A window with a refusal halves the limit; refusals of calls that started before that halving belong
@@ -30,6 +32,7 @@ final class LimitSamples implements Limit {
     private static final long MIN_WINDOW = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int MIN_CALLS = 3;
     private static final int HALVED = 5;
+    private static final double NOISE = 0.10;
 
     private final Limit limit;
     private final IntUnaryOperator hold;
@@ -44,6 +47,7 @@ final class LimitSamples implements Limit {
     private boolean dropped;
     private boolean inUse;
     private long halvedAt = Long.MIN_VALUE / 2;
+    private long changedAt = Long.MIN_VALUE / 2;
 
     LimitSamples(Limit limit, IntUnaryOperator hold, AtomicBoolean refused) {
         this.limit = limit;
@@ -54,9 +58,10 @@ final class LimitSamples implements Limit {
     /**
      * Vegas, tuned for an API whose calls take about the same time each and that refuses calls ({@code 429})
      * soon after its queue grows. It starts low ({@code initial}), so that the least latency it learns is the
-     * server's unloaded one. Once a round trip it grows while the estimated queue at the server is under
-     * max(2, limit/8) calls: by half, or by one call once the server has refused one (as TCP leaves slow start at
-     * its first loss: on a small server a leap by half reaches the refusals). It holds up to max(2, limit/4),
+     * server's unloaded one (or where the last run against the API ended: {@code LimitHistory}). Once a round trip it
+     * grows while the estimated queue at the server is under max(2, limit/8) calls: it doubles, as TCP's slow start
+     * does, until the server first refuses a call, then grows by one call a round trip (as TCP leaves slow start at
+     * its first loss). Latency within a tenth of the least is noise, not a queue. It holds up to max(2, limit/4),
      * shrinks by an eighth beyond, and halves on a {@code 429}; the library's defaults hold 3 to 6 calls, past the
      * refusal threshold of a small server. It learns the unloaded latency again every 50-100 × limit windows (the
      * library's 30 × limit overshoots a small server every few seconds). It never goes above {@code max}.
@@ -70,7 +75,7 @@ final class LimitSamples implements Limit {
                 .alphaFunction(calls -> Math.max(2, calls / 8))
                 .betaFunction(beta)
                 .thresholdFunction(calls -> -1)
-                .increaseFunction(calls -> calls + (refused.get() ? 1 : Math.max(1, Math.floor(calls / 2))))
+                .increaseFunction(calls -> calls + (refused.get() ? 1 : calls))
                 .decreaseFunction(calls -> calls - Math.max(1, Math.floor(calls / 8)))
                 .probeMultiplier(100)
                 .build();
@@ -85,6 +90,18 @@ final class LimitSamples implements Limit {
     @Override
     public void notifyOnChange(Consumer<Integer> consumer) {
         limit.notifyOnChange(consumer);
+    }
+
+    /**
+     * A window's latency less what noise explains: up to {@link #NOISE} of the least latency is taken for this
+     * machine's own CPU, a garbage collection, the network's jitter, not for a queue at the server. A queue adds
+     * latency in whole service times (latency × calls ÷ capacity), so a server served beyond its capacity by a tenth
+     * shows it; but read as a queue, a few percent of noise stops Vegas near 16 calls, whose threshold of 2 calls is
+     * a latency only 6% above the least.
+     */
+    private long queued(long average) {
+        long allowance = (long) (least * NOISE);
+        return average <= least + allowance ? least : average - allowance;
     }
 
     @Override
@@ -103,6 +120,9 @@ final class LimitSamples implements Limit {
             }
         }
         int current = limit.getLimit();
+        if (!didDrop && startTime - changedAt < 0) {
+            return; // started under the limit before the last change: says nothing about the new one
+        }
         if (calls == 0) {
             windowStart = startTime;
         }
@@ -113,7 +133,7 @@ final class LimitSamples implements Limit {
         inUse |= inflight >= current - 1;
         long now = startTime + rtt;
         if (calls >= MIN_CALLS && now >= windowEnd) {
-            long average = sum / calls;
+            long average = queued(sum / calls);
             int queue = (int) Math.ceil(current * (1 - least / (double) average));
             if (dropped) {
                 // Vegas cuts an eighth a sample: told of the refusals this many times, it halves.
@@ -124,6 +144,9 @@ final class LimitSamples implements Limit {
                 refused.set(true);
             } else if (inUse || queue > hold.applyAsInt(current)) {
                 limit.onSample(windowStart, average, Math.max(mostInFlight, current), false);
+            }
+            if (limit.getLimit() != current) {
+                changedAt = now;
             }
             windowEnd = now + Math.max(MIN_WINDOW, average);
             sum = 0;

@@ -11,19 +11,23 @@ import java.util.concurrent.Semaphore;
 public record RunLimits(RateGate gate, ApiLimits limits, Semaphore sends, CallLimit calls) {
 
     /**
-     * A fixed concurrency limits the requests sent at once ({@code sends}), as it always has; {@code auto} limits
-     * every call, submissions and status requests alike, adaptively ({@code calls}).
+     * The run's limits: a concurrency of N lets N calls be in flight at once, submissions and status requests
+     * together ({@code calls}); {@code auto} limits them adaptively, from {@code start}. {@code sends} bounds the
+     * requests being sent by the partitions this process runs at once.
      */
-    public static RunLimits of(RunParameters run) {
+    public static RunLimits of(RunParameters run, int start) {
         if (run.adaptive()) {
             return new RunLimits(
-                    new RateGate(), new ApiLimits(), new Semaphore(run.width()), CallLimit.adaptive(4, run.width()));
+                    new RateGate(),
+                    new ApiLimits(),
+                    new Semaphore(run.width()),
+                    CallLimit.adaptive(Math.max(1, Math.min(start, run.width())), run.width()));
         }
         return of(run.concurrency());
     }
 
     public static RunLimits of(int concurrency) {
-        return new RunLimits(
-                new RateGate(), new ApiLimits(), new Semaphore(Math.max(1, concurrency)), CallLimit.none());
+        int calls = Math.max(1, concurrency);
+        return new RunLimits(new RateGate(), new ApiLimits(), new Semaphore(calls), CallLimit.fixed(calls));
     }
 }

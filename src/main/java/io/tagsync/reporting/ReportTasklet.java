@@ -172,7 +172,7 @@ public class ReportTasklet implements Tasklet {
                     .append(concurrency.most())
                     .append(")\n");
         } else if (!summary.dryRun() && concurrency.mode().equals("fixed")) {
-            text.append("  concurrency ").append(concurrency.settled()).append(" requests at once (fixed)\n");
+            text.append("  concurrency ").append(concurrency.settled()).append(" calls at once (fixed)\n");
         }
         text.append("  reports    ")
                 .append(summary.reportDir())

@@ -2,7 +2,9 @@ package io.tagsync.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.run.ConcurrencyPoint;
 import io.tagsync.run.ExitCodes;
+import io.tagsync.run.LimitHistory;
 import io.tagsync.run.RunParameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +54,43 @@ class AdaptiveConcurrencyTest extends JobTestSupport {
         assertThat(json).contains("\"mode\" : \"auto\"");
         assertThat(Files.readString(reportDir("a").resolve("report.html"))).contains("calls at once (auto)");
         assertThat(Files.readString(reportDir("f").resolve("summary.txt")))
-                .contains("concurrency 32 requests at once (fixed)");
+                .contains("concurrency 32 calls at once (fixed)");
+    }
+
+    /** A run against the same API and workspace starts where the last one settled, not from the bottom. */
+    @Test
+    void aRunStartsWhereTheLastRunAgainstTheSameApiSettled() throws Exception {
+        Path input = dir.resolve("history.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 40_000, 1, 1, 41);
+        store.seed(generated.imageIds);
+        sandbox.settings().capacity(16).latencyMillis(100);
+        for (String runKey : List.of("night-1", "night-2")) {
+            assertThat(runCommand.run(new RunParameters(
+                            input,
+                            WORKSPACE,
+                            runKey,
+                            sandbox.url(),
+                            RunParameters.AUTO,
+                            reportDir(runKey),
+                            null,
+                            false,
+                            64)))
+                    .isEqualTo(ExitCodes.OK);
+        }
+        List<ConcurrencyPoint> first = points(instanceOf(input, "night-1"));
+        List<ConcurrencyPoint> second = points(instanceOf(input, "night-2"));
+        // where the first ended, or where it held for half its time if that is higher
+        int ended = Math.max(
+                ConcurrencyPoint.settled(first), first.get(first.size() - 1).calls());
+        assertThat(ended).as("the first run's limit: %s", first).isGreaterThan(LimitHistory.FIRST_START);
+        assertThat(second.get(0).calls()).as("the second run's start").isEqualTo(ended);
+    }
+
+    private List<ConcurrencyPoint> points(long instanceId) {
+        return jdbc.query(
+                "SELECT at, calls FROM concurrency_sample WHERE job_instance_id = ? ORDER BY at",
+                (rs, i) -> new ConcurrencyPoint(rs.getTimestamp(1).toInstant(), rs.getInt(2)),
+                instanceId);
     }
 
     private static int indexFrom(List<Integer> values, int from, IntPredicate test) {

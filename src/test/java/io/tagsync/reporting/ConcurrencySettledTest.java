@@ -28,7 +28,7 @@ class ConcurrencySettledTest {
     void settledIsWhereTheLimitSpentMostOfItsTime() {
         // 4 for 1 s, 6 for 1 s, 9 for 1 s, then 7 for 17 s, 8 at the end
         List<ConcurrencyPoint> points = List.of(at(0, 4), at(1, 6), at(2, 9), at(3, 7), at(20, 8));
-        assertThat(ConcurrencySettled.weightedMedian(points)).isEqualTo(7);
+        assertThat(ConcurrencyPoint.settled(points)).isEqualTo(7);
         assertThat(ConcurrencySettled.of(run(RunParameters.AUTO), Map.of("a:1", points)))
                 .isEqualTo(new RunSummary.Concurrency("auto", 7, 4, 9));
     }

@@ -12,6 +12,7 @@ import io.tagsync.sandbox.SandboxSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,6 +118,8 @@ public final class Benchmark {
             benchmark.alone("partitions", benchmark::partitions);
         } else if (Arrays.asList(args).contains("--adaptive")) {
             benchmark.alone("adaptive", benchmark::adaptive);
+        } else if (Arrays.asList(args).contains("--latency-bound")) {
+            benchmark.alone("latency-bound", benchmark::latencyBound);
         } else if (Arrays.asList(args).contains("--startup")) {
             benchmark.alone("startup", benchmark::startup);
         } else {
@@ -583,6 +586,132 @@ public final class Benchmark {
                             : String.format("%.2f × fixed 8, goal ≤ 1.05", auto.seconds() / eight.seconds()));
         }
         figures.put("adaptive", all);
+        latencyBound(csv);
+    }
+
+    /**
+     * 9, latency-bound servers, the common case for a batch API: 300 ms a call with no capacity limit, and 400 ms a
+     * call at full speed up to 24 calls at once (a queue beyond, {@code 429} beyond 48); tasks of 0.5 s; 200 and
+     * 1,000 requests (--quick: 200). Fixed 4 to 64 against {@code auto} on a first run (no history) and on a second
+     * run against the same API (its repository and base URL kept from the first): the API work's wall time, medians
+     * of 3; and the naive script's time at 200 requests, computed.
+     */
+    private void latencyBound(Path ignored) throws Exception {
+        Path small = work.resolve("rows-200k.csv");
+        BenchInputs.writeCsv(small, 200_000, 0);
+        Path large = work.resolve("rows-1m-latency.csv");
+        if (!quick) {
+            BenchInputs.writeCsv(large, 1_000_000, 0);
+        }
+        failuresAreFigures = true;
+        int[] fixedSettings = quick ? new int[] {16, 64} : new int[] {4, 8, 16, 24, 32, 64};
+        List<Map<String, Object>> all = new ArrayList<>();
+        record Server(String name, long latency, int capacity) {}
+        for (Server server :
+                List.of(new Server("300 ms, no limit", 300, 0), new Server("400 ms, capacity 24", 400, 24))) {
+            Supplier<SandboxSettings> sandbox = () -> new SandboxSettings()
+                    .latencyMillis(server.latency())
+                    .taskMillis(500, 500)
+                    .capacity(server.capacity());
+            for (Path input : quick ? List.of(small) : List.of(small, large)) {
+                Map<Integer, List<JobRun>> fixed = new LinkedHashMap<>();
+                for (int concurrency : fixedSettings) {
+                    fixed.computeIfAbsent(concurrency, key -> new ArrayList<>())
+                            .add(job(input, false, concurrency, sandbox));
+                }
+                double fastest = fixed.values().stream()
+                        .filter(each -> each.get(0).exit == 0)
+                        .mapToDouble(each -> apiSeconds(each.get(0)))
+                        .min()
+                        .orElseThrow();
+                for (Map.Entry<Integer, List<JobRun>> each : fixed.entrySet()) {
+                    JobRun once = each.getValue().get(0);
+                    if (once.exit == 0 && apiSeconds(once) <= 1.5 * fastest) {
+                        for (int i = 1; i < repeats; i++) {
+                            each.getValue().add(job(input, false, each.getKey(), sandbox));
+                        }
+                    }
+                }
+                List<JobRun> firsts = new ArrayList<>();
+                List<JobRun> seconds = new ArrayList<>();
+                for (int i = 0; i < repeats; i++) {
+                    int port;
+                    try (ServerSocket free = new ServerSocket(0)) {
+                        port = free.getLocalPort();
+                    }
+                    firsts.add(job(input, false, RunParameters.AUTO, sandbox, store -> {}, List.of(), port, true));
+                    seconds.add(job(input, false, RunParameters.AUTO, sandbox, store -> {}, List.of(), port, false));
+                }
+                long requests = firsts.get(0).stats.acceptedBatches();
+                AdaptiveFigure best = fixed.values().stream()
+                        .map(AdaptiveFigure::of)
+                        .filter(figure -> figure.failed() == 0)
+                        .min(Comparator.comparingDouble(AdaptiveFigure::seconds))
+                        .orElseThrow();
+                int bestSetting = fixed.entrySet().stream()
+                        .filter(entry -> AdaptiveFigure.of(entry.getValue()).seconds() == best.seconds())
+                        .mapToInt(Map.Entry::getKey)
+                        .findFirst()
+                        .orElseThrow();
+                StringBuilder line = new StringBuilder();
+                fixed.forEach((concurrency, each) -> {
+                    AdaptiveFigure figure = AdaptiveFigure.of(each);
+                    line.append(String.format(
+                            "%s%d: %.1f s %s",
+                            line.isEmpty() ? "" : ", ", concurrency, figure.seconds(), figure.refused()));
+                    all.add(latencyFigure(server.name(), requests, String.valueOf(concurrency), figure, each));
+                });
+                AdaptiveFigure first = AdaptiveFigure.of(firsts);
+                AdaptiveFigure second = AdaptiveFigure.of(seconds);
+                all.add(latencyFigure(server.name(), requests, "auto, first run", first, firsts));
+                all.add(latencyFigure(server.name(), requests, "auto, second run", second, seconds));
+                section("", "%s, %d requests, fixed %s", server.name(), requests, line);
+                section(
+                        "",
+                        "%s, %d requests, auto: first run %.1f s (%.2f × the best fixed, %d; goal ≤ 1.25) %s settled at %s;"
+                                + " second run %.1f s (%.2f ×; goal ≤ 1.10) %s settled at %s",
+                        server.name(),
+                        requests,
+                        first.seconds(),
+                        first.seconds() / best.seconds(),
+                        bestSetting,
+                        first.refused(),
+                        first.settled(),
+                        second.seconds(),
+                        second.seconds() / best.seconds(),
+                        second.refused(),
+                        second.settled());
+                if (server.capacity() == 0 && input == small) {
+                    // the naive script: each batch sent in turn, then each task polled once a second in turn, so
+                    // every request costs a call, and every task at least one poll after the last send
+                    double naive = requests * server.latency() / 1000.0 + requests * server.latency() / 1000.0;
+                    section(
+                            "",
+                            "%s, %d requests: the naive sequential script takes at least %.0f s; auto's first run "
+                                    + "%.1f s is %.0f × faster (goal ≥ 10)",
+                            server.name(),
+                            requests,
+                            naive,
+                            first.seconds(),
+                            naive / first.seconds());
+                }
+            }
+        }
+        figures.put("latencyBound", all);
+    }
+
+    private static Map<String, Object> latencyFigure(
+            String server, long requests, String setting, AdaptiveFigure figure, List<JobRun> runs) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("server", server);
+        json.put("requests", requests);
+        json.put("concurrency", setting);
+        json.put("seconds", figure.seconds());
+        json.put("refusedShare", figure.refusedShare());
+        json.put("runs", runs.stream().map(Benchmark::apiSeconds).toList());
+        json.put("settled", figure.settled());
+        json.put("failedRuns", figure.failed());
+        return json;
     }
 
     /**
@@ -679,10 +808,6 @@ public final class Benchmark {
         return job(input, dryRun, concurrency, settings, keep, List.of());
     }
 
-    /**
-     * One run in a child JVM against a fresh sandbox, with {@code extra} arguments; {@code keep} receives the
-     * sandbox's store afterwards.
-     */
     private JobRun job(
             Path input,
             boolean dryRun,
@@ -691,6 +816,24 @@ public final class Benchmark {
             Consumer<ImageStore> keep,
             List<String> extra)
             throws Exception {
+        return job(input, dryRun, concurrency, settings, keep, extra, 0, false);
+    }
+
+    /**
+     * One run in a child JVM against a fresh sandbox on {@code port} (0: any), with {@code extra} arguments;
+     * {@code keep} receives the sandbox's store afterwards. The run's repository is deleted after it unless
+     * {@code keepRepository}: then the next run finds its history (its concurrency samples).
+     */
+    private JobRun job(
+            Path input,
+            boolean dryRun,
+            int concurrency,
+            Supplier<SandboxSettings> settings,
+            Consumer<ImageStore> keep,
+            List<String> extra,
+            int port,
+            boolean keepRepository)
+            throws Exception {
         // The sandbox of the run before kept every image it was sent: collect them now, so that collecting them
         // does not take this run's cores.
         System.gc();
@@ -698,7 +841,7 @@ public final class Benchmark {
         ImageStore store = new ImageStore();
         SandboxSettings sandboxSettings =
                 settings.get().workspace("bench").apiKey(key).openStore(true);
-        try (SandboxServer sandbox = SandboxServer.start(sandboxSettings, store, 0)) {
+        try (SandboxServer sandbox = SandboxServer.start(sandboxSettings, store, port)) {
             String runKey = "bench-" + (++runCounter);
             Path log = work.resolve(runKey + ".log");
             List<String> command = new ArrayList<>(List.of(
@@ -750,7 +893,9 @@ public final class Benchmark {
             keep.accept(store);
             double startup = stats.firstCallNanos() == 0 ? 0 : (stats.firstCallNanos() - launched) / 1e9;
             long repositoryBytes = Files.size(repository);
-            Files.delete(repository);
+            if (!keepRepository) {
+                Files.delete(repository);
+            }
             return new JobRun(
                     figures.jobSeconds(),
                     figures.stageSeconds(),
