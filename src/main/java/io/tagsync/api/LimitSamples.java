@@ -20,10 +20,11 @@ import java.util.function.IntUnaryOperator;
  *       served, or the limit would take it for the server's unloaded latency and see every call after it as
  *       queued. A window with a refusal halves the limit; refusals of calls that started before that halving belong
  *       to it and do not halve it again.
- *   <li>A window in which the limit was never in use (fewer calls in flight than the limit less one) says
- *       nothing about whether the server takes more: the limit would grow on it, unused, until a burst fills it
- *       at once and the server refuses the excess. Such a window counts only when its queue estimate is beyond
- *       {@code hold} (the limit comes down: the calls in flight are already too many for the server, or for
+ *   <li>Only calls that found the limit in use (as many calls in flight as the limit, less one) say whether the
+ *       server takes more: a window's growth is judged on their latency alone. Calls started with fewer in flight
+ *       (just after the limit grew, say) show the server less loaded than the limit would load it, and a doubling
+ *       limit would double again on them. A window without such calls counts only when its queue estimate is
+ *       beyond {@code hold} (the limit comes down: the calls in flight are already too many for the server, or for
  *       this machine) and for the least latency seen.
  * </ul>
  */
@@ -37,6 +38,7 @@ final class LimitSamples implements Limit {
     private final Limit limit;
     private final IntUnaryOperator hold;
     private final AtomicBoolean refused;
+    private final AtomicBoolean clear;
     private long lastServed;
     private long least = Long.MAX_VALUE;
     private long windowStart;
@@ -45,14 +47,16 @@ final class LimitSamples implements Limit {
     private int calls;
     private int mostInFlight;
     private boolean dropped;
-    private boolean inUse;
+    private long sumInUse;
+    private int callsInUse;
     private long halvedAt = Long.MIN_VALUE / 2;
     private long changedAt = Long.MIN_VALUE / 2;
 
-    LimitSamples(Limit limit, IntUnaryOperator hold, AtomicBoolean refused) {
+    LimitSamples(Limit limit, IntUnaryOperator hold, AtomicBoolean refused, AtomicBoolean clear) {
         this.limit = limit;
         this.hold = hold;
         this.refused = refused;
+        this.clear = clear;
     }
 
     /**
@@ -60,14 +64,16 @@ final class LimitSamples implements Limit {
      * soon after its queue grows. It starts low ({@code initial}), so that the least latency it learns is the
      * server's unloaded one (or where the last run against the API ended: {@code LimitHistory}). Once a round trip it
      * grows while the estimated queue at the server is under max(2, limit/8) calls: it doubles, as TCP's slow start
-     * does, until the server first refuses a call, then grows by one call a round trip (as TCP leaves slow start at
-     * its first loss). Latency within a tenth of the least is noise, not a queue. It holds up to max(2, limit/4),
+     * does, while the calls at the limit are answered within 5% of the least latency, and grows by one call a round
+     * trip once they are slower than that or once the server has refused a call (as TCP leaves slow start when
+     * its round trip grows or at its first loss). Latency within a tenth of the least is noise, not a queue. It holds up to max(2, limit/4),
      * shrinks by an eighth beyond, and halves on a {@code 429}; the library's defaults hold 3 to 6 calls, past the
      * refusal threshold of a small server. It learns the unloaded latency again every 50-100 × limit windows (the
      * library's 30 × limit overshoots a small server every few seconds). It never goes above {@code max}.
      */
     static LimitSamples vegas(int initial, int max) {
         AtomicBoolean refused = new AtomicBoolean();
+        AtomicBoolean clear = new AtomicBoolean();
         IntUnaryOperator beta = calls -> Math.max(2, calls / 4);
         VegasLimit limit = VegasLimit.newBuilder()
                 .initialLimit(Math.min(initial, max))
@@ -75,11 +81,11 @@ final class LimitSamples implements Limit {
                 .alphaFunction(calls -> Math.max(2, calls / 8))
                 .betaFunction(beta)
                 .thresholdFunction(calls -> -1)
-                .increaseFunction(calls -> calls + (refused.get() ? 1 : calls))
+                .increaseFunction(calls -> calls + (refused.get() || !clear.get() ? 1 : calls))
                 .decreaseFunction(calls -> calls - Math.max(1, Math.floor(calls / 8)))
                 .probeMultiplier(100)
                 .build();
-        return new LimitSamples(limit, beta, refused);
+        return new LimitSamples(limit, beta, refused, clear);
     }
 
     @Override
@@ -128,9 +134,12 @@ final class LimitSamples implements Limit {
         }
         sum += rtt;
         calls++;
+        if (inflight >= current - 1) {
+            sumInUse += rtt;
+            callsInUse++;
+        }
         mostInFlight = Math.max(mostInFlight, inflight);
         dropped |= didDrop;
-        inUse |= inflight >= current - 1;
         long now = startTime + rtt;
         if (calls >= MIN_CALLS && now >= windowEnd) {
             long average = queued(sum / calls);
@@ -142,7 +151,12 @@ final class LimitSamples implements Limit {
                 }
                 halvedAt = now;
                 refused.set(true);
-            } else if (inUse || queue > hold.applyAsInt(current)) {
+            } else if (callsInUse > 0) {
+                // only calls that found the limit in use say how the server bears it
+                long inUse = sumInUse / callsInUse;
+                clear.set(inUse <= least * (1 + NOISE / 2));
+                limit.onSample(windowStart, queued(inUse), current, false);
+            } else if (queue > hold.applyAsInt(current)) {
                 limit.onSample(windowStart, average, Math.max(mostInFlight, current), false);
             }
             if (limit.getLimit() != current) {
@@ -151,9 +165,10 @@ final class LimitSamples implements Limit {
             windowEnd = now + Math.max(MIN_WINDOW, average);
             sum = 0;
             calls = 0;
+            sumInUse = 0;
+            callsInUse = 0;
             mostInFlight = 0;
             dropped = false;
-            inUse = false;
         }
     }
 }

@@ -6,8 +6,12 @@ package io.tagsync.run;
  */
 public interface LimitHistory {
 
-    /** The limit a fresh run starts from when nothing is known about the API. */
-    int FIRST_START = 4;
+    /**
+     * The limit a run starts from when nothing is known about the API: 8 calls, submissions and status requests
+     * together, fewer than a fixed 8 sent at once (with its pollers) ever put in flight, and no more than twice a
+     * server of capacity 4 takes before it refuses.
+     */
+    int FIRST_START = 8;
 
     /** No history: every run starts from {@link #FIRST_START}. */
     LimitHistory NONE = run -> Math.min(FIRST_START, run.width());

@@ -3,6 +3,7 @@ package io.tagsync.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tagsync.run.ConcurrencyPoint;
+import io.tagsync.run.LimitHistory;
 import io.tagsync.run.RunParameters;
 import java.net.URI;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class ConcurrencyHistoryTest {
 
     @Test
     void aFirstRunStartsLow() {
-        assertThat(ConcurrencyHistory.start(auto(64), Map.of(), NOW)).isEqualTo(4);
+        assertThat(ConcurrencyHistory.start(auto(64), Map.of(), NOW)).isEqualTo(LimitHistory.FIRST_START);
         assertThat(ConcurrencyHistory.start(auto(2), Map.of(), NOW)).isEqualTo(2);
     }
 
@@ -65,9 +66,12 @@ class ConcurrencyHistoryTest {
                 .isEqualTo(32);
         assertThat(ConcurrencyHistory.start(auto(64), lastRun(32, Duration.ofDays(14)), NOW))
                 .isEqualTo(16);
+        assertThat(ConcurrencyHistory.start(auto(64), lastRun(32, Duration.ofDays(21)), NOW))
+                .isEqualTo(8);
         assertThat(ConcurrencyHistory.start(auto(64), lastRun(32, Duration.ofDays(28)), NOW))
-                .isEqualTo(4);
+                .as("not below a first run's start")
+                .isEqualTo(LimitHistory.FIRST_START);
         assertThat(ConcurrencyHistory.start(auto(64), lastRun(32, Duration.ofDays(31)), NOW))
-                .isEqualTo(4);
+                .isEqualTo(LimitHistory.FIRST_START);
     }
 }

@@ -73,6 +73,8 @@ public final class Benchmark {
     private int[] capacities = {48, 16, 4};
     /** Settings of section 9 ({@code --settings=4,auto}); all by default. */
     private int[] settings;
+    /** Section 9 without its latency-bound servers ({@code --capacities-only}). */
+    private boolean capacitiesOnly;
     /** Whether a run that fails is a figure (section 9: a fixed setting far above the server's capacity). */
     private boolean failuresAreFigures;
 
@@ -112,6 +114,7 @@ public final class Benchmark {
                                 arg.substring("--settings=".length()).split(","))
                         .mapToInt(each -> each.equals("auto") ? RunParameters.AUTO : Integer.parseInt(each))
                         .toArray());
+        benchmark.capacitiesOnly = Arrays.asList(args).contains("--capacities-only");
         if (Arrays.asList(args).contains("--staging")) {
             benchmark.alone("staging", benchmark::staging);
         } else if (Arrays.asList(args).contains("--partitions")) {
@@ -586,7 +589,9 @@ public final class Benchmark {
                             : String.format("%.2f × fixed 8, goal ≤ 1.05", auto.seconds() / eight.seconds()));
         }
         figures.put("adaptive", all);
-        latencyBound(csv);
+        if (!capacitiesOnly) {
+            latencyBound(csv);
+        }
     }
 
     /**
