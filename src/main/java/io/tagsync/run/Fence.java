@@ -20,19 +20,6 @@ public interface Fence {
         public boolean lost() {
             return false;
         }
-
-        @Override
-        public boolean handedBack() {
-            return false;
-        }
-
-        @Override
-        public Token token() {
-            return null;
-        }
-
-        @Override
-        public void lose() {}
     };
 
     /** Returns when the partition is still this process's to send for; throws {@link LostException} when not. */
@@ -42,13 +29,17 @@ public interface Fence {
     boolean lost();
 
     /** True when this process gives the partition back (it is shutting down): not a failure of the partition. */
-    boolean handedBack();
+    default boolean handedBack() {
+        return false;
+    }
 
     /** The lease a record of a send must still match in the repository; null when no lease guards the partition. */
-    Token token();
+    default Token token() {
+        return null;
+    }
 
     /** The repository refused a record made under {@link #token()}: the lease has moved on. */
-    void lose();
+    default void lose() {}
 
     /** A partition's lease as one holder took it: a later taker has a higher generation. */
     record Token(long instanceId, int part, String worker, long generation) {}

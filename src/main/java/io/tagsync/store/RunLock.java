@@ -125,19 +125,6 @@ public final class RunLock implements AutoCloseable {
             public boolean lost() {
                 return lost;
             }
-
-            @Override
-            public boolean handedBack() {
-                return false;
-            }
-
-            @Override
-            public Token token() {
-                return null;
-            }
-
-            @Override
-            public void lose() {}
         };
     }
 
