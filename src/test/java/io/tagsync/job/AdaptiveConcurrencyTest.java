@@ -2,15 +2,18 @@ package io.tagsync.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.api.ApiClientFactory;
 import io.tagsync.run.ConcurrencyPoint;
 import io.tagsync.run.ExitCodes;
 import io.tagsync.run.LimitHistory;
 import io.tagsync.run.RunParameters;
+import io.tagsync.store.ConcurrencyHistory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * {@code --concurrency=auto} against a sandbox of limited capacity (calls beyond it queue, beyond twice it get
@@ -18,6 +21,12 @@ import org.junit.jupiter.api.Test;
  * capacity.
  */
 class AdaptiveConcurrencyTest extends JobTestSupport {
+
+    @Autowired
+    ConcurrencyHistory history;
+
+    @Autowired
+    ApiClientFactory clients;
 
     @Test
     void autoStaysNearTheServersCapacityWhereAFixedGuessOverrunsIt() throws Exception {
@@ -64,26 +73,23 @@ class AdaptiveConcurrencyTest extends JobTestSupport {
         GeneratedInput generated = GeneratedInput.write(input, 40_000, 1, 1, 41);
         store.seed(generated.imageIds);
         sandbox.settings().capacity(16).latencyMillis(100);
-        for (String runKey : List.of("night-1", "night-2")) {
-            assertThat(runCommand.run(new RunParameters(
-                            input,
-                            WORKSPACE,
-                            runKey,
-                            sandbox.url(),
-                            RunParameters.AUTO,
-                            reportDir(runKey),
-                            null,
-                            false,
-                            64)))
-                    .isEqualTo(ExitCodes.OK);
-        }
+        assertThat(runCommand.run(auto(input, "night-1"))).isEqualTo(ExitCodes.OK);
         List<ConcurrencyPoint> first = points(instanceOf(input, "night-1"));
-        List<ConcurrencyPoint> second = points(instanceOf(input, "night-2"));
         // where the first ended, or where it held for half its time if that is higher
         int ended = Math.max(
                 ConcurrencyPoint.settled(first), first.get(first.size() - 1).calls());
         assertThat(ended).as("the first run's limit: %s", first).isGreaterThan(LimitHistory.FIRST_START);
-        assertThat(second.get(0).calls()).as("the second run's start").isEqualTo(ended);
+
+        RunParameters next = auto(input, "night-2");
+        assertThat(history.start(next)).as("the next run's start").isEqualTo(ended);
+        assertThat(clients.limits(Long.MAX_VALUE, next).calls().limit())
+                .as("the limit the next run's clients share, before any call")
+                .isEqualTo(ended);
+    }
+
+    private RunParameters auto(Path input, String runKey) {
+        return new RunParameters(
+                input, WORKSPACE, runKey, sandbox.url(), RunParameters.AUTO, reportDir(runKey), null, false, 64);
     }
 
     private List<ConcurrencyPoint> points(long instanceId) {
