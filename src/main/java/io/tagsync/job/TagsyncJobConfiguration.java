@@ -65,7 +65,6 @@ public class TagsyncJobConfiguration {
                 .validator(new RunParametersValidator(properties.api()))
                 .observationRegistry(observations)
                 .listener(gracefulShutdown)
-                .listener(new StageResultsCarryOver(jobRepository))
                 .start(stageStep)
                 .next(submitStep)
                 .next(awaitStep)
@@ -289,13 +288,13 @@ public class TagsyncJobConfiguration {
         return step.getJobExecution().getJobInstance().getInstanceId();
     }
 
-    /** The partition a step execution works on; one of an older run that was not partitioned does the whole run. */
+    /** The partition a step execution works on, as its partitioner named it. */
     private static Partition partition(StepExecution step, PartitionSlots slots, Fences fences) {
         RunParameters run = RunParameters.of(step.getJobParameters());
         return new Partition(
                 run,
                 instanceOf(step),
-                step.getExecutionContext().getInt(Steps.PART, Partition.WHOLE_RUN),
+                step.getExecutionContext().getInt(Steps.PART),
                 slots.partitions(),
                 slots.atOnce(run.width()),
                 fences.of(step.getId()));

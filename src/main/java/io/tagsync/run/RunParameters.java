@@ -99,7 +99,7 @@ public record RunParameters(
                 parameters.getString(WORKSPACE),
                 parameters.getString(RUN_KEY),
                 URI.create(parameters.getString(API_URL)),
-                concurrency == null ? 8 : concurrency.intValue(),
+                concurrency.intValue(),
                 reportDir == null ? null : Path.of(reportDir),
                 parameters.getString(MAX_REJECTS),
                 "true".equals(parameters.getString(DRY_RUN)),

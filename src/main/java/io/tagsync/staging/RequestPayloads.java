@@ -2,17 +2,13 @@ package io.tagsync.staging;
 
 import com.github.luben.zstd.Zstd;
 import io.tagsync.store.StagedRequest;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -26,10 +22,6 @@ public final class RequestPayloads {
     static final JsonMapper JSON = JsonMapper.builder().build();
     private static final byte[] BODY_START = "{\"updates\":[".getBytes(StandardCharsets.UTF_8);
     private static final byte[] BODY_END = "]}".getBytes(StandardCharsets.UTF_8);
-    /** First line of stored rows that name no images (the body does). */
-    private static final String ROWS_ONLY_LINE = "#rows";
-
-    private static final String ROWS_ONLY = ROWS_ONLY_LINE + "\n";
 
     private RequestPayloads() {}
 
@@ -52,7 +44,7 @@ public final class RequestPayloads {
             at += size;
         }
         System.arraycopy(BODY_END, 0, body, at, BODY_END.length);
-        StringBuilder refs = new StringBuilder(updates.size() * 8).append(ROWS_ONLY);
+        StringBuilder refs = new StringBuilder(updates.size() * 8);
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
         for (StagedUpdate update : updates) {
@@ -70,8 +62,7 @@ public final class RequestPayloads {
 
     /**
      * The image of each update, in request order, with the input rows folded into it. The stored rows hold one
-     * line of rows per update, after a {@value #ROWS_ONLY_LINE} line, and the images come from the body; rows
-     * stored by earlier versions (no such line) hold {@code imageId<TAB>rows} lines, and are read as such.
+     * line of rows per update, and the images come from the body.
      */
     public static List<ImageRows> imageRows(byte[] storedPayload, byte[] storedImageRows) {
         List<String> rows = rows(storedImageRows);
@@ -87,19 +78,11 @@ public final class RequestPayloads {
         return result;
     }
 
-    /** The input rows of each update, in request order, from rows stored in either form. */
+    /** The input rows of each update, in request order. */
     private static List<String> rows(byte[] storedImageRows) {
         String text = new String(decompress(storedImageRows), StandardCharsets.UTF_8);
-        if (text.startsWith(ROWS_ONLY)) {
-            return lines(text, ROWS_ONLY.length());
-        }
-        List<String> rows = lines(text, 0);
-        rows.replaceAll(line -> line.substring(line.indexOf('\t') + 1));
-        return rows;
-    }
-
-    private static List<String> lines(String text, int start) {
         List<String> lines = new ArrayList<>();
+        int start = 0;
         while (start < text.length()) {
             int end = text.indexOf('\n', start);
             lines.add(text.substring(start, end));
@@ -229,7 +212,7 @@ public final class RequestPayloads {
         List<StagedRequest> parts = new ArrayList<>(groups.size());
         for (List<Integer> group : groups) {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
-            StringBuilder refs = new StringBuilder(ROWS_ONLY);
+            StringBuilder refs = new StringBuilder();
             try (JsonGenerator json = JSON.createGenerator(body)) {
                 json.writeStartObject();
                 json.writeName("updates");
@@ -270,15 +253,8 @@ public final class RequestPayloads {
         return Zstd.compress(text.getBytes(StandardCharsets.UTF_8), 1);
     }
 
-    /** Stored bytes as written: Zstandard, or gzip from earlier versions (told apart by gzip's magic number). */
+    /** Stored bytes as written. */
     private static byte[] decompress(byte[] bytes) {
-        if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0x1F && (bytes[1] & 0xFF) == 0x8B) {
-            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
-                return in.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
         long size = Zstd.getFrameContentSize(bytes);
         if (size < 0 || size > Integer.MAX_VALUE) {
             throw new IllegalStateException("corrupt stored request: not a Zstandard frame of known size");

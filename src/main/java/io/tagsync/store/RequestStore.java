@@ -1,7 +1,6 @@
 package io.tagsync.store;
 
 import io.tagsync.run.Fence;
-import io.tagsync.run.Partition;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,9 +30,6 @@ public class RequestStore {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate ownTransaction;
     private final RepositoryOutages outages;
-
-    /** The part that stands for every request of a run: a run not split into partitions. */
-    public static final int ALL_PARTS = Partition.WHOLE_RUN;
 
     public RequestStore(JdbcTemplate jdbc, TransactionTemplate transactions, RepositoryOutages outages) {
         this.jdbc = jdbc;
@@ -102,11 +98,8 @@ public class RequestStore {
                         status.name()));
     }
 
-    /** The requests of one partition in a status; {@link #ALL_PARTS} for the whole run. */
+    /** The requests of one partition in a status. */
     public List<Long> requestIds(long instanceId, int part, RequestStatus status) {
-        if (part == ALL_PARTS) {
-            return requestIds(instanceId, status);
-        }
         return outages.ride(
                 "reading the run's requests",
                 () -> jdbc.queryForList(
@@ -270,14 +263,14 @@ public class RequestStore {
         return ids;
     }
 
-    /** The acknowledged requests of one partition whose tasks are not final; {@link #ALL_PARTS} for the run. */
+    /** The acknowledged requests of one partition whose tasks are not final. */
     public List<SubmittedRequest> submitted(long instanceId, int part) {
         return outages.ride(
                 "reading the run's requests",
                 () -> jdbc.query(
                         """
                 SELECT id, seq, task_id, task_url, attempts, submitted_at FROM batch_request
-                WHERE job_instance_id = ? AND (part = ? OR ? = -1) AND status = 'SUBMITTED' ORDER BY seq""",
+                WHERE job_instance_id = ? AND part = ? AND status = 'SUBMITTED' ORDER BY seq""",
                         (rs, i) -> new SubmittedRequest(
                                 rs.getLong(1),
                                 rs.getInt(2),
@@ -286,7 +279,6 @@ public class RequestStore {
                                 rs.getInt(5),
                                 rs.getTimestamp(6).toInstant()),
                         instanceId,
-                        part,
                         part));
     }
 

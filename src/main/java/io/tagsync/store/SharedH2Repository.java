@@ -231,7 +231,7 @@ public class SharedH2Repository implements BeanPostProcessor, EnvironmentAware, 
             serverFile = shared;
             Runtime.getRuntime().addShutdownHook(shutdownWait);
         } catch (SQLException e) {
-            // this run goes on alone, as before; others wait for it, then fail with a clear message
+            // this run goes on alone; others wait for it, then fail with a clear message
             log.warn("Cannot share the job repository with other tagsync processes: {}", e.getMessage());
         } catch (IOException e) {
             server.stop();

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tagsync.run.ExitCodes;
 import io.tagsync.run.RunParameters;
-import io.tagsync.run.StepResults;
 import io.tagsync.sandbox.ImageStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,9 +15,6 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -125,32 +121,5 @@ class FaultToleranceTest extends JobTestSupport {
         assertThat(reportDir("limit").resolve("summary.txt")).content().contains("16 read, 8 valid, 8 rejected");
         assertThat(store.image("img-001").map(ImageStore.Image::tags).orElseThrow())
                 .containsExactly("truck");
-    }
-
-    @Autowired
-    private JobRepository jobRepository;
-
-    @Test
-    void aRunStagedBeforeItsCountsReachedTheJobContextRestartsWithThem() throws IOException {
-        store.seed(BASIC_IMAGES);
-        Path input = fixture("basic.csv");
-        assertThat(runCommand.run(
-                        new RunParameters(input, WORKSPACE, "older", sandbox.url(), 4, reportDir("older"), "1", false)))
-                .isEqualTo(ExitCodes.FAILED);
-        // as an earlier version left it: the stage step's counts in its own context only
-        JobExecution failed = jobRepository.getJobExecution(jdbc.queryForObject(
-                "SELECT MAX(JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = ?",
-                Long.class,
-                instanceOf(input, "older")));
-        for (String key : StepResults.ALL) {
-            failed.getExecutionContext().remove(key);
-        }
-        jobRepository.updateExecutionContext(failed);
-
-        int relaxed = runCommand.run(
-                new RunParameters(input, WORKSPACE, "older", sandbox.url(), 4, reportDir("older"), "8", false));
-
-        assertThat(relaxed).isEqualTo(ExitCodes.PARTIAL);
-        assertThat(reportDir("older").resolve("summary.txt")).content().contains("16 read, 8 valid, 8 rejected");
     }
 }

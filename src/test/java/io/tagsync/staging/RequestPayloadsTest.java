@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tagsync.input.ImageUpdate;
 import io.tagsync.store.StagedRequest;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 class RequestPayloadsTest {
@@ -57,22 +53,6 @@ class RequestPayloadsTest {
                 .containsExactly(new RequestPayloads.ImageRows("img-5", "5"));
     }
 
-    @Test
-    void readsBodiesAndRowsStoredGzippedWithImageIdsByEarlierVersions() throws IOException {
-        StagedRequest staged = RequestPayloads.stage(1, List.of(merged("a", 1), merged("b", 2)));
-        byte[] earlier = gzip("a\t1,7\nb\t2\n");
-
-        assertThat(RequestPayloads.imageRows(staged.payload(), earlier))
-                .containsExactly(new RequestPayloads.ImageRows("a", "1,7"), new RequestPayloads.ImageRows("b", "2"));
-        byte[] earlierBody = gzip(new String(RequestPayloads.body(staged.payload()), StandardCharsets.UTF_8));
-        assertThat(RequestPayloads.body(earlierBody)).isEqualTo(RequestPayloads.body(staged.payload()));
-        assertThat(RequestPayloads.single(earlierBody).imageId()).isEqualTo("a");
-        List<StagedRequest> halves = RequestPayloads.halves(staged.payload(), earlier, 1, 7);
-        assertThat(RequestPayloads.imageRows(
-                        halves.get(1).payload(), halves.get(1).imageRows()))
-                .containsExactly(new RequestPayloads.ImageRows("b", "2"));
-    }
-
     private static StagedUpdate merged(String imageId, long row) {
         MergedUpdate update = new MergedUpdate(imageId);
         update.apply(update(imageId, row), row, Long.toString(row));
@@ -84,13 +64,5 @@ class RequestPayloadsTest {
         metadata.put("n", value);
         return new ImageUpdate(
                 imageId, metadata, new LinkedHashSet<>(), new LinkedHashSet<>(Set.of("t")), new LinkedHashSet<>());
-    }
-
-    private static byte[] gzip(String text) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-        }
-        return bytes.toByteArray();
     }
 }
