@@ -1,8 +1,10 @@
 package io.tagsync;
 
 import io.tagsync.input.ImageUpdate;
+import io.tagsync.input.InputReader;
 import io.tagsync.input.InputRow;
-import io.tagsync.input.UpdateReader;
+import io.tagsync.input.RejectedRowException;
+import io.tagsync.input.UpdateValidator;
 import io.tagsync.run.TagsyncProperties.Input;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -12,6 +14,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
 /** Small named fixtures under src/test/resources/fixtures. */
 public final class Fixtures {
@@ -46,14 +50,49 @@ public final class Fixtures {
                 new LinkedHashSet<>(untag));
     }
 
-    /** Every row of a reader, in order. */
-    public static List<InputRow> readAll(UpdateReader reader) {
-        List<InputRow> rows = new ArrayList<>();
-        try (reader) {
-            for (InputRow row = reader.next(); row != null; row = reader.next()) {
-                rows.add(row);
+    /** A row as staging sees it: valid, or rejected by its reader or by validation. */
+    public sealed interface ReadRow {
+
+        String source();
+
+        long row();
+
+        long line();
+
+        record Valid(String source, long row, long line, ImageUpdate update, long ordinal) implements ReadRow {}
+
+        record Rejected(String source, long row, long line, String imageId, String reason) implements ReadRow {}
+    }
+
+    /** The reader staging uses for {@code input}. */
+    public static InputReader open(Path input, Input settings) {
+        return new InputReader(input, settings);
+    }
+
+    /** Every row of a reader, in order, validated as staging validates them; opens and closes the reader. */
+    public static List<ReadRow> readAll(ItemStreamReader<InputRow> reader) {
+        UpdateValidator validator = new UpdateValidator();
+        List<ReadRow> rows = new ArrayList<>();
+        reader.open(new ExecutionContext());
+        try {
+            while (true) {
+                try {
+                    InputRow row = reader.read();
+                    if (row == null) {
+                        return rows;
+                    }
+                    validator.process(row);
+                    rows.add(new ReadRow.Valid(row.source(), row.row(), row.line(), row.update(), row.ordinal()));
+                } catch (RejectedRowException e) {
+                    rows.add(new ReadRow.Rejected(e.source(), e.row(), e.line(), e.imageId(), e.reason()));
+                }
             }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            reader.close();
         }
-        return rows;
     }
 }

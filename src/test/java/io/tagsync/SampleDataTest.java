@@ -2,10 +2,8 @@ package io.tagsync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.Fixtures.ReadRow;
 import io.tagsync.input.ImageUpdate;
-import io.tagsync.input.InputRow;
-import io.tagsync.input.UpdateReader;
-import io.tagsync.input.UpdateReaders;
 import io.tagsync.sandbox.ImageStore;
 import io.tagsync.staging.StagedUpdate;
 import io.tagsync.staging.UpdateMerger;
@@ -85,12 +83,10 @@ class SampleDataTest {
 
     private String merged(Path file) {
         StringBuilder text = new StringBuilder();
-        try (UpdateMerger merger = new UpdateMerger(spill, 100_000);
-                UpdateReader reader = UpdateReaders.open(file, Fixtures.defaultInput())) {
-            long ordinal = 0;
-            for (InputRow row = reader.next(); row != null; row = reader.next()) {
-                assertThat(row).as(file + " row " + row.row()).isInstanceOf(InputRow.Valid.class);
-                merger.add(((InputRow.Valid) row).update(), ++ordinal, "");
+        try (UpdateMerger merger = new UpdateMerger(spill, 100_000)) {
+            for (ReadRow row : Fixtures.readAll(Fixtures.open(file, Fixtures.defaultInput()))) {
+                assertThat(row).as(file + " row " + row.row()).isInstanceOf(ReadRow.Valid.class);
+                merger.add(((ReadRow.Valid) row).update(), row.row(), "");
             }
             merger.finish(update -> text.append(describe(update)).append('\n'));
         }
@@ -109,10 +105,8 @@ class SampleDataTest {
 
     private static void regenerate() throws IOException {
         List<ImageUpdate> rows = new ArrayList<>();
-        try (UpdateReader reader = UpdateReaders.open(SAMPLES.resolve("changes.csv"), Fixtures.defaultInput())) {
-            for (InputRow row = reader.next(); row != null; row = reader.next()) {
-                rows.add(((InputRow.Valid) row).update());
-            }
+        for (ReadRow row : Fixtures.readAll(Fixtures.open(SAMPLES.resolve("changes.csv"), Fixtures.defaultInput()))) {
+            rows.add(((ReadRow.Valid) row).update());
         }
         JsonMapper json = JsonMapper.builder().build();
         StringBuilder lines = new StringBuilder();

@@ -2,9 +2,10 @@ package io.tagsync.cli;
 
 import io.tagsync.api.ApiClientFactory;
 import io.tagsync.api.ApiException;
+import io.tagsync.input.Format;
 import io.tagsync.input.InputException;
 import io.tagsync.input.InputFingerprint;
-import io.tagsync.input.UpdateReaders;
+import io.tagsync.input.InputReader;
 import io.tagsync.job.Fences;
 import io.tagsync.job.GracefulShutdown;
 import io.tagsync.job.TagsyncJobConfiguration;
@@ -107,7 +108,7 @@ public class RunCommand {
             err.println("tagsync: no API key: set ROBOFLOW_API_KEY (or tagsync.api.key-file)");
             return ExitCodes.BAD_KEY;
         }
-        UpdateReaders.Format.parse(input.format());
+        Format.parse(input.format());
         if (!run.dryRun()) {
             clients.prepare(run.apiUrl());
         }
@@ -264,13 +265,13 @@ public class RunCommand {
         if (stage == null || stage.getStatus() != BatchStatus.COMPLETED) {
             return null; // nothing staged yet: staging will read the input as it is now
         }
-        String staged = stage.getExecutionContext().getString(StepResults.FINGERPRINT, null);
+        String staged = last.getExecutionContext().getString(StepResults.FINGERPRINT, null);
         if (staged == null) {
             return null;
         }
         String now;
         try {
-            now = InputFingerprint.of(UpdateReaders.files(run.input(), UpdateReaders.Format.parse(input.format())))
+            now = InputFingerprint.of(InputReader.files(run.input(), Format.parse(input.format())))
                     .toString();
         } catch (InputException e) {
             now = "unreadable: " + e.getMessage();

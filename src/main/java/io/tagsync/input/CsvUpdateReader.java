@@ -22,38 +22,32 @@ import org.apache.commons.csv.CSVRecord;
  * or gzip. The header is checked when the reader opens, so an unknown column fails the run before anything
  * is staged or sent.
  */
-public final class CsvUpdateReader implements UpdateReader {
+public final class CsvUpdateReader extends FileRowReader {
 
-    private final Path file;
-    private final String source;
-    private final PartitionColumns partitions;
     private final TagsyncProperties.CsvEscape escape;
     private final TagsyncProperties.Input settings;
-    private CsvText text;
     private final String separator;
-    private final CSVParser parser;
-    private final Iterator<CSVRecord> records;
-    private final ColumnMeaning[] columns;
-    private final List<String> headers;
+    private CsvText text;
+    private CSVParser parser;
+    private Iterator<CSVRecord> records;
+    private ColumnMeaning[] columns;
+    private List<String> headers;
     private long row;
 
     public CsvUpdateReader(Path file, TagsyncProperties.Input settings) {
-        this(file, file.getFileName().toString(), settings);
-    }
-
-    /** {@code source} names the file in rejected rows and reports (its path within a directory input). */
-    public CsvUpdateReader(Path file, String source, TagsyncProperties.Input settings) {
-        this(file, source, settings, PartitionColumns.NONE);
+        this(file, file.getFileName().toString(), settings, PartitionColumns.NONE);
     }
 
     CsvUpdateReader(Path file, String source, TagsyncProperties.Input settings, PartitionColumns partitions) {
-        this.file = file;
-        this.source = source;
-        this.partitions = partitions;
+        super(file, source, partitions);
         this.separator = settings.listSeparator();
-        String delimiter = delimiter(file, settings.csvDelimiter());
         this.escape = settings.csvEscape();
         this.settings = settings;
+    }
+
+    @Override
+    protected void doOpen() {
+        String delimiter = delimiter(file, settings.csvDelimiter());
         try {
             if (!Files.exists(file)) {
                 throw new InputException(file + ": no such file");
@@ -67,7 +61,7 @@ public final class CsvUpdateReader implements UpdateReader {
         Reader reader = null;
         try {
             reader = text = new CsvText(InputFiles.openText(file), escape, delimiter, settings.maxRowChars());
-            this.parser = CSVFormat.RFC4180
+            parser = CSVFormat.RFC4180
                     .builder()
                     .setDelimiter(delimiter)
                     .setHeader()
@@ -84,14 +78,14 @@ public final class CsvUpdateReader implements UpdateReader {
                             + (bad > 0 ? bad + ": not valid UTF-8" : "1: cannot read the header: " + message(e)),
                     e);
         }
-        this.headers = parser.getHeaderNames();
+        headers = parser.getHeaderNames();
         try {
-            this.columns = layout(settings);
+            columns = layout(settings);
         } catch (InputException e) {
-            close();
+            doClose();
             throw e;
         }
-        this.records = parser.iterator();
+        records = parser.iterator();
     }
 
     /** {@code csv-delimiter} as set ({@code tab} or {@code \t} for a tab), else a tab for .tsv and a comma. */
@@ -121,7 +115,7 @@ public final class CsvUpdateReader implements UpdateReader {
     }
 
     @Override
-    public InputRow next() {
+    protected InputRow doRead() {
         long line = parser.getCurrentLineNumber() + 1;
         CSVRecord record;
         try {
@@ -139,7 +133,7 @@ public final class CsvUpdateReader implements UpdateReader {
         for (int i = 0; text.hasCut() && i < record.size(); i++) {
             if (record.get(i).indexOf(CsvText.CUT) >= 0) {
                 String imageId = imageIdOf(record);
-                return new InputRow.Rejected(
+                throw new RejectedRowException(
                         source,
                         row,
                         line,
@@ -150,7 +144,7 @@ public final class CsvUpdateReader implements UpdateReader {
         }
         if (record.size() != columns.length) {
             String imageId = record.size() > 0 ? imageIdOf(record) : null;
-            return new InputRow.Rejected(
+            throw new RejectedRowException(
                     source, row, line, imageId, "has " + record.size() + " fields, the header has " + columns.length);
         }
         return toRow(record, line);
@@ -224,7 +218,7 @@ public final class CsvUpdateReader implements UpdateReader {
                     try {
                         value = typed(cell, column.type());
                     } catch (IllegalArgumentException e) {
-                        return new InputRow.Rejected(
+                        throw new RejectedRowException(
                                 source,
                                 row,
                                 line,
@@ -232,7 +226,7 @@ public final class CsvUpdateReader implements UpdateReader {
                                 "column '" + headers.get(i) + "': " + e.getMessage());
                     }
                     if (metadata.put(column.key(), value) != null) {
-                        return new InputRow.Rejected(
+                        throw new RejectedRowException(
                                 source,
                                 row,
                                 line,
@@ -247,7 +241,7 @@ public final class CsvUpdateReader implements UpdateReader {
                     try {
                         JsonUpdates.mergeMetadata(JsonUpdates.parse(cell), metadata);
                     } catch (JsonUpdates.RowProblem problem) {
-                        return new InputRow.Rejected(
+                        throw new RejectedRowException(
                                 source,
                                 row,
                                 line,
@@ -378,7 +372,7 @@ public final class CsvUpdateReader implements UpdateReader {
     }
 
     @Override
-    public void close() {
+    protected void doClose() {
         close(parser);
     }
 

@@ -21,17 +21,15 @@ import tools.jackson.databind.JsonNode;
  * kept; blank lines are skipped, and an empty file has no rows. Rows are numbered 1, 2, ... over the updates. Not
  * thread-safe.
  */
-public final class JsonLinesUpdateReader implements UpdateReader {
+public final class JsonLinesUpdateReader extends FileRowReader {
 
-    private final Path file;
-    private final String source;
-    private final PartitionColumns partitions;
-    private final JsonFields fields;
+    private final TagsyncProperties.Input settings;
     private final String separator;
     private final int maxChars;
     private final String maxSize;
-    private final Reader reader;
-    private final JsonParser array;
+    private JsonFields fields;
+    private Reader reader;
+    private JsonParser array;
     private final char[] buffer = new char[1 << 16];
     /** The line being read, kept from one line to the next (and let go after a long one). */
     private StringBuilder text = new StringBuilder();
@@ -47,21 +45,24 @@ public final class JsonLinesUpdateReader implements UpdateReader {
 
     /** {@code source} names the file in rejected rows and reports (its path within a directory input). */
     JsonLinesUpdateReader(Path file, String source, TagsyncProperties.Input settings, PartitionColumns partitions) {
-        this.file = file;
-        this.source = source;
-        this.partitions = partitions;
-        this.fields = new JsonFields(file, settings);
+        super(file, source, partitions);
+        this.settings = settings;
         this.separator = settings.listSeparator();
         this.maxChars = settings.maxRowChars();
         this.maxSize = settings.maxRowSizeText();
+    }
+
+    @Override
+    protected void doOpen() {
+        fields = new JsonFields(file, settings);
         PushbackReader text = new PushbackReader(InputFiles.openText(file), 1);
-        this.reader = text;
-        this.array = startsWithArray(text) ? JsonUpdates.JSON.createParser(text) : null;
+        reader = text;
+        array = startsWithArray(text) ? JsonUpdates.JSON.createParser(text) : null;
         if (array != null) {
             try {
                 array.nextToken(); // the array's start
             } catch (JacksonException e) {
-                close();
+                doClose();
                 throw new InputException(
                         file + ": line " + lineOf(e) + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
             }
@@ -86,13 +87,13 @@ public final class JsonLinesUpdateReader implements UpdateReader {
             }
             return c == '[';
         } catch (IOException e) {
-            close();
+            doClose();
             throw unreadable(e, line + 1);
         }
     }
 
     @Override
-    public InputRow next() {
+    protected InputRow doRead() {
         return array != null ? nextInArray() : nextLine();
     }
 
@@ -115,7 +116,7 @@ public final class JsonLinesUpdateReader implements UpdateReader {
             line++;
             if (length > maxChars) {
                 row++;
-                return new InputRow.Rejected(
+                throw new RejectedRowException(
                         source,
                         row,
                         line,
@@ -131,7 +132,7 @@ public final class JsonLinesUpdateReader implements UpdateReader {
             try {
                 return row(JsonUpdates.parse(json), line);
             } catch (JsonUpdates.RowProblem problem) {
-                return new InputRow.Rejected(source, row, line, null, problem.getMessage());
+                throw new RejectedRowException(source, row, line, null, problem.getMessage());
             }
         }
     }
@@ -215,7 +216,7 @@ public final class JsonLinesUpdateReader implements UpdateReader {
         try {
             update = JsonUpdates.update(node, fields, separator);
         } catch (JsonUpdates.RowProblem problem) {
-            return new InputRow.Rejected(source, row, at, null, problem.getMessage());
+            throw new RejectedRowException(source, row, at, null, problem.getMessage());
         }
         return partitions.row(source, row, at, update, separator);
     }
@@ -229,12 +230,14 @@ public final class JsonLinesUpdateReader implements UpdateReader {
     }
 
     @Override
-    public void close() {
+    protected void doClose() {
         try {
             if (array != null) {
                 array.close();
             }
-            reader.close();
+            if (reader != null) {
+                reader.close();
+            }
         } catch (IOException | JacksonException e) {
             throw new UncheckedIOException(e instanceof IOException io ? io : new IOException(e));
         }

@@ -44,7 +44,7 @@ import org.apache.parquet.schema.Type;
  * the column, its type and a cast. Rows are numbered from 1; a Parquet row has no line, so {@code line}
  * repeats the row. Not thread-safe.
  */
-public final class ParquetUpdateReader implements UpdateReader {
+public final class ParquetUpdateReader extends FileRowReader {
 
     private enum Kind {
         IMAGE_ID,
@@ -58,33 +58,31 @@ public final class ParquetUpdateReader implements UpdateReader {
 
     private record Column(String name, Kind kind, String key, ColumnMeaning.ValueType parseAs, boolean json) {}
 
-    private final Path file;
-    private final String source;
-    private final PartitionColumns partitions;
+    private final TagsyncProperties.Input settings;
     private final String separator;
     private final List<Column> columns = new ArrayList<>();
     private final List<Type> projected = new ArrayList<>();
-    private final ParquetFileReader reader;
-    private final MessageColumnIO columnIO;
-    private final RowMaterializer materializer;
+    private ParquetFileReader reader;
+    private MessageColumnIO columnIO;
+    private RowMaterializer materializer;
     private RecordReader<Object[]> records;
     private long rowsLeftInGroup;
     private long row;
 
     public ParquetUpdateReader(Path file, TagsyncProperties.Input settings) {
-        this(file, file.getFileName().toString(), settings);
-    }
-
-    /** {@code source} names the file in rejected rows and reports (its path within a directory input). */
-    public ParquetUpdateReader(Path file, String source, TagsyncProperties.Input settings) {
-        this(file, source, settings, PartitionColumns.NONE);
+        this(file, file.getFileName().toString(), settings, PartitionColumns.NONE);
     }
 
     ParquetUpdateReader(Path file, String source, TagsyncProperties.Input settings, PartitionColumns partitions) {
-        this.file = file;
-        this.source = source;
-        this.partitions = partitions;
+        super(file, source, partitions);
+        this.settings = settings;
         this.separator = settings.listSeparator();
+    }
+
+    @Override
+    protected void doOpen() {
+        columns.clear();
+        projected.clear();
         try {
             if (Files.size(file) == 0) {
                 throw new InputException(file + ": the file is empty (0 bytes)");
@@ -93,7 +91,7 @@ public final class ParquetUpdateReader implements UpdateReader {
             throw new InputException(file + ": cannot be read: " + e.getMessage(), e);
         }
         try {
-            this.reader = ParquetFileReader.open(
+            reader = ParquetFileReader.open(
                     new LocalInputFile(file),
                     ParquetReadOptions.builder(new PlainParquetConfiguration())
                             .withCodecFactory(new ParquetCodecs())
@@ -110,10 +108,10 @@ public final class ParquetUpdateReader implements UpdateReader {
                     projected.stream().map(Type::getName).collect(Collectors.toSet()));
             MessageType projection = new MessageType(schema.getName(), projected);
             reader.setRequestedSchema(projection);
-            this.columnIO = new ColumnIOFactory().getColumnIO(projection, schema);
-            this.materializer = new RowMaterializer(projected);
+            columnIO = new ColumnIOFactory().getColumnIO(projection, schema);
+            materializer = new RowMaterializer(projected);
         } catch (RuntimeException e) {
-            close();
+            doClose();
             throw e;
         }
     }
@@ -260,7 +258,7 @@ public final class ParquetUpdateReader implements UpdateReader {
     }
 
     @Override
-    public InputRow next() {
+    protected InputRow doRead() {
         Object[] values;
         try {
             while (rowsLeftInGroup == 0) {
@@ -312,7 +310,7 @@ public final class ParquetUpdateReader implements UpdateReader {
                 }
             }
         } catch (JsonUpdates.RowProblem problem) {
-            return new InputRow.Rejected(source, row, row, imageId, problem.getMessage());
+            throw new RejectedRowException(source, row, row, imageId, problem.getMessage());
         }
         return partitions.row(
                 source, row, row, new ImageUpdate(imageId, metadata, removeMetadata, addTags, removeTags), separator);
@@ -381,9 +379,11 @@ public final class ParquetUpdateReader implements UpdateReader {
     }
 
     @Override
-    public void close() {
+    protected void doClose() {
         try {
-            reader.close();
+            if (reader != null) {
+                reader.close();
+            }
         } catch (IOException ignored) {
             // read-only
         }

@@ -102,23 +102,18 @@ final class PartitionColumns {
     }
 
     /**
-     * What a reader's {@code update} makes as a row once the folder's columns are applied: valid, or rejected with
-     * the reason the API would refuse it. A metadata key the row sets as well rejects the row, as two columns
-     * setting it would.
+     * What a reader's {@code update} makes as a row once the folder's columns are applied. A metadata key the row
+     * sets as well rejects the row, as two columns setting it would.
      */
     InputRow row(String source, long row, long line, ImageUpdate update, String separator) {
-        ImageUpdate applied = update;
-        if (!columns.isEmpty()) {
-            try {
-                applied = apply(update, separator);
-            } catch (JsonUpdates.RowProblem problem) {
-                return new InputRow.Rejected(source, row, line, update.imageId(), problem.getMessage());
-            }
+        if (columns.isEmpty()) {
+            return new InputRow(source, row, line, update);
         }
-        ImageUpdate judged = applied;
-        return UpdateRules.violation(judged)
-                .<InputRow>map(reason -> new InputRow.Rejected(source, row, line, judged.imageId(), reason))
-                .orElseGet(() -> new InputRow.Valid(source, row, line, judged));
+        try {
+            return new InputRow(source, row, line, apply(update, separator));
+        } catch (JsonUpdates.RowProblem problem) {
+            throw new RejectedRowException(source, row, line, update.imageId(), problem.getMessage());
+        }
     }
 
     private ImageUpdate apply(ImageUpdate update, String separator) throws JsonUpdates.RowProblem {

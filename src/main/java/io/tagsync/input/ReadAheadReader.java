@@ -5,29 +5,32 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.springframework.batch.infrastructure.item.ItemReader;
 
 /**
- * Reads, parses and validates rows on a thread of its own, a block of rows ahead of the caller, so that
- * parsing the input and what the caller does with its rows run on two cores at once. Rows come out in the
- * input's order; a failure of the input (an {@link InputException}, say) is thrown from {@link #next} where
- * the rows before it end, as the reader would have thrown it. The wrapped reader is used by the read-ahead
- * thread only, and closed by {@link #close} once that thread has stopped. One caller.
+ * Reads and parses rows on a thread of its own, a block of rows ahead of the caller, so that parsing the input and
+ * what the caller does with its rows run on two cores at once. Rows come out in the input's order, and a rejected
+ * row's {@link RejectedRowException} where the row was; a failure of the input (an {@link InputException}, say) is
+ * thrown where the rows before it end, as the reader would have thrown it. The wrapped reader, opened by the caller,
+ * is used by the read-ahead thread only until {@link #close} has stopped that thread. One caller.
  */
-public final class ReadAheadReader implements UpdateReader {
+final class ReadAheadReader implements ItemReader<InputRow>, AutoCloseable {
 
     private static final int BLOCK = 512;
     private static final int BLOCKS_AHEAD = 8;
 
-    private final UpdateReader reader;
+    private final ItemReader<InputRow> reader;
     private final BlockingQueue<Block> blocks = new ArrayBlockingQueue<>(BLOCKS_AHEAD);
     private final Thread thread;
     private volatile boolean closed;
-    private List<InputRow> rows = List.of();
+    /** Rows ({@link InputRow}) and rejects ({@link RejectedRowException}), in input order. */
+    private List<Object> rows = List.of();
+
     private int next;
     private boolean ended;
     private Throwable failure;
 
-    public ReadAheadReader(UpdateReader reader, String threadName) {
+    ReadAheadReader(ItemReader<InputRow> reader, String threadName) {
         this.reader = reader;
         this.thread = new Thread(this::readAhead, threadName);
         thread.setDaemon(true);
@@ -35,21 +38,31 @@ public final class ReadAheadReader implements UpdateReader {
     }
 
     /** A block of rows; {@code last} when the input ends after them, {@code failure} when it failed there. */
-    private record Block(List<InputRow> rows, boolean last, Throwable failure) {}
+    private record Block(List<Object> rows, boolean last, Throwable failure) {}
 
     private void readAhead() {
         while (!closed) {
-            List<InputRow> block = new ArrayList<>(BLOCK);
-            InputRow row = null;
+            List<Object> block = new ArrayList<>(BLOCK);
+            boolean last = false;
             try {
-                while (block.size() < BLOCK && (row = reader.next()) != null) {
+                while (block.size() < BLOCK) {
+                    InputRow row;
+                    try {
+                        row = reader.read();
+                    } catch (RejectedRowException rejected) {
+                        block.add(rejected);
+                        continue;
+                    }
+                    if (row == null) {
+                        last = true;
+                        break;
+                    }
                     block.add(row);
                 }
-            } catch (RuntimeException | Error e) {
+            } catch (Exception | Error e) {
                 put(new Block(block, true, e)); // the rows read before the failure first
                 return;
             }
-            boolean last = row == null;
             if (!put(new Block(block, last, null)) || last) {
                 return;
             }
@@ -71,10 +84,10 @@ public final class ReadAheadReader implements UpdateReader {
     }
 
     @Override
-    public InputRow next() {
+    public InputRow read() throws Exception {
         while (next == rows.size()) {
-            if (failure instanceof RuntimeException runtime) {
-                throw runtime;
+            if (failure instanceof Exception exception) {
+                throw exception;
             }
             if (failure instanceof Error error) {
                 throw error;
@@ -88,7 +101,11 @@ public final class ReadAheadReader implements UpdateReader {
             ended = block.last();
             failure = block.failure();
         }
-        return rows.get(next++);
+        Object row = rows.get(next++);
+        if (row instanceof RejectedRowException rejected) {
+            throw rejected;
+        }
+        return (InputRow) row;
     }
 
     private Block take() {
@@ -100,6 +117,7 @@ public final class ReadAheadReader implements UpdateReader {
         }
     }
 
+    /** Stops the read-ahead thread; the wrapped reader is the caller's to close after. */
     @Override
     public void close() {
         closed = true;
@@ -113,7 +131,6 @@ public final class ReadAheadReader implements UpdateReader {
                 interrupted = true;
             }
         }
-        reader.close();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

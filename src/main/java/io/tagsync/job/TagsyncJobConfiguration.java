@@ -8,10 +8,8 @@ import io.tagsync.reporting.ReportTasklet;
 import io.tagsync.reporting.RunReports;
 import io.tagsync.run.Partition;
 import io.tagsync.run.RunParameters;
-import io.tagsync.run.StepResults;
 import io.tagsync.run.Steps;
 import io.tagsync.run.TagsyncProperties;
-import io.tagsync.staging.StageTasklet;
 import io.tagsync.store.ConcurrencyHistory;
 import io.tagsync.store.RequestStore;
 import io.tagsync.submission.RejectLimitCheck;
@@ -21,7 +19,6 @@ import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.configuration.support.MapJobRegistry;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.listener.ExecutionContextPromotionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
@@ -69,25 +66,6 @@ public class TagsyncJobConfiguration {
                 .next(submitStep)
                 .next(awaitStep)
                 .next(reportStep)
-                .build();
-    }
-
-    /**
-     * The stage step: stage the input into requests, and promote what it counted to the job's execution context
-     * for the steps after it.
-     */
-    @Bean
-    Step stageStep(
-            JobRepository jobRepository,
-            PlatformTransactionManager transactionManager,
-            StageTasklet stageTasklet,
-            ObservationRegistry observations) {
-        ExecutionContextPromotionListener results = new ExecutionContextPromotionListener();
-        results.setKeys(StepResults.ALL);
-        return new StepBuilder(Steps.STAGE, jobRepository)
-                .observationRegistry(observations)
-                .listener(results)
-                .tasklet(stageTasklet, transactionManager)
                 .build();
     }
 
@@ -205,24 +183,6 @@ public class TagsyncJobConfiguration {
     }
 
     // The steps' work, one tasklet each, made for each step execution from the run's job parameters.
-
-    @Bean
-    @StepScope
-    StageTasklet stageTasklet(
-            @Value("#{stepExecution}") StepExecution step,
-            JobRepository jobRepository,
-            RequestStore store,
-            TagsyncProperties properties,
-            TagsyncMetrics metrics) {
-        return new StageTasklet(
-                jobRepository,
-                RunParameters.of(step.getJobParameters()),
-                instanceOf(step),
-                store,
-                properties.input(),
-                properties.staging(),
-                metrics);
-    }
 
     @Bean
     @StepScope

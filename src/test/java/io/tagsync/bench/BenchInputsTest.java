@@ -3,7 +3,7 @@ package io.tagsync.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tagsync.Fixtures;
-import io.tagsync.input.InputRow;
+import io.tagsync.Fixtures.ReadRow;
 import io.tagsync.input.ParquetUpdateReader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,12 +35,12 @@ class BenchInputsTest {
                 .isEqualTo("element");
         var legacyRows = Fixtures.readAll(new ParquetUpdateReader(legacy, Fixtures.defaultInput()));
         var standardRows = Fixtures.readAll(new ParquetUpdateReader(standard, Fixtures.defaultInput()));
-        assertThat(standardRows).hasSize(10).allSatisfy(row -> assertThat(row).isInstanceOf(InputRow.Valid.class));
+        assertThat(standardRows).hasSize(10).allSatisfy(row -> assertThat(row).isInstanceOf(ReadRow.Valid.class));
         assertThat(standardRows.stream()
-                        .map(row -> ((InputRow.Valid) row).update())
+                        .map(row -> ((ReadRow.Valid) row).update())
                         .toList())
                 .isEqualTo(legacyRows.stream()
-                        .map(row -> ((InputRow.Valid) row).update())
+                        .map(row -> ((ReadRow.Valid) row).update())
                         .toList());
     }
 

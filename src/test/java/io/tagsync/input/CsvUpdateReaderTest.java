@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tagsync.Fixtures;
+import io.tagsync.Fixtures.ReadRow;
 import io.tagsync.run.TagsyncProperties;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,23 +22,23 @@ class CsvUpdateReaderTest {
     @TempDir
     Path dir;
 
-    private static List<InputRow> readAll(Path file, TagsyncProperties.Input settings) {
+    private static List<ReadRow> readAll(Path file, TagsyncProperties.Input settings) {
         return Fixtures.readAll(new CsvUpdateReader(file, settings));
     }
 
     @Test
     void readsTypedColumnsJsonMetadataAndListsAfterAByteOrderMark() {
-        List<InputRow> rows = readAll(fixture("basic.csv"), defaultInput());
+        List<ReadRow> rows = readAll(fixture("basic.csv"), defaultInput());
 
         assertThat(rows).hasSize(16);
-        ImageUpdate first = ((InputRow.Valid) rows.get(0)).update();
+        ImageUpdate first = ((ReadRow.Valid) rows.get(0)).update();
         assertThat(first.imageId()).isEqualTo("img-001");
         assertThat(first.metadata())
                 .containsExactly(
                         Map.entry("camera", "north-01"), Map.entry("exposure_ms", 16L), Map.entry("reviewed", true));
         assertThat(first.addTags()).containsExactly("night", "truck");
 
-        ImageUpdate second = ((InputRow.Valid) rows.get(1)).update();
+        ImageUpdate second = ((ReadRow.Valid) rows.get(1)).update();
         assertThat(second.metadata())
                 .containsEntry("camera", "south, gate 2")
                 .containsEntry("exposure_ms", 8.5)
@@ -50,21 +51,21 @@ class CsvUpdateReaderTest {
 
     @Test
     void numbersRowsFromOneAndLinesWhereTheRecordStarts() {
-        List<InputRow> rows = readAll(fixture("basic.csv"), defaultInput());
+        List<ReadRow> rows = readAll(fixture("basic.csv"), defaultInput());
 
-        InputRow multiLine = rows.get(9);
+        ReadRow multiLine = rows.get(9);
         assertThat(multiLine.row()).isEqualTo(10);
         assertThat(multiLine.line()).isEqualTo(11);
-        assertThat(((InputRow.Valid) multiLine).update().metadata()).containsEntry("camera", "dock\nthree");
+        assertThat(((ReadRow.Valid) multiLine).update().metadata()).containsEntry("camera", "dock\nthree");
         assertThat(rows.get(10).row()).isEqualTo(11);
         assertThat(rows.get(10).line()).isEqualTo(13);
     }
 
     @Test
     void rejectsEachInvalidRowWithItsReason() throws IOException {
-        List<InputRow.Rejected> rejected = readAll(fixture("basic.csv"), defaultInput()).stream()
-                .filter(InputRow.Rejected.class::isInstance)
-                .map(InputRow.Rejected.class::cast)
+        List<ReadRow.Rejected> rejected = readAll(fixture("basic.csv"), defaultInput()).stream()
+                .filter(ReadRow.Rejected.class::isInstance)
+                .map(ReadRow.Rejected.class::cast)
                 .toList();
 
         List<String> expected = Files.readAllLines(fixture("basic.rejects.csv")).subList(1, 9);
@@ -94,9 +95,9 @@ class CsvUpdateReaderTest {
                 null,
                 null);
 
-        List<InputRow> rows = readAll(fixture("mapped-columns.csv"), mapped);
+        List<ReadRow> rows = readAll(fixture("mapped-columns.csv"), mapped);
 
-        ImageUpdate update = ((InputRow.Valid) rows.get(0)).update();
+        ImageUpdate update = ((ReadRow.Valid) rows.get(0)).update();
         assertThat(update.imageId()).isEqualTo("img-001");
         assertThat(update.metadata()).containsExactly(Map.entry("camera", "north"));
     }

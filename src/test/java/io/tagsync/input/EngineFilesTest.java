@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tagsync.Fixtures;
+import io.tagsync.Fixtures.ReadRow;
 import io.tagsync.run.TagsyncProperties;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
 /**
  * Inputs as another engine writes them: DuckDB (through its JDBC driver) writes Parquet, JSON and CSV here,
@@ -59,13 +61,13 @@ class EngineFilesTest {
         return file;
     }
 
-    private static List<InputRow> readAll(UpdateReader reader) {
+    private static List<ReadRow> readAll(ItemStreamReader<InputRow> reader) {
         return Fixtures.readAll(reader);
     }
 
-    private static ImageUpdate valid(InputRow row) {
-        assertThat(row).isInstanceOf(InputRow.Valid.class);
-        return ((InputRow.Valid) row).update();
+    private static ImageUpdate valid(ReadRow row) {
+        assertThat(row).isInstanceOf(ReadRow.Valid.class);
+        return ((ReadRow.Valid) row).update();
     }
 
     @ParameterizedTest
@@ -78,7 +80,7 @@ class EngineFilesTest {
                   ('img-3', NULL, NULL, NULL))
                   AS t(imageId, addTags, removeTags, removeMetadata)""", "lists-" + codec + ".parquet", "FORMAT PARQUET, COMPRESSION " + codec);
 
-        List<InputRow> rows = readAll(new ParquetUpdateReader(file, defaultInput()));
+        List<ReadRow> rows = readAll(new ParquetUpdateReader(file, defaultInput()));
 
         try (var footer = org.apache.parquet.hadoop.ParquetFileReader.open(
                 new org.apache.parquet.io.LocalInputFile(file),
@@ -108,7 +110,7 @@ class EngineFilesTest {
         assertThat(first.removeTags()).containsExactly("old");
         assertThat(first.removeMetadata()).containsExactly("stale");
         assertThat(valid(rows.get(1)).removeMetadata()).containsExactly("legacy");
-        assertThat(((InputRow.Rejected) rows.get(2)).reason()).startsWith("no change");
+        assertThat(((ReadRow.Rejected) rows.get(2)).reason()).startsWith("no change");
     }
 
     @Test
@@ -210,11 +212,11 @@ class EngineFilesTest {
                 SELECT * FROM (VALUES ('img-1', 'NaN'::DOUBLE), ('img-2', 'inf'::DOUBLE), ('img-3', 2.5))
                   AS t(imageId, "metadata.score")""", "nan.parquet", "FORMAT PARQUET");
 
-        List<InputRow> rows = readAll(new ParquetUpdateReader(file, defaultInput()));
+        List<ReadRow> rows = readAll(new ParquetUpdateReader(file, defaultInput()));
 
-        assertThat(((InputRow.Rejected) rows.get(0)).reason())
+        assertThat(((ReadRow.Rejected) rows.get(0)).reason())
                 .isEqualTo("column 'metadata.score': NaN is not a number JSON can carry");
-        assertThat(((InputRow.Rejected) rows.get(1)).reason()).contains("Infinity");
+        assertThat(((ReadRow.Rejected) rows.get(1)).reason()).contains("Infinity");
         assertThat(valid(rows.get(2)).metadata()).containsEntry("score", 2.5);
     }
 
@@ -222,19 +224,19 @@ class EngineFilesTest {
     void aTypeTagsyncCannotSendIsRefusedNamingTheColumnItsTypeAndACast() throws SQLException {
         Path blob =
                 copy("SELECT 'img-1' AS imageId, '\\xAA'::BLOB AS \"metadata.raw\"", "blob.parquet", "FORMAT PARQUET");
-        assertThatThrownBy(() -> new ParquetUpdateReader(blob, defaultInput()))
+        assertThatThrownBy(() -> Fixtures.readAll(new ParquetUpdateReader(blob, defaultInput())))
                 .isInstanceOf(InputException.class)
                 .hasMessage(blob + ": column 'metadata.raw' has type binary; tagsync reads it as a string, number, "
                         + "boolean, date or time: cast it to VARCHAR (a string)");
 
         Path interval = copy(
                 "SELECT 'img-1' AS imageId, INTERVAL 3 DAY AS \"metadata.wait\"", "interval.parquet", "FORMAT PARQUET");
-        assertThatThrownBy(() -> new ParquetUpdateReader(interval, defaultInput()))
+        assertThatThrownBy(() -> Fixtures.readAll(new ParquetUpdateReader(interval, defaultInput())))
                 .hasMessageContaining("column 'metadata.wait' has type interval")
                 .hasMessageContaining("cast it to VARCHAR");
 
         Path nested = copy("SELECT 'img-1' AS imageId, {'a': [1, 2]} AS metadata", "nested.parquet", "FORMAT PARQUET");
-        assertThatThrownBy(() -> new ParquetUpdateReader(nested, defaultInput()))
+        assertThatThrownBy(() -> Fixtures.readAll(new ParquetUpdateReader(nested, defaultInput())))
                 .hasMessageContaining("column 'metadata.a' has type list")
                 .hasMessageContaining("to_json");
 
@@ -258,7 +260,7 @@ class EngineFilesTest {
         Path file = copy(
                 "SELECT 'img-1' AS imageId, ['t'] AS addTags", "brotli.parquet", "FORMAT PARQUET, COMPRESSION brotli");
 
-        assertThatThrownBy(() -> new ParquetUpdateReader(file, defaultInput()))
+        assertThatThrownBy(() -> Fixtures.readAll(new ParquetUpdateReader(file, defaultInput())))
                 .hasMessage(file + ": column 'imageId' is compressed with BROTLI, which tagsync cannot read; write the "
                         + "file with SNAPPY, ZSTD, GZIP, LZ4_RAW, LZ4 or none");
     }
@@ -274,16 +276,14 @@ class EngineFilesTest {
         Path array = copy(select, "changes-array.json", "FORMAT JSON, ARRAY true");
 
         for (Path file : List.of(lines, array)) {
-            List<InputRow> rows = readAll(UpdateReaders.open(file, defaultInput()));
+            List<ReadRow> rows = readAll(Fixtures.open(file, defaultInput()));
             assertThat(rows).as(file.toString()).hasSize(2);
             ImageUpdate first = valid(rows.get(0));
             assertThat(first.metadata()).containsExactly(Map.entry("camera", "north"));
             assertThat(first.addTags()).containsExactly("night");
             assertThat(valid(rows.get(1)).removeTags()).containsExactly("old");
         }
-        assertThat(Fixtures.readAll(UpdateReaders.open(lines, defaultInput()))
-                        .get(1)
-                        .line())
+        assertThat(Fixtures.readAll(Fixtures.open(lines, defaultInput())).get(1).line())
                 .isEqualTo(2);
     }
 
@@ -293,7 +293,7 @@ class EngineFilesTest {
                 SELECT * FROM (VALUES ('img-1', 'north', 'night|truck', NULL), ('img-2', NULL, NULL, 'camera'))
                   AS t(imageId, "metadata.camera", addTags, removeMetadata)""", "changes.csv", "FORMAT CSV, HEADER");
 
-        List<InputRow> rows = readAll(UpdateReaders.open(file, defaultInput()));
+        List<ReadRow> rows = readAll(Fixtures.open(file, defaultInput()));
 
         assertThat(Files.readAllLines(file).get(0)).isEqualTo("imageId,metadata.camera,addTags,removeMetadata");
         assertThat(valid(rows.get(0)).metadata()).containsExactly(Map.entry("camera", "north"));
@@ -313,15 +313,15 @@ class EngineFilesTest {
         TagsyncProperties.Input settings = new TagsyncProperties.Input(
                 "|", Map.of("camera", "metadata.camera"), List.of("shard"), null, null, null, null);
 
-        List<Path> files = UpdateReaders.files(out);
-        assertThatThrownBy(() -> UpdateReaders.open(out, files, defaultInput(), null))
+        List<Path> files = InputReader.files(out);
+        assertThatThrownBy(() -> Fixtures.readAll(new InputReader(out, files, defaultInput())))
                 .hasMessageContaining("partition column 'camera', which is not a tagsync column");
-        List<InputRow> rows = readAll(UpdateReaders.open(out, files, settings, null));
+        List<ReadRow> rows = readAll(new InputReader(out, files, settings));
 
         assertThat(files)
                 .hasSize(6)
                 .allSatisfy(file -> assertThat(out.relativize(file).toString()).startsWith("camera="));
-        assertThat(rows).hasSize(12).allSatisfy(row -> assertThat(row).isInstanceOf(InputRow.Valid.class));
+        assertThat(rows).hasSize(12).allSatisfy(row -> assertThat(row).isInstanceOf(ReadRow.Valid.class));
         Map<String, Object> cameras = new TreeMap<>();
         rows.forEach(
                 row -> cameras.put(valid(row).imageId(), valid(row).metadata().get("camera")));
@@ -341,7 +341,7 @@ class EngineFilesTest {
         TagsyncProperties.Input semicolons =
                 new TagsyncProperties.Input("|", Map.of(), List.of(), null, ";", null, null);
 
-        ImageUpdate update = valid(readAll(UpdateReaders.open(file, semicolons)).get(0));
+        ImageUpdate update = valid(readAll(Fixtures.open(file, semicolons)).get(0));
 
         assertThat(update.metadata()).containsExactly(Map.entry("pair", "a,b"));
         assertThat(update.addTags()).containsExactly("x", "y");

@@ -3,6 +3,7 @@ package io.tagsync.input;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tagsync.Fixtures.ReadRow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ class JsonLinesUpdateReaderTest {
     @TempDir
     Path dir;
 
-    private static List<InputRow> readAll(Path file) {
+    private static List<ReadRow> readAll(Path file) {
         return io.tagsync.Fixtures.readAll(new JsonLinesUpdateReader(file, io.tagsync.Fixtures.defaultInput()));
     }
 
@@ -34,24 +35,24 @@ class JsonLinesUpdateReaderTest {
                 {"imageId":"f"}
                 """);
 
-        List<InputRow> rows = readAll(file);
+        List<ReadRow> rows = readAll(file);
 
         assertThat(rows).hasSize(6);
-        ImageUpdate a = ((InputRow.Valid) rows.get(0)).update();
+        ImageUpdate a = ((ReadRow.Valid) rows.get(0)).update();
         assertThat(a.metadata())
                 .containsEntry("camera", "north")
                 .containsEntry("n", 3)
                 .containsEntry("ok", true);
         assertThat(rows.get(1).row()).isEqualTo(2);
         assertThat(rows.get(1).line()).isEqualTo(3);
-        assertThat(rows.subList(2, 6)).allMatch(InputRow.Rejected.class::isInstance);
-        assertThat(rows.subList(2, 6)).extracting(InputRow::line).containsExactly(4L, 5L, 6L, 7L);
-        assertThat(((InputRow.Rejected) rows.get(2)).reason()).startsWith("not valid JSON");
-        assertThat(((InputRow.Rejected) rows.get(3)).reason())
+        assertThat(rows.subList(2, 6)).allMatch(ReadRow.Rejected.class::isInstance);
+        assertThat(rows.subList(2, 6)).extracting(ReadRow::line).containsExactly(4L, 5L, 6L, 7L);
+        assertThat(((ReadRow.Rejected) rows.get(2)).reason()).startsWith("not valid JSON");
+        assertThat(((ReadRow.Rejected) rows.get(3)).reason())
                 .startsWith("unknown field 'colour' (expected imageId, ")
                 .endsWith("map or ignore other fields in tagsync.input)");
-        assertThat(((InputRow.Rejected) rows.get(4)).reason()).contains("must be a string, number or boolean");
-        assertThat(((InputRow.Rejected) rows.get(5)).reason()).startsWith("no change");
+        assertThat(((ReadRow.Rejected) rows.get(4)).reason()).contains("must be a string, number or boolean");
+        assertThat(((ReadRow.Rejected) rows.get(5)).reason()).startsWith("no change");
     }
 
     @Test
@@ -63,7 +64,7 @@ class JsonLinesUpdateReaderTest {
         assertThat(readAll(file))
                 .singleElement()
                 .satisfies(row ->
-                        assertThat(((InputRow.Valid) row).update().addTags()).containsExactly("x"));
+                        assertThat(((ReadRow.Valid) row).update().addTags()).containsExactly("x"));
     }
 
     @Test
@@ -78,6 +79,6 @@ class JsonLinesUpdateReaderTest {
     @Test
     void metadataValuesKeepTheirJsonTypes() throws IOException {
         Path file = Files.writeString(dir.resolve("types.jsonl"), "{\"imageId\":\"a\",\"metadata\":{\"f\":1.25}}\n");
-        assertThat(((InputRow.Valid) readAll(file).get(0)).update().metadata()).containsExactly(Map.entry("f", 1.25));
+        assertThat(((ReadRow.Valid) readAll(file).get(0)).update().metadata()).containsExactly(Map.entry("f", 1.25));
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tagsync.Fixtures;
+import io.tagsync.Fixtures.ReadRow;
 import io.tagsync.ParquetFiles;
 import io.tagsync.run.TagsyncProperties;
 import java.io.IOException;
@@ -28,7 +29,7 @@ class ParquetUpdateReaderTest {
     @TempDir
     Path dir;
 
-    private static List<InputRow> readAll(Path file, TagsyncProperties.Input settings) {
+    private static List<ReadRow> readAll(Path file, TagsyncProperties.Input settings) {
         return Fixtures.readAll(new ParquetUpdateReader(file, settings));
     }
 
@@ -47,10 +48,10 @@ class ParquetUpdateReaderTest {
                         change("b", new Object[] {null, null, null, false}, List.of("legacy"), null, List.of("todo")),
                         change("c", null, null, null, null)));
 
-        List<InputRow> rows = readAll(file, defaultInput());
+        List<ReadRow> rows = readAll(file, defaultInput());
 
         assertThat(rows).hasSize(3);
-        ImageUpdate a = ((InputRow.Valid) rows.get(0)).update();
+        ImageUpdate a = ((ReadRow.Valid) rows.get(0)).update();
         assertThat(a.metadata())
                 .containsExactly(
                         Map.entry("camera", "north"),
@@ -58,11 +59,11 @@ class ParquetUpdateReaderTest {
                         Map.entry("gain", 1.5),
                         Map.entry("reviewed", true));
         assertThat(a.addTags()).containsExactly("night", "truck");
-        ImageUpdate b = ((InputRow.Valid) rows.get(1)).update();
+        ImageUpdate b = ((ReadRow.Valid) rows.get(1)).update();
         assertThat(b.metadata()).containsExactly(Map.entry("reviewed", false));
         assertThat(b.removeMetadata()).containsExactly("legacy");
         assertThat(b.removeTags()).containsExactly("todo");
-        InputRow.Rejected c = (InputRow.Rejected) rows.get(2);
+        ReadRow.Rejected c = (ReadRow.Rejected) rows.get(2);
         assertThat(c.row()).isEqualTo(3);
         assertThat(c.reason()).startsWith("no change");
     }
@@ -80,16 +81,16 @@ class ParquetUpdateReaderTest {
         TagsyncProperties.Input settings = new TagsyncProperties.Input(
                 "|", Map.of("image_id", "imageId", "cam", "metadata.camera"), List.of(), null, null, null, null);
 
-        List<InputRow> rows = readAll(file, settings);
+        List<ReadRow> rows = readAll(file, settings);
 
-        ImageUpdate a = ((InputRow.Valid) rows.get(0)).update();
+        ImageUpdate a = ((ReadRow.Valid) rows.get(0)).update();
         assertThat(a.imageId()).isEqualTo("a");
         assertThat(a.metadata())
                 .containsEntry("lux", "120")
                 .containsEntry("batch", "2026-11")
                 .containsEntry("camera", "gate");
         assertThat(a.addTags()).containsExactly("x", "y");
-        assertThat(((InputRow.Valid) rows.get(1)).update().metadata()).containsExactly(Map.entry("camera", "dock"));
+        assertThat(((ReadRow.Valid) rows.get(1)).update().metadata()).containsExactly(Map.entry("camera", "dock"));
     }
 
     @Test

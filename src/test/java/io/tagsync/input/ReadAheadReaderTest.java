@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tagsync.Fixtures;
+import io.tagsync.Fixtures.ReadRow;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
 class ReadAheadReaderTest {
 
@@ -35,15 +38,38 @@ class ReadAheadReaderTest {
         return file;
     }
 
+    /** {@code file} read through a {@link ReadAheadReader}, as an input's reader reads each of its files. */
+    private static ItemStreamReader<InputRow> readAhead(FileRowReader file, String thread) {
+        return new ItemStreamReader<>() {
+            private ReadAheadReader rows;
+
+            @Override
+            public void open(ExecutionContext context) {
+                file.open(context);
+                rows = new ReadAheadReader(file, thread);
+            }
+
+            @Override
+            public InputRow read() throws Exception {
+                return rows.read();
+            }
+
+            @Override
+            public void close() {
+                rows.close();
+                file.close();
+            }
+        };
+    }
+
     @Test
     void givesTheSameRowsInTheSameOrderAsTheReaderItWraps() throws IOException {
         Path file = csv(5_000);
-        List<InputRow> plain = Fixtures.readAll(UpdateReaders.open(file, defaultInput()));
-        List<InputRow> ahead =
-                Fixtures.readAll(new ReadAheadReader(UpdateReaders.open(file, defaultInput()), "test-reader"));
+        List<ReadRow> plain = Fixtures.readAll(new CsvUpdateReader(file, defaultInput()));
+        List<ReadRow> ahead = Fixtures.readAll(readAhead(new CsvUpdateReader(file, defaultInput()), "test-reader"));
 
         assertThat(ahead).hasSize(5_000).isEqualTo(plain);
-        assertThat(ahead.stream().filter(InputRow.Rejected.class::isInstance).count())
+        assertThat(ahead.stream().filter(ReadRow.Rejected.class::isInstance).count())
                 .isEqualTo(5);
     }
 
@@ -58,49 +84,39 @@ class ReadAheadReaderTest {
             }
             out.write(new byte[] {'i', 'm', 'g', (byte) 0xFF, ',', 't', '\n'});
         }
-        List<InputRow> plain = rowsBeforeFailure(UpdateReaders.open(file, defaultInput()));
-        List<InputRow> ahead =
-                rowsBeforeFailure(new ReadAheadReader(UpdateReaders.open(file, defaultInput()), "test-reader"));
+        List<InputRow> plain = rowsBeforeFailure(new CsvUpdateReader(file, defaultInput()));
+        List<InputRow> ahead = rowsBeforeFailure(readAhead(new CsvUpdateReader(file, defaultInput()), "test-reader"));
 
         assertThat(ahead).hasSizeGreaterThan(100_000).isEqualTo(plain);
     }
 
-    private static List<InputRow> rowsBeforeFailure(UpdateReader reader) {
+    private static List<InputRow> rowsBeforeFailure(ItemStreamReader<InputRow> reader) {
         List<InputRow> rows = new ArrayList<>();
-        try (reader) {
+        reader.open(new ExecutionContext());
+        try {
             assertThatThrownBy(() -> {
-                        for (InputRow row = reader.next(); row != null; row = reader.next()) {
+                        for (InputRow row = reader.read(); row != null; row = reader.read()) {
                             rows.add(row);
                         }
                     })
                     .isInstanceOf(InputException.class)
                     .hasMessageContaining("broken.csv: line 200002: not valid UTF-8");
+        } finally {
+            reader.close();
         }
         return rows;
     }
 
     @Test
-    void closingBeforeTheEndStopsTheThreadAndClosesTheReader() throws IOException {
+    void closingBeforeTheEndStopsTheThread() throws Exception {
         Path file = csv(50_000);
-        boolean[] closed = {false};
-        UpdateReader csv = UpdateReaders.open(file, defaultInput());
-        UpdateReader watched = new UpdateReader() {
-            @Override
-            public InputRow next() {
-                return csv.next();
-            }
-
-            @Override
-            public void close() {
-                closed[0] = true;
-                csv.close();
-            }
-        };
-        ReadAheadReader reader = new ReadAheadReader(watched, "test-reader-closed");
-        assertThat(reader.next().row()).isEqualTo(1);
+        CsvUpdateReader csv = new CsvUpdateReader(file, defaultInput());
+        csv.open(new ExecutionContext());
+        ReadAheadReader reader = new ReadAheadReader(csv, "test-reader-closed");
+        assertThat(reader.read().row()).isEqualTo(1);
         reader.close();
+        csv.close();
 
-        assertThat(closed[0]).isTrue();
         assertThat(Thread.getAllStackTraces().keySet())
                 .noneMatch(thread -> thread.getName().equals("test-reader-closed"));
     }

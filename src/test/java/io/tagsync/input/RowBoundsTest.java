@@ -3,6 +3,7 @@ package io.tagsync.input;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tagsync.Fixtures;
+import io.tagsync.Fixtures.ReadRow;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.run.TagsyncProperties.CsvEscape;
 import java.io.IOException;
@@ -52,18 +53,18 @@ class RowBoundsTest {
                         + "b," + cell + ",y\n"
                         + "c,plain,z\n");
 
-        List<InputRow> rows = Fixtures.readAll(new CsvUpdateReader(file, bound(escape)));
+        List<ReadRow> rows = Fixtures.readAll(new CsvUpdateReader(file, bound(escape)));
 
         assertThat(rows).hasSize(3);
-        assertThat(((InputRow.Valid) rows.get(0)).update().metadata()).isEqualTo(Map.of("note", "short, \"ok"));
-        InputRow.Rejected rejected = (InputRow.Rejected) rows.get(1);
+        assertThat(((ReadRow.Valid) rows.get(0)).update().metadata()).isEqualTo(Map.of("note", "short, \"ok"));
+        ReadRow.Rejected rejected = (ReadRow.Rejected) rows.get(1);
         assertThat(rejected.row()).isEqualTo(2);
         assertThat(rejected.line()).isEqualTo(3);
         assertThat(rejected.imageId()).isEqualTo("b");
         assertThat(rejected.reason())
                 .isEqualTo("the row is " + ("b,".length() + cell.length() + ",y".length())
                         + " characters long, more than tagsync.input.max-row-size (1KB)");
-        InputRow.Valid last = (InputRow.Valid) rows.get(2);
+        ReadRow.Valid last = (ReadRow.Valid) rows.get(2);
         assertThat(last.update().imageId()).isEqualTo("c");
         assertThat(last.row()).isEqualTo(3);
         assertThat(last.line()).isEqualTo(4 + lines);
@@ -75,11 +76,11 @@ class RowBoundsTest {
         String cell = "\"" + "x".repeat(1020) + "\"\"" + "y".repeat(3000) + "\"";
         Path file = Files.writeString(dir.resolve("edge.csv"), "imageId,metadata.note\nb," + cell + "\nc,ok\n");
 
-        List<InputRow> rows = Fixtures.readAll(new CsvUpdateReader(file, bound(CsvEscape.DOUBLE_QUOTE)));
+        List<ReadRow> rows = Fixtures.readAll(new CsvUpdateReader(file, bound(CsvEscape.DOUBLE_QUOTE)));
 
         assertThat(rows).hasSize(2);
-        assertThat(rows.get(0)).isInstanceOf(InputRow.Rejected.class);
-        assertThat(((InputRow.Valid) rows.get(1)).update().metadata()).isEqualTo(Map.of("note", "ok"));
+        assertThat(rows.get(0)).isInstanceOf(ReadRow.Rejected.class);
+        assertThat(((ReadRow.Valid) rows.get(1)).update().metadata()).isEqualTo(Map.of("note", "ok"));
         assertThat(rows.get(1).line()).isEqualTo(3);
     }
 
@@ -93,10 +94,10 @@ class RowBoundsTest {
                         + "c,\"\\\"\",\"\"\n"
                         + "d,\"\\n stays\",ends with \\\n");
 
-        List<InputRow> rows = Fixtures.readAll(new CsvUpdateReader(file, bound(CsvEscape.BACKSLASH)));
+        List<ReadRow> rows = Fixtures.readAll(new CsvUpdateReader(file, bound(CsvEscape.BACKSLASH)));
 
-        assertThat(rows).allMatch(InputRow.Valid.class::isInstance);
-        assertThat(rows.stream().map(row -> ((InputRow.Valid) row).update().metadata()))
+        assertThat(rows).allMatch(ReadRow.Valid.class::isInstance);
+        assertThat(rows.stream().map(row -> ((ReadRow.Valid) row).update().metadata()))
                 .containsExactly(
                         Map.of("a", "quai \"B\", 2", "b", "C:\\temp\\new"),
                         Map.of("a", "a\\\"b", "b", "back\\slash"),
@@ -111,15 +112,15 @@ class RowBoundsTest {
                 dir.resolve("long.jsonl"),
                 "{\"imageId\":\"a\",\"addTags\":[\"x\"]}\n" + big + "\r\n\n{\"imageId\":\"c\",\"addTags\":[\"z\"]}");
 
-        List<InputRow> rows = Fixtures.readAll(new JsonLinesUpdateReader(file, bound(CsvEscape.DOUBLE_QUOTE)));
+        List<ReadRow> rows = Fixtures.readAll(new JsonLinesUpdateReader(file, bound(CsvEscape.DOUBLE_QUOTE)));
 
         assertThat(rows).hasSize(3);
-        InputRow.Rejected rejected = (InputRow.Rejected) rows.get(1);
+        ReadRow.Rejected rejected = (ReadRow.Rejected) rows.get(1);
         assertThat(rejected.line()).isEqualTo(2);
         assertThat(rejected.reason())
                 .isEqualTo("the line is " + (big.length() + 1)
                         + " characters long, more than tagsync.input.max-row-size (1KB)");
         assertThat(rows.get(2).line()).isEqualTo(4);
-        assertThat(((InputRow.Valid) rows.get(2)).update().addTags()).containsExactly("z");
+        assertThat(((ReadRow.Valid) rows.get(2)).update().addTags()).containsExactly("z");
     }
 }

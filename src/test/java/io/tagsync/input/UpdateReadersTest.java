@@ -32,7 +32,7 @@ class UpdateReadersTest {
             Files.writeString(file, "{}\n");
         }
 
-        List<String> names = UpdateReaders.files(dir).stream()
+        List<String> names = InputReader.files(dir).stream()
                 .map(file -> dir.relativize(file).toString())
                 .toList();
 
@@ -42,22 +42,21 @@ class UpdateReadersTest {
 
     @Test
     void naturalOrderComparesRunsOfDigitsByValue() {
-        assertThat(UpdateReaders.naturalOrder("part-2", "part-10")).isNegative();
-        assertThat(UpdateReaders.naturalOrder("part-00002", "part-2")).isNotZero();
-        assertThat(UpdateReaders.naturalOrder("a", "b")).isNegative();
-        assertThat(UpdateReaders.naturalOrder("x99999999999999999999999", "x100000000000000000000000"))
+        assertThat(InputReader.naturalOrder("part-2", "part-10")).isNegative();
+        assertThat(InputReader.naturalOrder("part-00002", "part-2")).isNotZero();
+        assertThat(InputReader.naturalOrder("a", "b")).isNegative();
+        assertThat(InputReader.naturalOrder("x99999999999999999999999", "x100000000000000000000000"))
                 .isNegative();
     }
 
     @Test
     void extensionsOrAGivenFormat() throws IOException {
         for (String name : List.of("a.json", "a.ndjson", "a.jsonl.gz", "a.json.gz")) {
-            assertThat(UpdateReaders.format(dir.resolve(name))).as(name).isEqualTo(UpdateReaders.Format.JSON_LINES);
+            assertThat(Format.of(dir.resolve(name))).as(name).isEqualTo(Format.JSON_LINES);
         }
         Path plain = Files.writeString(dir.resolve("part-00000"), "{}\n");
-        assertThatThrownBy(() -> UpdateReaders.files(plain)).hasMessageContaining("--format=csv|jsonl|parquet");
-        assertThat(UpdateReaders.files(plain, UpdateReaders.Format.parse("json")))
-                .containsExactly(plain);
-        assertThatThrownBy(() -> UpdateReaders.Format.parse("xml")).hasMessageContaining("--format takes csv");
+        assertThatThrownBy(() -> InputReader.files(plain)).hasMessageContaining("--format=csv|jsonl|parquet");
+        assertThat(InputReader.files(plain, Format.parse("json"))).containsExactly(plain);
+        assertThatThrownBy(() -> Format.parse("xml")).hasMessageContaining("--format takes csv");
     }
 }

@@ -36,9 +36,18 @@ class StageStepTest extends JobTestSupport {
         JobExecution execution = batch.startStep("stage", parameters, null);
 
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        StepExecution step = execution.getStepExecutions().iterator().next();
-        assertThat(step.getExecutionContext().getLong(StepResults.ROWS_READ)).isEqualTo(16);
-        assertThat(step.getExecutionContext().getLong(StepResults.ROWS_REJECTED))
+        assertThat(execution.getStepExecutions())
+                .extracting(StepExecution::getStepName)
+                .containsExactlyInAnyOrder("stage", "readRows", "storeRequests");
+        StepExecution read = execution.getStepExecutions().stream()
+                .filter(step -> step.getStepName().equals("readRows"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(read.getWriteCount()).isEqualTo(8);
+        assertThat(read.getReadSkipCount() + read.getProcessSkipCount()).isEqualTo(8);
+        assertThat(execution.getExecutionContext().getLong(StepResults.ROWS_READ))
+                .isEqualTo(16);
+        assertThat(execution.getExecutionContext().getLong(StepResults.ROWS_REJECTED))
                 .isEqualTo(8);
         long instance = execution.getJobInstance().getInstanceId();
 

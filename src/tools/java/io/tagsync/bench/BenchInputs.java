@@ -71,12 +71,7 @@ final class BenchInputs {
     static long writeCsv(Path file, long images, int repeatEvery) throws IOException {
         long half = images / 2;
         long rows = 0;
-        try (BufferedWriter out = Files.newBufferedWriter(
-                file,
-                StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
+        try (BufferedWriter out = writer(file)) {
             out.write(HEADER);
             out.write('\n');
             for (long i = 0; i < images; i++) {
@@ -91,6 +86,25 @@ final class BenchInputs {
             }
         }
         return rows;
+    }
+
+    /** The rows of {@link #writeCsv} without repeats, as JSON Lines with metadata objects and tag lists. */
+    static void writeJsonLines(Path file, long rows) throws IOException {
+        try (BufferedWriter out = writer(file)) {
+            for (long i = 0; i < rows; i++) {
+                out.write("{\"imageId\":\"" + imageId(i) + "\",\"metadata\":{\"camera\":\"cam-a-" + (i % 5)
+                        + "\",\"exposure_ms\":" + (i % 100) + "},\"addTags\":[\"first\"]}\n");
+            }
+        }
+    }
+
+    private static BufferedWriter writer(Path file) throws IOException {
+        return Files.newBufferedWriter(
+                file,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE);
     }
 
     private static boolean repeated(long i, long images, int repeatEvery) {

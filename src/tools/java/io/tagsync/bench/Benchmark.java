@@ -447,6 +447,8 @@ public final class Benchmark {
         BenchInputs.writeParquet(parquet, rows1m, false);
         Path standardParquet = work.resolve("rows-1m-standard-lists.parquet");
         BenchInputs.writeParquet(standardParquet, rows1m, true);
+        Path jsonLines = work.resolve("rows-1m.jsonl");
+        BenchInputs.writeJsonLines(jsonLines, rows1m);
         figures.put("rows", rows1m);
         figures.put("csvBytes", Files.size(csv));
 
@@ -487,6 +489,9 @@ public final class Benchmark {
                         + "%s rows/s (%.2f × the two-level file)",
                 rate(readStandard),
                 readStandard / readParquet);
+        double readJsonLines = median(() -> rows1m / job(jsonLines, true, 8, SandboxSettings::new).stageSeconds);
+        section("", "JSON Lines with metadata objects and tag lists: %s rows/s", rate(readJsonLines));
+        figures.put("readOnlyJsonLinesRowsPerSecond", readJsonLines);
         figures.put("readOnlyCsvRowsPerSecond", readCsv);
         figures.put("readOnlyParquetRowsPerSecond", readParquet);
         figures.put("readOnlyStandardListsParquetRowsPerSecond", readStandard);

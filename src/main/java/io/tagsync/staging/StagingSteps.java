@@ -1,0 +1,150 @@
+package io.tagsync.staging;
+
+import io.tagsync.input.InputReader;
+import io.tagsync.input.InputRow;
+import io.tagsync.input.RejectedRowException;
+import io.tagsync.input.UpdateValidator;
+import io.tagsync.metrics.TagsyncMetrics;
+import io.tagsync.run.RunParameters;
+import io.tagsync.run.Steps;
+import io.tagsync.run.TagsyncProperties;
+import io.tagsync.store.RequestStore;
+import java.util.function.Consumer;
+import org.springframework.batch.core.configuration.annotation.JobScope;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.builder.FlowBuilder;
+import org.springframework.batch.core.job.flow.Flow;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The stage step: reads the input, rejects invalid rows and stores one update per image, in image-ID order, as
+ * {@code PENDING} requests of 1,000 updates; nothing is sent. A flow of two steps:
+ *
+ * <ul>
+ *   <li>{@code readRows}, chunk-oriented: the input's {@link InputReader}, {@link UpdateValidator} and a
+ *       {@link SortedRowsWriter} into the run's {@link UpdateMerger}. A row the reader or the validator rejects is a
+ *       skip ({@link RejectedRowException}, never a limit: {@code --max-rejects} is judged over the whole input
+ *       before anything is sent), which {@link RejectedRows} records for {@code rejects.csv}.
+ *   <li>{@code storeRequests}: merges the sorted rows into requests ({@link StoreRequestsTasklet}).
+ * </ul>
+ *
+ * <p>Restart: a completed stage step is never repeated. One that did not complete (a failure, a kill, a stop) starts
+ * over from the first row: the merger's sorted rows lived in that process, so both steps run again
+ * ({@code allowStartIfComplete}), the reader does not resume from its saved position, and {@link RowsRead} clears what
+ * the earlier attempt stored. What staging counted goes to the job's execution context (keys in
+ * {@link io.tagsync.run.StepResults}), which a restart carries over.
+ */
+@Configuration(proxyBeanMethods = false)
+public class StagingSteps {
+
+    /** Rows a chunk of the read-rows step: each chunk commits its rejected rows and the step's counts. */
+    static final int CHUNK_ROWS = 10_000;
+
+    public static final String READ_ROWS = "readRows";
+    public static final String STORE_REQUESTS = "storeRequests";
+
+    @Bean
+    Step stageStep(JobRepository jobRepository, Step readRowsStep, Step storeRequestsStep) {
+        Flow staging = new FlowBuilder<Flow>(Steps.STAGE)
+                .start(readRowsStep)
+                .next(storeRequestsStep)
+                .build();
+        return new StepBuilder(Steps.STAGE, jobRepository).flow(staging).build();
+    }
+
+    /**
+     * The read-rows step. It has no observation registry: Spring Batch observes every item read and processed, which
+     * would cost more than reading a row.
+     */
+    @Bean
+    Step readRowsStep(
+            JobRepository jobRepository,
+            PlatformTransactionManager transactionManager,
+            InputReader inputReader,
+            SortedRowsWriter sortedRowsWriter,
+            RejectedRows rejectedRows,
+            RowsRead rowsRead) {
+        return new StepBuilder(READ_ROWS, jobRepository)
+                        .<InputRow, InputRow>chunk(CHUNK_ROWS)
+                        .transactionManager(transactionManager)
+                        .reader(inputReader)
+                        .processor(new UpdateValidator())
+                        .writer(sortedRowsWriter)
+                        .faultTolerant()
+                        .skip(RejectedRowException.class)
+                        .skipLimit(Long.MAX_VALUE)
+                        .skipListener(rejectedRows)
+                        .stream(rejectedRows)
+                        .listener((StepExecutionListener) rowsRead)
+                        .allowStartIfComplete(true)
+                        .build();
+    }
+
+    @Bean
+    Step storeRequestsStep(
+            JobRepository jobRepository,
+            PlatformTransactionManager transactionManager,
+            StoreRequestsTasklet storeRequestsTasklet) {
+        return new StepBuilder(STORE_REQUESTS, jobRepository)
+                .tasklet(storeRequestsTasklet, transactionManager)
+                .allowStartIfComplete(true)
+                .build();
+    }
+
+    /** The run's sorted rows, from the read-rows step to the store-requests step; its spill files go at the end. */
+    @Bean(destroyMethod = "close")
+    @JobScope
+    UpdateMerger updateMerger(TagsyncProperties properties) {
+        return new UpdateMerger(
+                properties.staging().spillDirOrTemp(), properties.staging().bufferRows());
+    }
+
+    /** The run's input, read from its first row whatever a failed attempt read: see the class's restart note. */
+    @Bean
+    @StepScope
+    InputReader inputReader(@Value("#{stepExecution}") StepExecution step, TagsyncProperties properties) {
+        InputReader reader =
+                new InputReader(RunParameters.of(step.getJobParameters()).input(), properties.input());
+        reader.setSaveState(false);
+        return reader;
+    }
+
+    @Bean
+    @StepScope
+    SortedRowsWriter sortedRowsWriter(UpdateMerger updateMerger, InputReader inputReader) {
+        return new SortedRowsWriter(updateMerger, inputReader.files().size() > 1);
+    }
+
+    @Bean
+    @StepScope
+    RejectedRows rejectedRows(@Value("#{stepExecution}") StepExecution step, RequestStore store) {
+        return new RejectedRows(store, step.getJobExecution().getJobInstance().getInstanceId());
+    }
+
+    @Bean
+    @StepScope
+    RowsRead rowsRead(InputReader inputReader, RequestStore store, TagsyncMetrics metrics) {
+        return new RowsRead(inputReader, store, metrics);
+    }
+
+    @Bean
+    @StepScope
+    StoreRequestsTasklet storeRequestsTasklet(UpdateMerger updateMerger, RequestStore store) {
+        return new StoreRequestsTasklet(updateMerger, store);
+    }
+
+    /** Leaves a staging result in the step's execution context and in the job's, where the steps after it read it. */
+    static void results(StepExecution step, Consumer<ExecutionContext> results) {
+        results.accept(step.getExecutionContext());
+        results.accept(step.getJobExecution().getExecutionContext());
+    }
+}
