@@ -1,13 +1,18 @@
 package io.tagsync;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.tagsync.input.FileRowReader;
 import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ItemWriter;
 
 /**
  * The packages flow one way: input → staging → store, then submission → polling and the API client, then
@@ -106,6 +111,48 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .resideInAPackage("org.springframework.jdbc..")
                 .because("SQL lives in the store, beside the tables it reads and writes")
+                .check(CLASSES);
+    }
+
+    @Test
+    void eachInputFormatIsAnItemStreamReaderThatOnlyTheInputPackageOpens() {
+        classes()
+                .that()
+                .haveSimpleNameEndingWith("UpdateReader")
+                .should()
+                .beAssignableTo(FileRowReader.class)
+                .because("a format is one FileRowReader and one Format constant")
+                .check(CLASSES);
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.tagsync.input..")
+                .should()
+                .dependOnClassesThat()
+                .areAssignableTo(FileRowReader.class)
+                .because("the rest of the job reads an input through InputReader, whatever its format")
+                .check(CLASSES);
+    }
+
+    @Test
+    void stagingIsBuiltOfSpringBatchItemPieces() {
+        classes()
+                .that()
+                .resideInAPackage("io.tagsync.staging..")
+                .and()
+                .arePublic()
+                .and()
+                .haveSimpleNameEndingWith("Writer")
+                .should()
+                .beAssignableTo(ItemWriter.class)
+                .check(CLASSES);
+        classes()
+                .that()
+                .areAssignableTo(Tasklet.class)
+                .and()
+                .doNotHaveModifier(JavaModifier.ABSTRACT)
+                .should()
+                .haveSimpleNameEndingWith("Tasklet")
+                .because("a tasklet says so in its name, and says in its Javadoc why it is not chunk-oriented")
                 .check(CLASSES);
     }
 }

@@ -69,6 +69,32 @@ public final class Fixtures {
         return new InputReader(input, settings);
     }
 
+    /** A fresh in-memory H2 repository with the job's own migrations applied. */
+    public static javax.sql.DataSource repository(String name) {
+        org.springframework.jdbc.datasource.SimpleDriverDataSource dataSource =
+                new org.springframework.jdbc.datasource.SimpleDriverDataSource(
+                        new org.h2.Driver(),
+                        "jdbc:h2:mem:" + name + "-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1",
+                        "sa",
+                        "");
+        org.flywaydb.core.Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration/h2", "classpath:db/migration/common")
+                .load()
+                .migrate();
+        return dataSource;
+    }
+
+    /** The store of a run's requests on {@code repository}, as the job makes it. */
+    public static io.tagsync.store.RequestStore requestStore(javax.sql.DataSource repository) {
+        org.springframework.jdbc.datasource.DataSourceTransactionManager transactions =
+                new org.springframework.jdbc.datasource.DataSourceTransactionManager(repository);
+        return new io.tagsync.store.RequestStore(
+                new org.springframework.jdbc.core.JdbcTemplate(repository),
+                new org.springframework.transaction.support.TransactionTemplate(transactions),
+                new io.tagsync.store.RepositoryOutages(transactions, java.time.Duration.ofSeconds(5)));
+    }
+
     /** Every row of a reader, in order, validated as staging validates them; opens and closes the reader. */
     public static List<ReadRow> readAll(ItemStreamReader<InputRow> reader) {
         UpdateValidator validator = new UpdateValidator();

@@ -26,6 +26,9 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * or recorded by an earlier execution of the run, until each is final. Requests left {@code PENDING} by an
  * interrupted split are sent first. A stop request ends the step {@code STOPPED} at once; a partition this process no
  * longer holds, or hands back, ends without sending more.
+ *
+ * <p>A tasklet, not a chunk-oriented step: tasks end on the server's time, in any order, and each is polled on its
+ * own schedule by a pool of threads, so the step's unit of work is the whole wait, not a chunk of items.
  */
 public class AwaitTasklet extends StoppableStep {
 

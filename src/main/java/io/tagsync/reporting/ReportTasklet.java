@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Writes the run's reports — {@code summary.json}, {@code rejects.csv}, {@code failed-items.csv} — and
  * prints a short summary. The step ends {@code COMPLETED_WITH_FAILURES} when a row was rejected or an image
- * failed. Reads only the job repository, so it can run again on a restart.
+ * failed. Reads only the job repository, so it can run again on a restart. A tasklet: it writes a few files once.
  */
 public class ReportTasklet implements Tasklet {
 

@@ -31,7 +31,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  *
  * <ul>
  *   <li>{@code readRows}, chunk-oriented: the input's {@link InputReader}, {@link UpdateValidator} and a
- *       {@link SortedRowsWriter} into the run's {@link UpdateMerger}. A row the reader or the validator rejects is a
+ *       {@link SortedRowsWriter} into the run's {@link SortedRows}. A row the reader or the validator rejects is a
  *       skip ({@link RejectedRowException}, never a limit: {@code --max-rejects} is judged over the whole input
  *       before anything is sent), which {@link RejectedRows} records for {@code rejects.csv}.
  *   <li>{@code storeRequests}: merges the sorted rows into requests ({@link StoreRequestsTasklet}).
@@ -52,31 +52,24 @@ public class StagingSteps {
     public static final String READ_ROWS = "readRows";
     public static final String STORE_REQUESTS = "storeRequests";
 
-    @Bean
-    Step stageStep(JobRepository jobRepository, Step readRowsStep, Step storeRequestsStep) {
-        Flow staging = new FlowBuilder<Flow>(Steps.STAGE)
-                .start(readRowsStep)
-                .next(storeRequestsStep)
-                .build();
-        return new StepBuilder(Steps.STAGE, jobRepository).flow(staging).build();
-    }
-
     /**
-     * The read-rows step. It has no observation registry: Spring Batch observes every item read and processed, which
-     * would cost more than reading a row.
+     * The stage step, and the two steps of its flow. Those two are not beans of their own: Spring Batch gives every
+     * step bean the application's observation registry, and the read-rows step would then observe every row it reads
+     * and validates, which costs more than reading the row. The stage step's observation covers both.
      */
     @Bean
-    Step readRowsStep(
+    Step stageStep(
             JobRepository jobRepository,
             PlatformTransactionManager transactionManager,
             InputReader inputReader,
             SortedRowsWriter sortedRowsWriter,
             RejectedRows rejectedRows,
-            RowsRead rowsRead) {
-        return new StepBuilder(READ_ROWS, jobRepository)
+            RowsRead rowsRead,
+            StoreRequestsTasklet storeRequestsTasklet) {
+        Step readRows = new StepBuilder(READ_ROWS, jobRepository)
                         .<InputRow, InputRow>chunk(CHUNK_ROWS)
                         .transactionManager(transactionManager)
-                        .reader(inputReader)
+                        .reader(new StepScopedReader<>(inputReader))
                         .processor(new UpdateValidator())
                         .writer(sortedRowsWriter)
                         .faultTolerant()
@@ -87,24 +80,21 @@ public class StagingSteps {
                         .listener((StepExecutionListener) rowsRead)
                         .allowStartIfComplete(true)
                         .build();
-    }
-
-    @Bean
-    Step storeRequestsStep(
-            JobRepository jobRepository,
-            PlatformTransactionManager transactionManager,
-            StoreRequestsTasklet storeRequestsTasklet) {
-        return new StepBuilder(STORE_REQUESTS, jobRepository)
+        Step storeRequests = new StepBuilder(STORE_REQUESTS, jobRepository)
                 .tasklet(storeRequestsTasklet, transactionManager)
                 .allowStartIfComplete(true)
                 .build();
+        Flow staging = new FlowBuilder<Flow>(Steps.STAGE)
+                .start(readRows)
+                .next(storeRequests)
+                .build();
+        return new StepBuilder(Steps.STAGE, jobRepository).flow(staging).build();
     }
 
-    /** The run's sorted rows, from the read-rows step to the store-requests step; its spill files go at the end. */
     @Bean(destroyMethod = "close")
     @JobScope
-    UpdateMerger updateMerger(TagsyncProperties properties) {
-        return new UpdateMerger(
+    SortedRows sortedRows(TagsyncProperties properties) {
+        return new SortedRows(
                 properties.staging().spillDirOrTemp(), properties.staging().bufferRows());
     }
 
@@ -120,8 +110,8 @@ public class StagingSteps {
 
     @Bean
     @StepScope
-    SortedRowsWriter sortedRowsWriter(UpdateMerger updateMerger, InputReader inputReader) {
-        return new SortedRowsWriter(updateMerger, inputReader.files().size() > 1);
+    SortedRowsWriter sortedRowsWriter(SortedRows sortedRows, InputReader inputReader) {
+        return new SortedRowsWriter(sortedRows.merger(), inputReader.files().size() > 1);
     }
 
     @Bean
@@ -138,8 +128,8 @@ public class StagingSteps {
 
     @Bean
     @StepScope
-    StoreRequestsTasklet storeRequestsTasklet(UpdateMerger updateMerger, RequestStore store) {
-        return new StoreRequestsTasklet(updateMerger, store);
+    StoreRequestsTasklet storeRequestsTasklet(SortedRows sortedRows, RequestStore store) {
+        return new StoreRequestsTasklet(sortedRows.merger(), store);
     }
 
     /** Leaves a staging result in the step's execution context and in the job's, where the steps after it read it. */

@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * {@value #FAN_IN} (when a tier fills up, its runs become one run of the next), so the files open at once,
  * and their read buffers, stay bounded too. Updates come out in image-ID order. Not thread-safe.
  */
-public class UpdateMerger implements AutoCloseable {
+public final class UpdateMerger implements AutoCloseable {
 
     private static final Comparator<Pending> BY_IMAGE_THEN_ROW = (a, b) -> {
         int byImage = Arrays.compareUnsigned(a.key(), b.key());

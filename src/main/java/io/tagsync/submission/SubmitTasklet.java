@@ -38,6 +38,9 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * and ends the step {@code STOPPED}. While it sends,
  * a {@link TaskPoller} follows the acknowledged tasks; those still open when sending ends are left to the
  * await step.
+ *
+ * <p>A tasklet, not a chunk-oriented step: requests are sent concurrently and their answers come back in any order,
+ * each recorded in its own transaction the moment it arrives, so no chunk's commit could stand for what was sent.
  */
 public class SubmitTasklet extends StoppableStep {
 

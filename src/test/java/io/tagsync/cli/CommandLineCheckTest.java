@@ -61,7 +61,7 @@ class CommandLineCheckTest {
     }
 
     /**
-     * Every {@code --tagsync.*} setting the project names, in the README, the configuration examples, the
+     * Every {@code --tagsync.*} setting the project names, in the README and docs, the configuration examples, the
      * benchmark and the tests that start tagsync as a process, is one the check knows.
      */
     @Test
@@ -70,9 +70,11 @@ class CommandLineCheckTest {
         Set<String> named = new TreeSet<>();
         try (Stream<Path> files = Stream.concat(
                 Stream.of(Path.of("README.md")),
-                Stream.of("config", "src/test/java/io/tagsync/reliability", "src/tools/java")
+                Stream.of("config", "docs", "src/test/java/io/tagsync/reliability", "src/tools/java")
                         .flatMap(CommandLineCheckTest::walk))) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
+            for (Path file : files.filter(Files::isRegularFile)
+                    .filter(file -> !file.toString().endsWith(".png"))
+                    .toList()) {
                 Matcher match = setting.matcher(Files.readString(file));
                 while (match.find()) {
                     named.add(match.group(1));

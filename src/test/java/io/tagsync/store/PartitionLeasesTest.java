@@ -3,15 +3,15 @@ package io.tagsync.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tagsync.Fixtures;
 import io.tagsync.run.Fence;
 import java.time.Duration;
 import java.util.Optional;
-import org.flywaydb.core.Flyway;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** Leases of a run's parts and the fences built on them, on an H2 repository with the job's own migrations. */
@@ -26,13 +26,7 @@ class PartitionLeasesTest {
 
     @BeforeEach
     void repository() {
-        SimpleDriverDataSource dataSource = new SimpleDriverDataSource(
-                new org.h2.Driver(), "jdbc:h2:mem:leases-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration/h2", "classpath:db/migration/common")
-                .load()
-                .migrate();
+        DataSource dataSource = Fixtures.repository("leases");
         jdbc = new JdbcTemplate(dataSource);
         leases = new PartitionLeases(jdbc);
         outages = new RepositoryOutages(new DataSourceTransactionManager(dataSource), Duration.ofSeconds(5));
