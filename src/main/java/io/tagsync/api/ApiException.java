@@ -1,6 +1,5 @@
 package io.tagsync.api;
 
-import io.tagsync.run.ExitCodes;
 import java.time.Duration;
 
 /**
@@ -31,40 +30,33 @@ public class ApiException extends RuntimeException {
          * 5xx, 408, timeouts, dropped connections, unreadable answers: a 2xx without a task ID or a status, or a
          * single update's 2xx that does not say {@code "success": true}.
          */
-        TRANSIENT(Action.RETRY, ExitCodes.FAILED),
+        TRANSIENT(Action.RETRY),
         /** 429. */
-        RATE_LIMITED(Action.CLOSE_RATE_GATE, ExitCodes.FAILED),
+        RATE_LIMITED(Action.CLOSE_RATE_GATE),
         /** 400, 422 and other 4xx: the payload is wrong. */
-        BAD_REQUEST(Action.SPLIT, ExitCodes.FAILED),
+        BAD_REQUEST(Action.SPLIT),
         /** 413: the body is larger than the server takes; smaller parts of it may go. */
-        TOO_LARGE(Action.SPLIT, ExitCodes.FAILED),
+        TOO_LARGE(Action.SPLIT),
         /** 401/403: the key is wrong or lacks the image:tag scope. */
-        AUTH(Action.STOP, ExitCodes.BAD_KEY),
+        AUTH(Action.STOP),
         /** 402/423: a plan limit. */
-        PLAN_LIMIT(Action.STOP, ExitCodes.FAILED),
+        PLAN_LIMIT(Action.STOP),
         /** 404: the workspace, unless the caller says otherwise. */
-        NOT_FOUND(Action.STOP, ExitCodes.NO_WORKSPACE),
+        NOT_FOUND(Action.STOP),
         /**
          * 1xx and 3xx: answers the API does not give. tagsync follows no redirect, so nothing was applied; such an
          * answer comes from something between tagsync and the API (a proxy, a login page, http sent to https).
          */
-        NOT_THE_API(Action.STOP, ExitCodes.FAILED);
+        NOT_THE_API(Action.STOP);
 
         private final Action action;
-        private final int exitCode;
 
-        Kind(Action action, int exitCode) {
+        Kind(Action action) {
             this.action = action;
-            this.exitCode = exitCode;
         }
 
         public Action action() {
             return action;
-        }
-
-        /** The process's exit code when a failure of this kind ends the run. */
-        public int exitCode() {
-            return exitCode;
         }
 
         /** The kind of an HTTP error status. */

@@ -1,35 +1,31 @@
 package io.tagsync.cli;
 
 import io.tagsync.api.ApiClientFactory;
-import io.tagsync.api.ApiException;
 import io.tagsync.input.Format;
 import io.tagsync.input.InputException;
 import io.tagsync.input.InputFingerprint;
 import io.tagsync.input.InputReader;
 import io.tagsync.job.Fences;
 import io.tagsync.job.GracefulShutdown;
+import io.tagsync.job.RunOutcome;
 import io.tagsync.job.TagsyncJobConfiguration;
 import io.tagsync.metrics.Pushgateway;
 import io.tagsync.reporting.ReportTasklet;
 import io.tagsync.reporting.RunNotifier;
 import io.tagsync.run.ExitCodes;
-import io.tagsync.run.Fence;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
 import io.tagsync.run.Steps;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.run.Threads;
-import io.tagsync.staging.UpdateMerger;
 import io.tagsync.store.RepositoryOutages;
 import io.tagsync.store.RunLock;
-import io.tagsync.submission.RejectLimitCheck;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,14 +37,11 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.job.JobExecutionException;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.TransactionException;
 
 /**
  * {@code run}: starts the run named by input, workspace and run key, or restarts it when its last execution
@@ -58,8 +51,6 @@ import org.springframework.transaction.TransactionException;
 public class RunCommand {
 
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
-    private static final String TAKEN_OVER = "leave the run to the process that took it over: this one stopped "
-            + "sending, and that one finishes it (./run.sh status follows it).";
 
     private final JobOperator jobOperator;
     private final JobRepository jobRepository;
@@ -167,7 +158,7 @@ public class RunCommand {
                 out.println("Run " + last.getJobInstance().getInstanceId() + " (run key " + run.runKey()
                         + ") already completed; use another --run-key to apply the input again.");
                 printSavedSummary(last, out);
-                return exitCode(last);
+                return RunOutcome.EXIT_CODES.intValue(last.getExitStatus().getExitCode());
             }
             String changed = inputChange(last, run);
             if (changed != null) {
@@ -197,17 +188,7 @@ public class RunCommand {
             }
             err.println("tagsync: the run could not start or end cleanly: " + e.getMessage()
                     + (root == e ? "" : " (" + root + ")"));
-            String next;
-            if (diskFull(List.of(e))) {
-                next = "free space on the job repository's disk (the folder of spring.datasource.url; data/ by "
-                        + "default), then run the same command again; it resumes where it stopped.";
-            } else if (fences.runTakenOver()) {
-                next = TAKEN_OVER;
-            } else if (repositoryFailure(e)) {
-                next = "when the job repository works again, run the same command again; it resumes where it stopped.";
-            } else {
-                next = "correct what the message says, then run the command again.";
-            }
+            String next = RunOutcome.nextStepAfterLaunch(e, fences.runTakenOver());
             err.println("tagsync: " + next);
             return ExitCodes.FAILED;
         } finally {
@@ -216,12 +197,12 @@ public class RunCommand {
         if (execution.getStatus() == BatchStatus.COMPLETED) {
             printSavedSummary(execution, out);
         }
-        int code = exitCode(execution);
+        int code = RunOutcome.EXIT_CODES.intValue(execution.getExitStatus().getExitCode());
         pushgateway.push(run.workspace(), run.runKey(), code);
         String problem = null;
         if (execution.getStatus() != BatchStatus.COMPLETED) {
-            String failure = failureMessage(execution);
-            String next = nextStep(execution, run);
+            String failure = RunOutcome.failure(execution.getExitStatus());
+            String next = RunOutcome.nextStep(execution.getExitStatus());
             err.println("tagsync: run " + execution.getJobInstance().getInstanceId() + " "
                     + execution.getStatus().toString().toLowerCase() + ": " + failure);
             err.println("tagsync: " + next);
@@ -288,146 +269,6 @@ public class RunCommand {
                         : InputFingerprint.parse(now).describe()) + "). "
                 + "Restarting would send what was staged from the old input. To apply the input as it is now, start "
                 + "a new run: add --run-key=" + run.runKey() + "-2 (or another new key).";
-    }
-
-    /** 0 or 4 for a completed run, otherwise by the failure's cause. */
-    public static int exitCode(JobExecution execution) {
-        if (execution.getStatus() == BatchStatus.COMPLETED) {
-            for (StepExecution step : execution.getStepExecutions()) {
-                if (step.getStepName().equals(Steps.REPORT)
-                        && step.getExitStatus().getExitCode().equals(ReportTasklet.COMPLETED_WITH_FAILURES)) {
-                    return ExitCodes.PARTIAL;
-                }
-            }
-            return ExitCodes.OK;
-        }
-        ApiException api = cause(execution, ApiException.class);
-        return api != null ? api.kind().exitCode() : ExitCodes.FAILED;
-    }
-
-    private static String failureMessage(JobExecution execution) {
-        ApiException api = cause(execution, ApiException.class);
-        if (api != null) {
-            return switch (api.kind()) {
-                case AUTH ->
-                    "the API key was refused (" + api.getMessage() + "); it needs the image:tag scope of the workspace";
-                case NOT_FOUND -> "workspace not found (" + api.getMessage() + ")";
-                case PLAN_LIMIT -> "a plan limit was reached (" + api.getMessage() + ")";
-                default -> api.getMessage();
-            };
-        }
-        InputException input = cause(execution, InputException.class);
-        if (input != null) {
-            return input.getMessage();
-        }
-        RejectLimitCheck.RejectLimitExceededException rejects =
-                cause(execution, RejectLimitCheck.RejectLimitExceededException.class);
-        if (rejects != null) {
-            return rejects.getMessage();
-        }
-        if (execution.getStatus() == BatchStatus.STOPPED) {
-            return "stopped at a safe point";
-        }
-        Fence.LostException taken = cause(execution, Fence.LostException.class);
-        if (taken != null) {
-            return taken.getMessage();
-        }
-        // a step's own failure says more than the job's "Partition handler returned an unsuccessful step"
-        Throwable shown = null;
-        for (Throwable failure : execution.getAllFailureExceptions()) {
-            if (shown == null || shown instanceof JobExecutionException) {
-                shown = failure;
-            }
-        }
-        for (StepExecution step : execution.getStepExecutions()) {
-            for (Throwable failure : step.getFailureExceptions()) {
-                if (shown == null || shown instanceof JobExecutionException) {
-                    shown = failure;
-                }
-            }
-        }
-        if (shown != null) {
-            log.error("Unexpected failure", shown);
-            return String.valueOf(shown.getMessage());
-        }
-        return execution.getExitStatus().getExitDescription();
-    }
-
-    /** What to do about a run that did not complete, in words that work for that failure. */
-    static String nextStep(JobExecution execution, RunParameters run) {
-        if (cause(execution, Fence.LostException.class) != null) {
-            return TAKEN_OVER;
-        }
-        ApiException api = cause(execution, ApiException.class);
-        if (api != null) {
-            return switch (api.kind()) {
-                case AUTH ->
-                    "check the key: it must be the workspace's private API key with the image:tag scope; then run "
-                            + "the same command again, and it resumes where it stopped.";
-                case NOT_FOUND ->
-                    "check --workspace=" + run.workspace() + " (the workspace's URL name) and --api-url, then run "
-                            + "the command with the right ones.";
-                case PLAN_LIMIT ->
-                    "raise the workspace's plan limit or wait for it to reset, then run the same command again; it "
-                            + "resumes where it stopped.";
-                case NOT_THE_API ->
-                    "check --api-url: it must be the API's own https URL, reached without a proxy that redirects or "
-                            + "answers for it; then run the same command again, and it resumes where it stopped.";
-                default -> "run the same command again to resume where it stopped.";
-            };
-        }
-        if (cause(execution, InputException.class) != null) {
-            return "fix the input where the message says, then run the same command again: staging starts over on "
-                    + "the fixed input.";
-        }
-        if (cause(execution, RejectLimitCheck.RejectLimitExceededException.class) != null) {
-            return "rejects.csv lists the rejected rows: fix them and start a new run (add --run-key=" + run.runKey()
-                    + "-2), or run the same command with a higher --max-rejects to send the valid rows.";
-        }
-        if (diskFull(execution.getAllFailureExceptions())
-                || cause(execution, UpdateMerger.SpillSpaceException.class) != null) {
-            return DISK_FULL_STEP;
-        }
-        if (cause(execution, RepositoryOutages.RepositoryUnreachableException.class) != null) {
-            return "when the job repository answers again (see spring.datasource.url), run the same command again; "
-                    + "it resumes where it stopped.";
-        }
-        return "run the same command again to resume where it stopped.";
-    }
-
-    private static final String DISK_FULL_STEP = "free space on the disk the message names (or point "
-            + "tagsync.staging.spill-dir, or the job repository, at a disk with room), then run the same command "
-            + "again; it resumes where it stopped.";
-
-    private static boolean repositoryFailure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof DataAccessException || t instanceof TransactionException || t instanceof SQLException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean diskFull(Iterable<? extends Throwable> failures) {
-        for (Throwable failure : failures) {
-            for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-                if (String.valueOf(t.getMessage()).contains("No space left on device")) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static <T extends Throwable> T cause(JobExecution execution, Class<T> type) {
-        for (Throwable failure : execution.getAllFailureExceptions()) {
-            for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-                if (type.isInstance(t)) {
-                    return type.cast(t);
-                }
-            }
-        }
-        return null;
     }
 
     private static String reportDir(JobExecution execution) {

@@ -62,6 +62,7 @@ public class TagsyncJobConfiguration {
                 .validator(new RunParametersValidator(properties.api()))
                 .observationRegistry(observations)
                 .listener(gracefulShutdown)
+                .listener(new RunOutcome())
                 .start(stageStep)
                 .next(submitStep)
                 .next(awaitStep)
