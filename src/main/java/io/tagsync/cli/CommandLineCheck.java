@@ -45,6 +45,11 @@ public final class CommandLineCheck {
 
     private CommandLineCheck() {}
 
+    /** True when {@code name} is one of {@code command}'s own options. */
+    static boolean isOption(String command, String name) {
+        return OPTIONS.getOrDefault(command, Set.of()).contains(name);
+    }
+
     /** What is wrong with the command line, if anything. */
     public static Optional<String> problem(String[] args) {
         String command = null;

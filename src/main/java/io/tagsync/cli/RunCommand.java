@@ -39,6 +39,7 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Component;
@@ -174,7 +175,7 @@ public class RunCommand {
         JobExecution execution;
         long started = System.nanoTime();
         try {
-            execution = jobOperator.start(tagsyncJob, parameters);
+            execution = start(parameters);
             log.info(
                     "Run {} ended {} after {} s",
                     execution.getJobInstance().getInstanceId(),
@@ -210,6 +211,29 @@ public class RunCommand {
         }
         notifier.announce(run, execution, code, problem, reportDir(execution));
         return code;
+    }
+
+    /**
+     * Starts or restarts the run. A process that lost the run to this one (its lock was dropped and taken here) may
+     * record its execution's end, {@code UNKNOWN}, after this one recovered it and before the restart: this process
+     * holds the run's lock, so that end is stale, and the restart goes on from the requests' statuses.
+     */
+    private JobExecution start(JobParameters parameters) throws Exception {
+        try {
+            return jobOperator.start(tagsyncJob, parameters);
+        } catch (JobRestartException refused) {
+            JobExecution last = jobRepository.getLastJobExecution(TagsyncJobConfiguration.JOB_NAME, parameters);
+            if (last == null || last.getStatus() != BatchStatus.UNKNOWN) {
+                throw refused;
+            }
+            log.warn(
+                    "Execution {} of run {} was recorded UNKNOWN by the process this one took the run over from; "
+                            + "resuming from what its requests recorded",
+                    last.getId(),
+                    last.getJobInstance().getInstanceId());
+            failUnknown(last);
+            return jobOperator.start(tagsyncJob, parameters);
+        }
     }
 
     /**

@@ -1,12 +1,8 @@
 package io.tagsync.cli;
 
 import io.tagsync.run.ExitCodes;
-import io.tagsync.run.RunParameters;
 import io.tagsync.run.TagsyncProperties;
-import java.net.URI;
-import java.nio.file.Path;
-import java.time.LocalDate;
-import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;
@@ -14,7 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * Dispatches the command line: {@code run} and {@code status}. ({@code demo}, {@code sandbox} and {@code bench}
+ * Runs the command of the {@link CommandLine}: {@code run}, {@code status} or {@code worker}. ({@code demo}, {@code sandbox} and {@code bench}
  * live in the tools jar, which {@code run.sh} starts.) Off in tests, which call the commands directly.
  */
 @Component
@@ -36,95 +32,63 @@ public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator 
     private final RunCommand runCommand;
     private final StatusCommand statusCommand;
     private final TagsyncProperties properties;
+    private final ObjectProvider<CommandLine> parsed;
     private int exitCode;
 
-    public TagsyncCommandLine(RunCommand runCommand, StatusCommand statusCommand, TagsyncProperties properties) {
+    /** {@code parsed}: the command line {@code main} parsed, when it started the application. */
+    public TagsyncCommandLine(
+            RunCommand runCommand,
+            StatusCommand statusCommand,
+            TagsyncProperties properties,
+            ObjectProvider<CommandLine> parsed) {
         this.runCommand = runCommand;
         this.statusCommand = statusCommand;
         this.properties = properties;
+        this.parsed = parsed;
     }
 
     @Override
     public void run(ApplicationArguments args) throws Exception {
-        List<String> commands = args.getNonOptionArgs();
-        String command = commands.isEmpty() ? "" : commands.get(0);
-        RunParameters run;
+        CommandLine line;
         try {
-            run = command.equals("run") ? runParameters(args) : null;
-        } catch (IllegalArgumentException e) {
-            System.err.println("tagsync: " + e.getMessage() + "\n" + USAGE);
-            exitCode = ExitCodes.USAGE;
-            return;
-        }
-        try {
-            exitCode = switch (command) {
-                case "run" -> runCommand.run(run, System.out, System.err);
-                case "status" -> status(args);
-                case "worker" -> {
+            line = parsed.getIfAvailable(() -> CommandLine.parse(args.getSourceArgs()));
+            exitCode = switch (line.command()) {
+                case CommandLine.RUN -> runCommand.run(line.runParameters(properties), System.out, System.err);
+                case CommandLine.STATUS -> status(line);
+                case CommandLine.WORKER -> {
                     System.out.println("tagsync worker listening on queue '"
                             + properties.partition().queue() + "' for partitions, "
                             + Math.max(1, properties.partition().atOnce()) + " at once");
                     yield ExitCodes.OK;
                 }
-                default -> {
-                    System.err.println(
-                            command.isEmpty() ? USAGE : "tagsync: unknown command '" + command + "'\n" + USAGE);
-                    yield ExitCodes.USAGE;
-                }
+                default -> throw new IllegalStateException("no command " + line.command());
             };
-        } catch (NumberFormatException e) {
+        } catch (CommandLine.UsageException e) {
             System.err.println("tagsync: " + e.getMessage() + "\n" + USAGE);
             exitCode = ExitCodes.USAGE;
         }
     }
 
-    private int status(ApplicationArguments args) throws Exception {
-        boolean json = args.containsOption("json");
-        String run = option(args, "run");
-        if (run != null) {
-            return statusCommand.printRun(System.out, Long.parseLong(run), json);
+    private int status(CommandLine line) throws Exception {
+        boolean json = line.flag("json");
+        String run = line.option("run");
+        try {
+            if (run != null) {
+                return statusCommand.printRun(System.out, Long.parseLong(run), json);
+            }
+            String workspace = line.option("workspace");
+            if (line.flag("unfinished")) {
+                return statusCommand.printUnfinished(System.out, workspace);
+            }
+            String limit = line.option("limit");
+            return statusCommand.printRuns(System.out, limit == null ? 20 : Integer.parseInt(limit), workspace, json);
+        } catch (NumberFormatException e) {
+            throw new CommandLine.UsageException(e.getMessage());
         }
-        String workspace = option(args, "workspace");
-        if (args.containsOption("unfinished")) {
-            return statusCommand.printUnfinished(System.out, workspace);
-        }
-        String limit = option(args, "limit");
-        return statusCommand.printRuns(System.out, limit == null ? 20 : Integer.parseInt(limit), workspace, json);
     }
 
     @Override
     public int getExitCode() {
         return exitCode;
-    }
-
-    /** The options of {@code run}: {@code --input}, {@code --workspace} and the optional rest. */
-    RunParameters runParameters(ApplicationArguments args) {
-        String input = option(args, "input");
-        String workspace = option(args, "workspace");
-        if (input == null || workspace == null) {
-            throw new IllegalArgumentException("run needs --input=PATH and --workspace=WS");
-        }
-        String runKey = option(args, "run-key");
-        String apiUrl = option(args, "api-url");
-        String concurrency = option(args, "concurrency");
-        String reportDir = option(args, "report-dir");
-        return new RunParameters(
-                Path.of(input).toAbsolutePath().normalize(),
-                workspace,
-                runKey == null ? LocalDate.now().toString() : runKey,
-                apiUrl == null ? properties.api().url() : URI.create(apiUrl),
-                RunParameters.concurrency(
-                        concurrency == null ? properties.submit().concurrency() : concurrency),
-                reportDir == null ? null : Path.of(reportDir).toAbsolutePath().normalize(),
-                option(args, "max-rejects"),
-                args.containsOption("dry-run") && !"false".equals(option(args, "dry-run")),
-                option(args, "max-concurrency") == null
-                        ? properties.submit().maxConcurrency()
-                        : Integer.parseInt(option(args, "max-concurrency")));
-    }
-
-    private static String option(ApplicationArguments args, String name) {
-        List<String> values = args.getOptionValues(name);
-        return values == null || values.isEmpty() ? null : values.get(values.size() - 1);
     }
 }
