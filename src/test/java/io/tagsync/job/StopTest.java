@@ -64,4 +64,44 @@ class StopTest extends JobTestSupport {
                 .allSatisfy(id -> assertThat(store.image(id).map(ImageStore.Image::updates))
                         .contains(1));
     }
+
+    @Test
+    void aRunStoppedWhileStagingEndsStoppedHavingSentNothingAndTheRerunStagesFromTheStart() throws Exception {
+        Path input = dir.resolve("stop-staging.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 150_000, 1, 1, 12);
+        store.seed(generated.imageIds);
+
+        CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> run(input, "stop-staging"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Long running = null;
+        while (running == null && System.nanoTime() < deadline) {
+            // a chunk of rows committed: the read-rows step is under way
+            running = jdbc.queryForList("""
+                            SELECT s.JOB_EXECUTION_ID FROM BATCH_STEP_EXECUTION s
+                            JOIN BATCH_JOB_EXECUTION j ON j.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID
+                            WHERE s.STEP_NAME = 'readRows' AND s.STATUS = 'STARTED' AND s.READ_COUNT > 0""", Long.class).stream().findFirst().orElse(null);
+            Thread.sleep(2);
+        }
+        assertThat(running).as("the read-rows step under way").isNotNull();
+        assertThat(jobOperator.stop(jobRepository.getJobExecution(running))).isTrue();
+
+        assertThat(first.get(60, TimeUnit.SECONDS)).isEqualTo(ExitCodes.FAILED);
+        assertThat(jobRepository.getJobExecution(running).getStatus()).isEqualTo(BatchStatus.STOPPED);
+        assertThat(jdbc.queryForObject(
+                        "SELECT STATUS FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = ? AND STEP_NAME = 'readRows'",
+                        String.class,
+                        running))
+                .isEqualTo("STOPPED");
+        assertThat(sandbox.stats().apiCalls()).as("nothing sent").isZero();
+
+        assertThat(run(input, "stop-staging")).isEqualTo(ExitCodes.OK);
+        assertThat(jdbc.queryForObject("""
+                        SELECT READ_COUNT FROM BATCH_STEP_EXECUTION WHERE STEP_NAME = 'readRows'
+                        AND JOB_EXECUTION_ID = (SELECT MAX(JOB_EXECUTION_ID) FROM BATCH_STEP_EXECUTION
+                                                WHERE STEP_NAME = 'readRows')""", Long.class))
+                .as("the rerun read every row again")
+                .isEqualTo(150_000L);
+        assertThat(sandbox.stats().acceptedBatches()).isEqualTo(150);
+        assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
+    }
 }
