@@ -15,7 +15,7 @@ import org.springframework.transaction.TransactionException;
 /**
  * A tasklet that Spring Batch's {@code JobOperator.stop} can stop: the operator calls {@link #stop(StepExecution)}
  * on the running step's tasklet from another thread (the shutdown hook's, on SIGTERM), and the tasklet checks
- * {@link #stopRequested()} at its safe points — between requests, between polls, every so many staged rows —
+ * {@link #stopRequested()} at its safe points — between requests, between polls —
  * then ends with the step marked terminate-only, so the job ends {@code STOPPED} and a rerun resumes. The operator
  * reaches only the job's own steps, not the partitions of a partitioned step, and not a worker in another process,
  * so a tasklet also takes its job execution marked stopping in the repository as a stop, read at most
