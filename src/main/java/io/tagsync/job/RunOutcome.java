@@ -41,6 +41,7 @@ public class RunOutcome implements JobExecutionListener {
             + "sending, and that one finishes it (./run.sh status follows it).";
 
     private static final Logger log = LoggerFactory.getLogger(RunOutcome.class);
+    private static final String RESUME = "run the same command again to resume where it stopped.";
     private static final String DISK_FULL_STEP = "free space on the disk the message names (or point "
             + "tagsync.staging.spill-dir, or the job repository, at a disk with room), then run the same command "
             + "again; it resumes where it stopped.";
@@ -100,7 +101,7 @@ public class RunOutcome implements JobExecutionListener {
     public static String nextStep(ExitStatus status) {
         String description = status.getExitDescription();
         int end = description.indexOf('\n');
-        return end < 0 ? "run the same command again to resume where it stopped." : description.substring(end + 1);
+        return end < 0 ? RESUME : description.substring(end + 1);
     }
 
     private static String failure(JobExecution execution) {
@@ -171,7 +172,7 @@ public class RunOutcome implements JobExecutionListener {
                 case NOT_THE_API ->
                     "check --api-url: it must be the API's own https URL, reached without a proxy that redirects or "
                             + "answers for it; then run the same command again, and it resumes where it stopped.";
-                default -> "run the same command again to resume where it stopped.";
+                default -> RESUME;
             };
         }
         if (cause(execution, InputException.class) != null) {
@@ -190,7 +191,7 @@ public class RunOutcome implements JobExecutionListener {
             return "when the job repository answers again (see spring.datasource.url), run the same command again; "
                     + "it resumes where it stopped.";
         }
-        return "run the same command again to resume where it stopped.";
+        return RESUME;
     }
 
     /**

@@ -4,6 +4,10 @@ package io.tagsync.run;
 public final class Steps {
 
     public static final String STAGE = "stage";
+    /** The stage step's flow: the chunk-oriented step that reads, validates and sorts the rows, then the one that stores requests. */
+    public static final String READ_ROWS = "readRows";
+
+    public static final String STORE_REQUESTS = "storeRequests";
     public static final String SUBMIT = "submit";
     public static final String AWAIT = "await";
     public static final String REPORT = "report";

@@ -49,9 +49,6 @@ public class StagingSteps {
     /** Rows a chunk of the read-rows step: each chunk commits its rejected rows and the step's counts. */
     static final int CHUNK_ROWS = 10_000;
 
-    public static final String READ_ROWS = "readRows";
-    public static final String STORE_REQUESTS = "storeRequests";
-
     /**
      * The stage step, and the two steps of its flow. Those two are not beans of their own: Spring Batch gives every
      * step bean the application's observation registry, and the read-rows step would then observe every row it reads
@@ -66,7 +63,7 @@ public class StagingSteps {
             RejectedRows rejectedRows,
             RowsRead rowsRead,
             StoreRequestsTasklet storeRequestsTasklet) {
-        Step readRows = new StepBuilder(READ_ROWS, jobRepository)
+        Step readRows = new StepBuilder(Steps.READ_ROWS, jobRepository)
                         .<InputRow, InputRow>chunk(CHUNK_ROWS)
                         .transactionManager(transactionManager)
                         .reader(new StepScopedReader<>(inputReader))
@@ -80,7 +77,7 @@ public class StagingSteps {
                         .listener((StepExecutionListener) rowsRead)
                         .allowStartIfComplete(true)
                         .build();
-        Step storeRequests = new StepBuilder(STORE_REQUESTS, jobRepository)
+        Step storeRequests = new StepBuilder(Steps.STORE_REQUESTS, jobRepository)
                 .tasklet(storeRequestsTasklet, transactionManager)
                 .allowStartIfComplete(true)
                 .build();

@@ -3,6 +3,7 @@ package io.tagsync.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tagsync.run.ExitCodes;
+import io.tagsync.run.Steps;
 import io.tagsync.sandbox.ImageStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,7 +80,9 @@ class StopTest extends JobTestSupport {
             running = jdbc.queryForList("""
                             SELECT s.JOB_EXECUTION_ID FROM BATCH_STEP_EXECUTION s
                             JOIN BATCH_JOB_EXECUTION j ON j.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID
-                            WHERE s.STEP_NAME = 'readRows' AND s.STATUS = 'STARTED' AND s.READ_COUNT > 0""", Long.class).stream().findFirst().orElse(null);
+                            WHERE s.STEP_NAME = ? AND s.STATUS = 'STARTED' AND s.READ_COUNT > 0""", Long.class, Steps.READ_ROWS).stream()
+                    .findFirst()
+                    .orElse(null);
             Thread.sleep(2);
         }
         assertThat(running).as("the read-rows step under way").isNotNull();
@@ -88,17 +91,18 @@ class StopTest extends JobTestSupport {
         assertThat(first.get(60, TimeUnit.SECONDS)).isEqualTo(ExitCodes.FAILED);
         assertThat(jobRepository.getJobExecution(running).getStatus()).isEqualTo(BatchStatus.STOPPED);
         assertThat(jdbc.queryForObject(
-                        "SELECT STATUS FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = ? AND STEP_NAME = 'readRows'",
+                        "SELECT STATUS FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = ? AND STEP_NAME = ?",
                         String.class,
-                        running))
+                        running,
+                        Steps.READ_ROWS))
                 .isEqualTo("STOPPED");
         assertThat(sandbox.stats().apiCalls()).as("nothing sent").isZero();
 
         assertThat(run(input, "stop-staging")).isEqualTo(ExitCodes.OK);
         assertThat(jdbc.queryForObject("""
-                        SELECT READ_COUNT FROM BATCH_STEP_EXECUTION WHERE STEP_NAME = 'readRows'
+                        SELECT READ_COUNT FROM BATCH_STEP_EXECUTION WHERE STEP_NAME = ?
                         AND JOB_EXECUTION_ID = (SELECT MAX(JOB_EXECUTION_ID) FROM BATCH_STEP_EXECUTION
-                                                WHERE STEP_NAME = 'readRows')""", Long.class))
+                                                WHERE STEP_NAME = ?)""", Long.class, Steps.READ_ROWS, Steps.READ_ROWS))
                 .as("the rerun read every row again")
                 .isEqualTo(150_000L);
         assertThat(sandbox.stats().acceptedBatches()).isEqualTo(150);

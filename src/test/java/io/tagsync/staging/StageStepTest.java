@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tagsync.job.JobTestSupport;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.StepResults;
+import io.tagsync.run.Steps;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -38,9 +39,9 @@ class StageStepTest extends JobTestSupport {
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(execution.getStepExecutions())
                 .extracting(StepExecution::getStepName)
-                .containsExactlyInAnyOrder("stage", "readRows", "storeRequests");
+                .containsExactlyInAnyOrder(Steps.STAGE, Steps.READ_ROWS, Steps.STORE_REQUESTS);
         StepExecution read = execution.getStepExecutions().stream()
-                .filter(step -> step.getStepName().equals("readRows"))
+                .filter(step -> step.getStepName().equals(Steps.READ_ROWS))
                 .findFirst()
                 .orElseThrow();
         assertThat(read.getWriteCount()).isEqualTo(8);
