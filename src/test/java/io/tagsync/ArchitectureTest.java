@@ -10,6 +10,7 @@ import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import io.tagsync.input.FileRowReader;
+import io.tagsync.run.RunParameters;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -153,6 +154,19 @@ class ArchitectureTest {
                 .should()
                 .haveSimpleNameEndingWith("Tasklet")
                 .because("a tasklet says so in its name, and says in its Javadoc why it is not chunk-oriented")
+                .check(CLASSES);
+    }
+
+    @Test
+    void threadCountsAndLimitsComeFromRunConcurrency() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.tagsync.submission..", "io.tagsync.polling..", "io.tagsync.job..")
+                .should()
+                .callMethod(RunParameters.class, "width")
+                .orShould()
+                .callMethod(RunParameters.class, "concurrency")
+                .because("RunConcurrency works out every thread count of the API work, from one place")
                 .check(CLASSES);
     }
 }

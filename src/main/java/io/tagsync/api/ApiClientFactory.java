@@ -1,7 +1,7 @@
 package io.tagsync.api;
 
-import io.tagsync.run.Fence;
 import io.tagsync.run.LimitHistory;
+import io.tagsync.run.Partition;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.TagsyncProperties;
 import java.io.IOException;
@@ -23,7 +23,6 @@ import org.springframework.stereotype.Component;
 public class ApiClientFactory {
 
     private final TagsyncProperties.Api settings;
-    private final TagsyncProperties.Await await;
     private final Map<Long, RunLimits> runs = new ConcurrentHashMap<>();
 
     private final RunLimitsSharing sharing;
@@ -34,7 +33,6 @@ public class ApiClientFactory {
             ObjectProvider<RunLimitsSharing> sharing,
             ObjectProvider<LimitHistory> history) {
         this.settings = properties.api();
-        this.await = properties.await();
         this.sharing = sharing.getIfAvailable(() -> (instanceId, limits) -> {});
         this.history = history.getIfAvailable(() -> LimitHistory.NONE);
     }
@@ -44,15 +42,16 @@ public class ApiClientFactory {
      * {@link RunLimits}: the partitions a process runs at once share the run's {@code --concurrency}, its 429 gate
      * and what the server was learned to refuse.
      */
-    public RoboflowClient create(RunParameters run, long instanceId, Fence fence) {
+    public RoboflowClient create(Partition partition) {
+        RunParameters run = partition.run();
         return RoboflowClient.create(
                 settings,
                 apiKey(),
                 run.apiUrl(),
                 run.workspace(),
-                await.callsAtOnce(run),
-                limits(instanceId, run),
-                fence);
+                partition.concurrency().connections(),
+                limits(partition.instanceId(), run),
+                partition.fence());
     }
 
     public RunLimits limits(long instanceId, RunParameters run) {

@@ -1,5 +1,6 @@
 package io.tagsync.job;
 
+import io.tagsync.run.RunConcurrency;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.TagsyncProperties;
 import java.util.Map;
@@ -18,26 +19,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class PartitionSlots implements StepExecutionListener {
 
-    private final int atOnce;
-    private final int count;
+    private final TagsyncProperties properties;
     private final Map<Long, Semaphore> slots = new ConcurrentHashMap<>();
 
     public PartitionSlots(TagsyncProperties properties) {
-        this.atOnce = Math.max(1, properties.partition().atOnce());
-        this.count = properties.partition().partitions();
-    }
-
-    /** How many partitions a run has. */
-    public int partitions() {
-        return count;
-    }
-
-    /**
-     * How many partitions of a run with this concurrency work at once here, at most: they share the run's senders
-     * and pollers.
-     */
-    public int atOnce(int concurrency) {
-        return Math.max(1, Math.min(Math.min(atOnce, count), concurrency));
+        this.properties = properties;
     }
 
     @Override
@@ -57,8 +43,9 @@ public class PartitionSlots implements StepExecutionListener {
     }
 
     private Semaphore slots(StepExecution step) {
-        int concurrency = RunParameters.of(step.getJobParameters()).width();
         return slots.computeIfAbsent(
-                step.getJobExecution().getJobInstance().getInstanceId(), id -> new Semaphore(atOnce(concurrency)));
+                step.getJobExecution().getJobInstance().getInstanceId(),
+                id -> new Semaphore(RunConcurrency.of(RunParameters.of(step.getJobParameters()), properties)
+                        .partitionsAtOnce()));
     }
 }

@@ -7,6 +7,7 @@ import io.tagsync.polling.AwaitTasklet;
 import io.tagsync.reporting.ReportTasklet;
 import io.tagsync.reporting.RunReports;
 import io.tagsync.run.Partition;
+import io.tagsync.run.RunConcurrency;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.Steps;
 import io.tagsync.run.TagsyncProperties;
@@ -195,12 +196,11 @@ public class TagsyncJobConfiguration {
             ApiClientFactory clients,
             RequestSender sender,
             TagsyncProperties properties,
-            PartitionSlots slots,
             Fences fences,
             TagsyncMetrics metrics) {
         return new SubmitTasklet(
                 jobRepository,
-                partition(step, slots, fences),
+                partition(step, properties, fences),
                 store,
                 history,
                 clients,
@@ -219,12 +219,11 @@ public class TagsyncJobConfiguration {
             ApiClientFactory clients,
             RequestSender sender,
             TagsyncProperties properties,
-            PartitionSlots slots,
             Fences fences,
             TagsyncMetrics metrics) {
         return new AwaitTasklet(
                 jobRepository,
-                partition(step, slots, fences),
+                partition(step, properties, fences),
                 store,
                 history,
                 clients,
@@ -250,14 +249,13 @@ public class TagsyncJobConfiguration {
     }
 
     /** The partition a step execution works on, as its partitioner named it. */
-    private static Partition partition(StepExecution step, PartitionSlots slots, Fences fences) {
+    private static Partition partition(StepExecution step, TagsyncProperties properties, Fences fences) {
         RunParameters run = RunParameters.of(step.getJobParameters());
         return new Partition(
                 run,
                 instanceOf(step),
                 step.getExecutionContext().getInt(Steps.PART),
-                slots.partitions(),
-                slots.atOnce(run.width()),
+                RunConcurrency.of(run, properties),
                 fences.of(step.getId()));
     }
 }

@@ -83,7 +83,7 @@ public class AwaitTasklet extends StoppableStep {
             log.info("{}All tasks final", partition.who());
             return RepeatStatus.FINISHED;
         }
-        RoboflowClient client = clients.create(run, instanceId, partition.fence());
+        RoboflowClient client = clients.create(partition);
         log.info("{}Waiting for {} tasks", partition.who(), open.size() + pending.size());
         ProgressLog progress = new ProgressLog(
                 log, partition.who() + "Tasks finished", open.size() + pending.size(), client::limitNow);
@@ -96,7 +96,7 @@ public class AwaitTasklet extends StoppableStep {
                 sender,
                 this::halted,
                 settings,
-                partition.share(settings.callsAtOnce(run)),
+                partition.concurrency().awaitPollers(),
                 metrics)) {
             open.forEach(poller::track);
             for (long requestId : pending) {

@@ -148,29 +148,7 @@ public record TagsyncProperties(
             @DefaultValue("500ms") Duration firstPoll,
             @DefaultValue("2s") Duration maxPollInterval,
             @DefaultValue("3") int maxTaskAttempts,
-            @DefaultValue("1h") Duration taskTimeout) {
-
-        /**
-         * Pollers while requests are being sent. With {@code --concurrency=auto} the pollers' calls count
-         * against the same limit as the sends; half the most calls at once keeps up with them, where as
-         * many again would poll tasks early, in calls taken from the sends.
-         */
-        public int pollersFor(RunParameters run) {
-            if (pollers > 0) {
-                return pollers;
-            }
-            return Math.max(2, run.adaptive() ? run.width() / 2 : run.concurrency());
-        }
-
-        /**
-         * The most calls a run's client makes at once: its senders and its pollers, or with
-         * {@code --concurrency=auto} its most calls at once. The await step, which sends nothing else, polls
-         * with all of them.
-         */
-        public int callsAtOnce(RunParameters run) {
-            return run.adaptive() ? run.width() : Math.max(1, run.concurrency()) + pollersFor(run);
-        }
-    }
+            @DefaultValue("1h") Duration taskTimeout) {}
 
     /**
      * How input columns are read. {@code columns} maps an input column to a tagsync column

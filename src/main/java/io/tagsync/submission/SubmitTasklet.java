@@ -17,7 +17,6 @@ import io.tagsync.store.RequestStore;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -96,10 +95,8 @@ public class SubmitTasklet extends StoppableStep {
             log.info("{}Nothing to submit", partition.who());
             return RepeatStatus.FINISHED;
         }
-        RoboflowClient client = clients.create(run, instanceId, partition.fence());
-        // the partitions this process runs at once share the run's concurrency
-        Semaphore permits = clients.limits(instanceId, run).sends();
-        int concurrency = Math.max(1, Math.min(run.width(), pending.size()));
+        RoboflowClient client = clients.create(partition);
+        int concurrency = Math.max(1, Math.min(partition.concurrency().senders(), pending.size()));
         log.info("{}Submitting {} requests, {} at a time", partition.who(), pending.size(), concurrency);
         ProgressLog progress =
                 new ProgressLog(log, partition.who() + "Requests submitted", pending.size(), client::limitNow);
@@ -113,7 +110,7 @@ public class SubmitTasklet extends StoppableStep {
                 sender,
                 this::halted,
                 awaitSettings,
-                partition.share(awaitSettings.pollersFor(run)),
+                partition.concurrency().pollers(),
                 metrics)) {
             ExecutorService pool = Executors.newFixedThreadPool(concurrency, Threads.named("submit"));
             try {
@@ -123,17 +120,10 @@ public class SubmitTasklet extends StoppableStep {
                             return;
                         }
                         try {
-                            permits.acquire();
-                            try {
-                                sender.send(client, instanceId, requestId, poller::track);
-                            } finally {
-                                permits.release();
-                            }
+                            sender.send(client, instanceId, requestId, poller::track);
                             progress.add(1);
                         } catch (RuntimeException e) {
                             fatal.compareAndSet(null, e);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
                         }
                     });
                 }
