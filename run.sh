@@ -15,7 +15,10 @@ if stale; then
   flock 9                      # two commands started together build once
   if stale; then
     echo "Building tagsync..." >&2
-    mvn -q -B -f "$here/pom.xml" -DskipTests -Dspotless.check.skip=true package >&2
+    # Maven if it is installed, else the project's Maven wrapper, which fetches Maven once
+    maven=mvn
+    command -v mvn >/dev/null || maven="$here/mvnw"
+    "$maven" -q -B -f "$here/pom.xml" -DskipTests -Dspotless.check.skip=true package >&2
   fi
   exec 9>&-
 fi
