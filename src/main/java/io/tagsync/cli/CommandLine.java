@@ -1,6 +1,7 @@
 package io.tagsync.cli;
 
 import io.tagsync.run.RunParameters;
+import io.tagsync.run.SyncMode;
 import io.tagsync.run.TagsyncProperties;
 import java.net.URI;
 import java.nio.file.Path;
@@ -92,6 +93,14 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
         String concurrency = option("concurrency");
         String reportDir = option("report-dir");
         String maxConcurrency = option("max-concurrency");
+        boolean changedOnly = option("changed-only") != null
+                ? flag("changed-only")
+                : properties.sync().changedOnly();
+        if (flag("full") && !changedOnly) {
+            throw new UsageException("--full sends every image and keeps what the API applies for the --changed-only "
+                    + "runs after it: give it with --changed-only (or tagsync.sync.changed-only=true)");
+        }
+        SyncMode sync = flag("full") ? SyncMode.FULL : changedOnly ? SyncMode.CHANGED_ONLY : SyncMode.OFF;
         try {
             return new RunParameters(
                     Path.of(input).toAbsolutePath().normalize(),
@@ -105,7 +114,8 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
                             : Path.of(reportDir).toAbsolutePath().normalize(),
                     option("max-rejects"),
                     flag("dry-run"),
-                    maxConcurrency == null ? properties.submit().maxConcurrency() : Integer.parseInt(maxConcurrency));
+                    maxConcurrency == null ? properties.submit().maxConcurrency() : Integer.parseInt(maxConcurrency),
+                    sync);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

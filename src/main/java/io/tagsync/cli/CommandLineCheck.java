@@ -31,6 +31,8 @@ public final class CommandLineCheck {
                     "report-dir",
                     "max-rejects",
                     "dry-run",
+                    "changed-only",
+                    "full",
                     "format",
                     "remote"),
             "status",

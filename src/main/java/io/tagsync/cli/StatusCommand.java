@@ -8,6 +8,7 @@ import io.tagsync.store.RunHistory.Execution;
 import io.tagsync.store.RunHistory.PartitionLine;
 import io.tagsync.store.RunHistory.RequestLine;
 import io.tagsync.store.RunHistory.RunLine;
+import io.tagsync.store.SyncState;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,10 +33,12 @@ public class StatusCommand {
 
     private final RunHistory history;
     private final JobRepository jobRepository;
+    private final SyncState sync;
 
-    public StatusCommand(RunHistory history, JobRepository jobRepository) {
+    public StatusCommand(RunHistory history, JobRepository jobRepository, SyncState sync) {
         this.history = history;
         this.jobRepository = jobRepository;
+        this.sync = sync;
     }
 
     public record RunDetail(
@@ -107,7 +110,31 @@ public class StatusCommand {
                     run.input());
         }
         table.print(out);
+        printTracked(out, workspace);
         return ExitCodes.OK;
+    }
+
+    /** The images each workspace's --changed-only runs track, when any do. */
+    private void printTracked(PrintStream out, String workspace) {
+        List<SyncState.Tracked> tracked = sync.tracked().stream()
+                .filter(scope -> workspace == null || scope.workspace().equals(workspace))
+                .toList();
+        if (tracked.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("Images whose last confirmed update --changed-only runs compare with:");
+        TextTable table = new TextTable("WORKSPACE", "IMAGES", "LAST FULL SEND", "API").rightAlign(1);
+        for (SyncState.Tracked scope : tracked) {
+            table.add(
+                    scope.workspace(),
+                    scope.images(),
+                    scope.lastFull() == null
+                            ? "never"
+                            : scope.lastFull().toString().replace('T', ' ').substring(0, 19),
+                    scope.apiUrl());
+        }
+        table.print(out);
     }
 
     /** Runs whose last execution did not complete, as {@code input TAB run key} lines, oldest first. */

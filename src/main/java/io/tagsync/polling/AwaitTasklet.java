@@ -101,7 +101,7 @@ public class AwaitTasklet extends StoppableStep {
             open.forEach(poller::track);
             for (long requestId : pending) {
                 if (!halted()) {
-                    sender.send(client, instanceId, requestId, poller::track);
+                    sender.send(client, instanceId, requestId, poller);
                 }
             }
             done = poller.awaitAll((finished, left) -> progress.set(finished));

@@ -1,6 +1,9 @@
 package io.tagsync.polling;
 
 import io.tagsync.api.RoboflowClient;
+import io.tagsync.store.Outcome;
+import io.tagsync.store.RequestStore;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -11,14 +14,27 @@ import java.util.function.Consumer;
 public interface Resubmission {
 
     /** Sends the request, splitting it as far as the server's refusals require. */
-    void send(RoboflowClient client, long instanceId, long requestId, Consumer<Submitted> onSubmitted);
+    void send(RoboflowClient client, long instanceId, long requestId, Tracker onSubmitted);
 
     /** After a task failed on every attempt: split the request (or send its one update alone) and send on. */
     void sendAfterFailedTask(
-            RoboflowClient client, long instanceId, long requestId, String reason, Consumer<Submitted> onSubmitted);
+            RoboflowClient client, long instanceId, long requestId, String reason, Tracker onSubmitted);
 
     /** Gives a request up without splitting it: all its images become failed items with {@code reason}. */
     void giveUp(long instanceId, long requestId, String reason);
+
+    /**
+     * Follows the requests the server accepted; and, for a run that keeps what the API applied ({@code --changed-only}),
+     * says what a request applied when it completes at once (a single update, which has no task).
+     */
+    @FunctionalInterface
+    interface Tracker extends Consumer<Submitted> {
+
+        /** What {@code outcomes} applied, to record with them; null when the run keeps nothing. */
+        default RequestStore.Applied applied(List<Outcome> outcomes) {
+            return null;
+        }
+    }
 
     /** A request whose task the server accepted, and the URL its answer gave for the task (or null). */
     record Submitted(long requestId, String taskId, String taskUrl, int attempts) {}

@@ -5,20 +5,25 @@ import io.tagsync.api.RoboflowClient;
 import io.tagsync.api.TaskStatus;
 import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.run.RunParameters;
+import io.tagsync.run.SyncMode;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.run.Threads;
 import io.tagsync.staging.RequestPayloads;
+import io.tagsync.staging.UpdateDigests;
 import io.tagsync.store.FailedItem;
 import io.tagsync.store.Outcome;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
 import io.tagsync.store.SubmittedRequest;
+import io.tagsync.store.SyncState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutorService;
@@ -42,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * or run polls again the tasks still {@code SUBMITTED}. Thread-safe: requests may be tracked while the pollers
  * run.
  */
-public final class TaskPoller implements AutoCloseable {
+public final class TaskPoller implements Resubmission.Tracker, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TaskPoller.class);
     private static final long MIN_INTERVAL = Duration.ofMillis(100).toNanos();
@@ -64,6 +69,7 @@ public final class TaskPoller implements AutoCloseable {
     private final OutcomeBatch completed = new OutcomeBatch(BATCH_SIZE, BATCH_AGE);
     private final ExecutorService pool;
     private volatile boolean closing;
+    private volatile Long scope;
 
     private final TagsyncMetrics metrics;
 
@@ -89,6 +95,12 @@ public final class TaskPoller implements AutoCloseable {
         for (int i = 0; i < Math.max(1, pollers); i++) {
             pool.execute(this::pollLoop);
         }
+    }
+
+    /** A request just acknowledged: first polled after {@code first-poll}. */
+    @Override
+    public void accept(Resubmission.Submitted submitted) {
+        track(submitted);
     }
 
     /** A request just acknowledged: first polled after {@code first-poll}. */
@@ -211,10 +223,49 @@ public final class TaskPoller implements AutoCloseable {
         if (outcomes.isEmpty()) {
             return;
         }
-        store.finish(instanceId, outcomes);
+        store.finish(instanceId, outcomes, applied(outcomes));
         finished.addAndGet(outcomes.size());
         open.addAndGet(-outcomes.size());
         outcomes.forEach(outcome -> metrics.taskCompleted());
+    }
+
+    /**
+     * What a sync run's completed tasks applied: each update of their requests' bodies but their failed items'. Read
+     * before the outcomes are recorded, which drops the bodies.
+     */
+    @Override
+    public RequestStore.Applied applied(List<Outcome> outcomes) {
+        if (run.sync() == SyncMode.OFF) {
+            return null;
+        }
+        UpdateDigests digests = new UpdateDigests();
+        List<SyncState.AppliedImage> images = new ArrayList<>();
+        for (Outcome outcome : outcomes) {
+            if (outcome.status() != RequestStatus.COMPLETED) {
+                continue;
+            }
+            byte[] payload = store.payloadIfKept(outcome.requestId());
+            if (payload == null) {
+                continue;
+            }
+            Set<String> failed = new HashSet<>();
+            outcome.items().forEach(item -> failed.add(item.imageId()));
+            for (SyncState.AppliedImage image : digests.ofPayload(payload)) {
+                if (!failed.contains(image.imageId())) {
+                    images.add(image);
+                }
+            }
+        }
+        return new RequestStore.Applied(syncScope(), images);
+    }
+
+    private long syncScope() {
+        Long scope = this.scope;
+        if (scope == null) {
+            scope = store.syncScope(run.apiUrl(), run.workspace());
+            this.scope = scope;
+        }
+        return scope;
     }
 
     /**
@@ -282,9 +333,9 @@ public final class TaskPoller implements AutoCloseable {
                     reason,
                     poll.attempts + 1,
                     settings.maxTaskAttempts());
-            sender.send(client, instanceId, poll.requestId, this::track);
+            sender.send(client, instanceId, poll.requestId, this);
         } else {
-            sender.sendAfterFailedTask(client, instanceId, poll.requestId, reason, this::track);
+            sender.sendAfterFailedTask(client, instanceId, poll.requestId, reason, this);
         }
     }
 
@@ -295,7 +346,7 @@ public final class TaskPoller implements AutoCloseable {
     private void retryOrGiveUp(Poll poll, String reason) {
         if (poll.attempts < settings.maxTaskAttempts()) {
             log.warn("{}; resubmitting, attempt {} of {}", reason, poll.attempts + 1, settings.maxTaskAttempts());
-            sender.send(client, instanceId, poll.requestId, this::track);
+            sender.send(client, instanceId, poll.requestId, this);
         } else {
             log.warn(
                     "{} on the last of {} attempts; its images are reported failed",

@@ -52,6 +52,11 @@ final class HtmlReport {
                 .append("</p><p>Input: <code>")
                 .append(escape(summary.input()))
                 .append("</code></p>");
+        if (summary.sync() != null) {
+            html.append("<p>Sync, ")
+                    .append(escape(ReportTasklet.syncLine(summary.sync(), summary.dryRun())))
+                    .append(".</p>");
+        }
         html.append("<table><tr><th>rows read</th><th>valid</th><th>rejected</th><th>images</th><th>updated</th>")
                 .append("<th>failed</th><th>requests</th><th>keys set</th><th>keys removed</th><th>tags added</th>")
                 .append("<th>tags removed</th></tr><tr>");

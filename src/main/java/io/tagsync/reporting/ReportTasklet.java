@@ -94,6 +94,7 @@ public class ReportTasklet implements Tasklet {
                 new RunSummary.Images(counts.updates(), counts.succeededImages(), counts.failedImages()),
                 new RunSummary.Requests(counts.requests(), byStatus),
                 ChangeCounts.readFrom(staged),
+                sync(staged),
                 ConcurrencySettled.of(run, concurrency),
                 run.dryRun(),
                 metrics.snapshot(),
@@ -110,6 +111,31 @@ public class ReportTasklet implements Tasklet {
                     COMPLETED_WITH_FAILURES, rejected + " rows rejected, " + counts.failedImages() + " images failed"));
         }
         return RepeatStatus.FINISHED;
+    }
+
+    private static RunSummary.Sync sync(ExecutionContext staged) {
+        if (!staged.containsKey(StepResults.SYNC)) {
+            return null;
+        }
+        long unchanged = staged.getLong(StepResults.IMAGES_UNCHANGED, 0L);
+        return new RunSummary.Sync(
+                staged.getString(StepResults.SYNC),
+                unchanged,
+                staged.getLong(StepResults.UNCHANGED_SINCE, 0L),
+                staged.getLong(StepResults.IMAGES, 0L) - unchanged);
+    }
+
+    /** The sync line of the summary: what was left out as unchanged, and what was sent. */
+    static String syncLine(RunSummary.Sync sync, boolean dryRun) {
+        String sent = sync.sent() + (dryRun ? " images would be sent" : " images sent");
+        if (sync.mode().equals("full")) {
+            return "full: " + sent + ", every image of the input";
+        }
+        if (sync.unchanged() == 0) {
+            return "changed only: no image unchanged since a run before; " + sent;
+        }
+        return "changed only: " + sync.unchanged() + " images unchanged since run " + sync.since() + ", left out; "
+                + sent;
     }
 
     static String humanSummary(RunSummary summary) {
@@ -130,6 +156,11 @@ public class ReportTasklet implements Tasklet {
                 .append(" valid, ")
                 .append(summary.rows().rejected())
                 .append(" rejected\n");
+        if (summary.sync() != null) {
+            text.append("  sync       ")
+                    .append(syncLine(summary.sync(), summary.dryRun()))
+                    .append('\n');
+        }
         ChangeCounts changes = summary.changes();
         text.append("  changes    ")
                 .append(changes.keysSet())

@@ -14,6 +14,7 @@ public record RunSummary(
         Images images,
         Requests requests,
         ChangeCounts changes,
+        Sync sync,
         Concurrency concurrency,
         boolean dryRun,
         Map<String, Double> metrics,
@@ -25,6 +26,13 @@ public record RunSummary(
     public record Images(long staged, long succeeded, long failed) {}
 
     public record Requests(long total, Map<String, Long> byStatus) {}
+
+    /**
+     * With {@code --changed-only}: {@code changed-only}, or {@code full} when every image was sent; the images left out
+     * because their update equals the last one the API confirmed, the latest run that applied one of them
+     * ({@code since}, 0 for none), and the images sent. Null without {@code --changed-only}.
+     */
+    public record Sync(String mode, long unchanged, long since, long sent) {}
 
     /**
      * The calls in flight at once: {@code fixed}, or {@code auto} with where the limit spent most of the API work

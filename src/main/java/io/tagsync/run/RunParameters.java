@@ -19,7 +19,8 @@ public record RunParameters(
         Path reportDir,
         String maxRejects,
         boolean dryRun,
-        int maxConcurrency) {
+        int maxConcurrency,
+        SyncMode sync) {
 
     /** {@code --concurrency=auto}: the limit adapts to the server, up to {@code maxConcurrency}. */
     public static final int AUTO = 0;
@@ -37,6 +38,8 @@ public record RunParameters(
     public static final String DRY_RUN = "dryRun";
 
     public static final String MAX_CONCURRENCY = "maxConcurrency";
+    /** Present with {@code --changed-only}: {@code changed-only} or {@code full}. */
+    public static final String SYNC = "sync";
 
     public RunParameters(Path input, String workspace, String runKey, URI apiUrl, int concurrency, Path reportDir) {
         this(input, workspace, runKey, apiUrl, concurrency, reportDir, null, false);
@@ -52,6 +55,35 @@ public record RunParameters(
             String maxRejects,
             boolean dryRun) {
         this(input, workspace, runKey, apiUrl, concurrency, reportDir, maxRejects, dryRun, DEFAULT_MAX_CONCURRENCY);
+    }
+
+    public RunParameters(
+            Path input,
+            String workspace,
+            String runKey,
+            URI apiUrl,
+            int concurrency,
+            Path reportDir,
+            String maxRejects,
+            boolean dryRun,
+            int maxConcurrency) {
+        this(
+                input,
+                workspace,
+                runKey,
+                apiUrl,
+                concurrency,
+                reportDir,
+                maxRejects,
+                dryRun,
+                maxConcurrency,
+                SyncMode.OFF);
+    }
+
+    /** The same run with {@code sync}. */
+    public RunParameters withSync(SyncMode sync) {
+        return new RunParameters(
+                input, workspace, runKey, apiUrl, concurrency, reportDir, maxRejects, dryRun, maxConcurrency, sync);
     }
 
     /** {@code --concurrency}: a number, or {@code auto}. */
@@ -87,6 +119,9 @@ public record RunParameters(
         if (adaptive()) {
             builder.addLong(MAX_CONCURRENCY, (long) maxConcurrency, false);
         }
+        if (sync != SyncMode.OFF) {
+            builder.addString(SYNC, sync.label(), false);
+        }
         return builder.toJobParameters();
     }
 
@@ -94,6 +129,7 @@ public record RunParameters(
         String reportDir = parameters.getString(REPORT_DIR);
         Long concurrency = parameters.getLong(CONCURRENCY);
         Long max = parameters.getLong(MAX_CONCURRENCY);
+        String sync = parameters.getString(SYNC);
         return new RunParameters(
                 Path.of(parameters.getString(INPUT)),
                 parameters.getString(WORKSPACE),
@@ -103,6 +139,7 @@ public record RunParameters(
                 reportDir == null ? null : Path.of(reportDir),
                 parameters.getString(MAX_REJECTS),
                 "true".equals(parameters.getString(DRY_RUN)),
-                max == null ? DEFAULT_MAX_CONCURRENCY : max.intValue());
+                max == null ? DEFAULT_MAX_CONCURRENCY : max.intValue(),
+                sync == null ? SyncMode.OFF : SyncMode.ofLabel(sync));
     }
 }

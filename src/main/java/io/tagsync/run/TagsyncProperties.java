@@ -22,6 +22,7 @@ public record TagsyncProperties(
         @DefaultValue Metrics metrics,
         @DefaultValue Partition partition,
         @DefaultValue Repository repository,
+        @DefaultValue Sync sync,
         @DefaultValue("reports") Path reportDir) {
 
     /**
@@ -149,6 +150,16 @@ public record TagsyncProperties(
             @DefaultValue("2s") Duration maxPollInterval,
             @DefaultValue("3") int maxTaskAttempts,
             @DefaultValue("1h") Duration taskTimeout) {}
+
+    /**
+     * {@code --changed-only} for every run ({@code changedOnly}); {@code fullEvery}: a run of a workspace whose last
+     * full send is older than this sends every image (people also edit images in Roboflow's app), 0 for never;
+     * {@code forgetAfter}: what was applied to an image is forgotten this long after, so that it is sent again.
+     */
+    public record Sync(
+            @DefaultValue("false") boolean changedOnly,
+            @DefaultValue("0s") Duration fullEvery,
+            @DefaultValue("90d") Duration forgetAfter) {}
 
     /**
      * How input columns are read. {@code columns} maps an input column to a tagsync column

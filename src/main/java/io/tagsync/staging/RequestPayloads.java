@@ -94,6 +94,17 @@ public final class RequestPayloads {
     /** The imageId of each update of a request body, in order. */
     private static List<String> imageIds(byte[] body) {
         List<String> imageIds = new ArrayList<>();
+        forEachUpdate(body, (imageId, start, end) -> imageIds.add(imageId));
+        return imageIds;
+    }
+
+    /** An update of a request body: its imageId, and where its JSON object starts and ends in the body. */
+    interface UpdateVisitor {
+        void update(String imageId, int start, int end);
+    }
+
+    /** Visits each update of a request body, in order. */
+    static void forEachUpdate(byte[] body, UpdateVisitor visitor) {
         try (JsonParser json = JSON.createParser(body)) {
             json.nextToken();
             while (json.nextToken() == JsonToken.PROPERTY_NAME) {
@@ -103,6 +114,7 @@ public final class RequestPayloads {
                     continue;
                 }
                 while (json.nextToken() == JsonToken.START_OBJECT) {
+                    int start = (int) json.currentTokenLocation().getByteOffset();
                     String imageId = null;
                     while (json.nextToken() == JsonToken.PROPERTY_NAME) {
                         String field = json.currentName();
@@ -112,11 +124,10 @@ public final class RequestPayloads {
                         }
                         json.skipChildren();
                     }
-                    imageIds.add(imageId);
+                    visitor.update(imageId, start, (int) json.currentLocation().getByteOffset());
                 }
             }
         }
-        return imageIds;
     }
 
     public record ImageRows(String imageId, String rows) {}

@@ -9,6 +9,7 @@ import io.tagsync.run.RunParameters;
 import io.tagsync.run.Steps;
 import io.tagsync.run.TagsyncProperties;
 import io.tagsync.store.RequestStore;
+import io.tagsync.store.SyncState;
 import java.util.function.Consumer;
 import org.springframework.batch.core.configuration.annotation.JobScope;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -125,8 +126,14 @@ public class StagingSteps {
 
     @Bean
     @StepScope
-    StoreRequestsTasklet storeRequestsTasklet(SortedRows sortedRows, RequestStore store) {
-        return new StoreRequestsTasklet(sortedRows.merger(), store);
+    StoreRequestsTasklet storeRequestsTasklet(
+            @Value("#{stepExecution}") StepExecution step,
+            SortedRows sortedRows,
+            RequestStore store,
+            SyncState sync,
+            TagsyncProperties properties) {
+        return new StoreRequestsTasklet(
+                sortedRows.merger(), store, sync, RunParameters.of(step.getJobParameters()), properties.sync());
     }
 
     /** Leaves a staging result in the step's execution context and in the job's, where the steps after it read it. */

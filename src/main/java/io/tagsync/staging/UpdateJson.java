@@ -179,14 +179,14 @@ final class UpdateJson {
         if (!metadata.isEmpty()) {
             ascii(",\"metadata\":{");
             boolean first = true;
-            for (Map.Entry<String, Object> entry : metadata.entrySet()) {
+            for (String key : sorted(metadata.keySet())) {
                 if (!first) {
                     ascii(",");
                 }
                 first = false;
-                string(entry.getKey());
+                string(key);
                 ascii(":");
-                scalar(entry.getValue());
+                scalar(metadata.get(key));
             }
             ascii("}");
         }
@@ -205,7 +205,7 @@ final class UpdateJson {
         }
         ascii(opening);
         boolean first = true;
-        for (String value : values) {
+        for (String value : sorted(values)) {
             if (!first) {
                 ascii(",");
             }
@@ -213,6 +213,19 @@ final class UpdateJson {
             string(value);
         }
         ascii("]");
+    }
+
+    /**
+     * Names in order, so that equal updates are written as equal bytes whatever the order of their input's columns
+     * and lists: {@code --changed-only} compares updates by their bytes.
+     */
+    private static Iterable<String> sorted(Set<String> names) {
+        if (names.size() < 2) {
+            return names;
+        }
+        String[] inOrder = names.toArray(new String[0]);
+        Arrays.sort(inOrder);
+        return Arrays.asList(inOrder);
     }
 
     private void scalar(Object value) {

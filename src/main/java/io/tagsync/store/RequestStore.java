@@ -30,10 +30,12 @@ public class RequestStore {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate ownTransaction;
     private final RepositoryOutages outages;
+    private final SyncState sync;
 
     public RequestStore(JdbcTemplate jdbc, TransactionTemplate transactions, RepositoryOutages outages) {
         this.jdbc = jdbc;
         this.outages = outages;
+        this.sync = new SyncState(jdbc, transactions);
         this.ownTransaction = new TransactionTemplate(transactions.getTransactionManager());
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
@@ -131,6 +133,15 @@ public class RequestStore {
                     Integer.class,
                     instanceId);
         });
+    }
+
+    /** A request's stored body, or null when it has none (a completed request's is dropped). */
+    public byte[] payloadIfKept(long requestId) {
+        List<byte[]> found = outages.ride(
+                "reading a request",
+                () -> jdbc.queryForList(
+                        "SELECT payload FROM request_body WHERE request_id = ?", byte[].class, requestId));
+        return found.isEmpty() ? null : found.get(0);
     }
 
     public byte[] payload(long requestId) {
@@ -292,6 +303,22 @@ public class RequestStore {
      * the repository from growing a page per task. A completed request's body is dropped.
      */
     public void finish(long instanceId, List<Outcome> outcomes) {
+        finish(instanceId, outcomes, null);
+    }
+
+    /** The sync state's scope of an API and workspace ({@link SyncState#scope}). */
+    public long syncScope(java.net.URI apiUrl, String workspace) {
+        return sync.scope(apiUrl, workspace);
+    }
+
+    /** What a sync run's finished tasks applied: recorded with their outcomes, in the same transaction. */
+    public record Applied(long scope, List<SyncState.AppliedImage> images) {}
+
+    /**
+     * Records final outcomes as {@link #finish(long, List)} does and, for a sync run ({@code applied} not null), the
+     * updates they applied, in the same transaction: an update is known applied exactly when its task's end is.
+     */
+    public void finish(long instanceId, List<Outcome> outcomes, Applied applied) {
         if (outcomes.isEmpty()) {
             return;
         }
@@ -332,6 +359,9 @@ public class RequestStore {
                 ps.setInt(6, outcome.items().size());
                 ps.setLong(7, outcome.requestId());
             });
+            if (applied != null) {
+                sync.recordApplied(applied.scope(), instanceId, applied.images());
+            }
             // A completed request is never sent again: its body goes, keeping the repository small.
             if (!completed.isEmpty()) {
                 jdbc.batchUpdate(

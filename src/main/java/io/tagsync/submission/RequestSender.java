@@ -8,6 +8,7 @@ import io.tagsync.polling.Resubmission;
 import io.tagsync.run.Fence;
 import io.tagsync.staging.RequestPayloads;
 import io.tagsync.store.FailedItem;
+import io.tagsync.store.Outcome;
 import io.tagsync.store.RequestStatus;
 import io.tagsync.store.RequestStore;
 import io.tagsync.store.StagedRequest;
@@ -18,7 +19,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -50,7 +50,7 @@ public class RequestSender implements Resubmission {
      * every request (the given one or a part of it) whose task the server accepted.
      */
     @Override
-    public void send(RoboflowClient client, long instanceId, long requestId, Consumer<Submitted> onSubmitted) {
+    public void send(RoboflowClient client, long instanceId, long requestId, Resubmission.Tracker onSubmitted) {
         Deque<Long> work = new ArrayDeque<>();
         Map<Long, ConflictProbe> probes = new HashMap<>();
         work.push(requestId);
@@ -59,7 +59,7 @@ public class RequestSender implements Resubmission {
             StoredRequest request = store.request(id);
             ConflictProbe probe = probes.remove(id);
             if (request.updateCount() == 1) {
-                boolean applied = sendSingle(client, instanceId, request);
+                boolean applied = sendSingle(client, instanceId, request, onSubmitted);
                 if (probe != null && !applied) {
                     probe.refused();
                 }
@@ -132,10 +132,10 @@ public class RequestSender implements Resubmission {
     /** After a task failed on every attempt: split the request (or send its one update alone) and send on. */
     @Override
     public void sendAfterFailedTask(
-            RoboflowClient client, long instanceId, long requestId, String reason, Consumer<Submitted> onSubmitted) {
+            RoboflowClient client, long instanceId, long requestId, String reason, Resubmission.Tracker onSubmitted) {
         StoredRequest request = store.request(requestId);
         if (request.updateCount() == 1) {
-            sendSingle(client, instanceId, request);
+            sendSingle(client, instanceId, request, onSubmitted);
             return;
         }
         log.warn("Request {} failed on every attempt ({}); splitting it", request.seq(), reason);
@@ -236,7 +236,8 @@ public class RequestSender implements Resubmission {
     }
 
     /** Sends a request's one update to the single-image endpoint; false when the server refused it. */
-    private boolean sendSingle(RoboflowClient client, long instanceId, StoredRequest request) {
+    private boolean sendSingle(
+            RoboflowClient client, long instanceId, StoredRequest request, Resubmission.Tracker tracker) {
         byte[] payload = store.payload(request.id());
         RequestPayloads.SingleUpdate update = RequestPayloads.single(payload);
         String rows = RequestPayloads.imageRows(payload, store.imageRows(request.id()))
@@ -244,7 +245,8 @@ public class RequestSender implements Resubmission {
                 .rows();
         try {
             client.updateSingle(update.imageId(), update.body());
-            store.finish(instanceId, request.id(), RequestStatus.COMPLETED, null, List.of());
+            List<Outcome> applied = List.of(new Outcome(request.id(), RequestStatus.COMPLETED, null, List.of()));
+            store.finish(instanceId, applied, tracker.applied(applied));
             return true;
         } catch (ApiException e) {
             switch (e.kind()) {

@@ -120,7 +120,7 @@ public class SubmitTasklet extends StoppableStep {
                             return;
                         }
                         try {
-                            sender.send(client, instanceId, requestId, poller::track);
+                            sender.send(client, instanceId, requestId, poller);
                             progress.add(1);
                         } catch (RuntimeException e) {
                             fatal.compareAndSet(null, e);

@@ -27,7 +27,7 @@ class CommandLineCheckTest {
             value = {
                 "run --input=a.csv --workspace=w --dryrun | unknown option --dryrun for run; did you mean --dry-run?",
                 "run --input=a.csv --workspace=w --concurency=8 | unknown option --concurency for run; did you mean --concurrency?",
-                "run --input=a.csv --workspace=w --changed-only | unknown option --changed-only for run",
+                "run --input=a.csv --workspace=w --chnged-only | unknown option --chnged-only for run; did you mean --changed-only?",
                 "run --input=a.csv --workspace=w --tagsync.input.csv-escpe=backslash | unknown setting --tagsync.input.csv-escpe; did you mean --tagsync.input.csv-escape?",
                 "run --input=a.csv --workspace=w --tagsync.submit.concurency=8 | unknown setting --tagsync.submit.concurency; did you mean --tagsync.submit.concurrency?",
                 "status --jsn | unknown option --jsn for status; did you mean --json?",

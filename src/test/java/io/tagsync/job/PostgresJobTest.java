@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.tagsync.run.ExitCodes;
 import io.tagsync.run.Fence;
+import io.tagsync.run.RunParameters;
+import io.tagsync.run.SyncMode;
 import io.tagsync.store.RepositoryOutages;
 import io.tagsync.store.RunLock;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -93,6 +96,31 @@ class PostgresJobTest extends JobTestSupport {
                         Long.class,
                         instance))
                 .isEqualTo(3);
+    }
+
+    @Test
+    void aChangedOnlyRunOnPostgresSendsOnlyWhatTheLastRunsDidNotApply() throws IOException {
+        Path input = dir.resolve("pg-sync.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 3_000, 1, 4, 3);
+        store.seed(generated.imageIds);
+        RunParameters run = new RunParameters(input, WORKSPACE, "pg-sync-1", sandbox.url(), 4, reportDir("pg-sync-1"))
+                .withSync(SyncMode.CHANGED_ONLY);
+        assertThat(runCommand.run(run)).isEqualTo(ExitCodes.OK);
+        long batches = sandbox.stats().acceptedBatches();
+        long tracked = jdbc.queryForObject(
+                "SELECT COUNT(*) FROM synced_image i JOIN sync_scope s ON s.id = i.scope_id WHERE s.api_url = ?",
+                Long.class,
+                sandbox.url().toString());
+        assertThat(tracked).isEqualTo(generated.expected.size());
+
+        RunParameters again = new RunParameters(input, WORKSPACE, "pg-sync-2", sandbox.url(), 4, reportDir("pg-sync-2"))
+                .withSync(SyncMode.CHANGED_ONLY);
+        assertThat(runCommand.run(again)).isEqualTo(ExitCodes.OK);
+
+        assertThat(sandbox.stats().acceptedBatches()).isEqualTo(batches);
+        assertThat(Files.readString(reportDir("pg-sync-2").resolve("summary.txt")))
+                .contains(tracked + " images unchanged since run " + instanceOf(input, "pg-sync-1"));
+        assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
     }
 
     /** A database restart ends the lock's connection, and the lock with it; the run takes it again. */

@@ -57,7 +57,7 @@ class TaskPollerTest {
     private void sendAll(RoboflowClient client, TaskPoller poller) {
         RequestSender sender = new RequestSender(work.store);
         for (long id : work.store.requestIds(RUN, RequestStatus.PENDING)) {
-            sender.send(client, RUN, id, poller::track);
+            sender.send(client, RUN, id, poller);
         }
     }
 

@@ -98,6 +98,7 @@ class HtmlReportTest {
                 new RunSummary.Images(rows, rows * 9 / 10, 0),
                 new RunSummary.Requests(rows, Map.of()),
                 new ChangeCounts(0, 0, 0, 0),
+                null,
                 concurrency,
                 false,
                 Map.of(),

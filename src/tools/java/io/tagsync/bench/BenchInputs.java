@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,6 +87,40 @@ final class BenchInputs {
             }
         }
         return rows;
+    }
+
+    /**
+     * A nightly snapshot of {@code images} images, one row each, as {@link #writeCsv} writes them; with
+     * {@code changed}, the next night's: every 100th image changed (in turn a value, an added tag, a removed tag)
+     * and one new image in a thousand. Returns the images whose update differs from the first night's.
+     */
+    static Set<String> writeSnapshot(Path file, long images, boolean changed) throws IOException {
+        Set<String> differ = new HashSet<>();
+        try (BufferedWriter out = writer(file)) {
+            out.write(HEADER);
+            out.write('\n');
+            for (long i = 0; i < images; i++) {
+                String camera = "cam-a-" + (i % 5);
+                String add = "first";
+                String remove = "";
+                if (changed && i % 100 == 7) {
+                    switch ((int) ((i / 100) % 3)) {
+                        case 0 -> camera = "cam-z";
+                        case 1 -> add = "first|second";
+                        default -> remove = "old";
+                    }
+                    differ.add(imageId(i));
+                }
+                out.write(imageId(i) + "," + camera + "," + (i % 100) + "," + add + "," + remove + "\n");
+            }
+            if (changed) {
+                for (long i = images; i < images + images / 1000; i++) {
+                    out.write(imageId(i) + ",cam-new," + (i % 100) + ",first,\n");
+                    differ.add(imageId(i));
+                }
+            }
+        }
+        return differ;
     }
 
     /** The rows of {@link #writeCsv} without repeats, as JSON Lines with metadata objects and tag lists. */

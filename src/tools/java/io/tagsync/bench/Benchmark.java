@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -123,6 +124,8 @@ public final class Benchmark {
             benchmark.alone("adaptive", benchmark::adaptive);
         } else if (Arrays.asList(args).contains("--latency-bound")) {
             benchmark.alone("latency-bound", benchmark::latencyBound);
+        } else if (Arrays.asList(args).contains("--sync")) {
+            benchmark.alone("sync", benchmark::sync);
         } else if (Arrays.asList(args).contains("--startup")) {
             benchmark.alone("startup", benchmark::startup);
         } else {
@@ -495,6 +498,92 @@ public final class Benchmark {
         figures.put("readOnlyCsvRowsPerSecond", readCsv);
         figures.put("readOnlyParquetRowsPerSecond", readParquet);
         figures.put("readOnlyStandardListsParquetRowsPerSecond", readStandard);
+    }
+
+    /**
+     * 10. {@code --changed-only} on nightly snapshots (300 ms a call, tasks of 0.5 s, {@code auto}): a full send of
+     * the first night's snapshot; a dry run of the second night's without the comparison (plain staging); then the
+     * two nights with {@code --changed-only} against the same API URL and repository. The second night must send
+     * exactly the images that changed or are new, which its sandbox (which starts empty and keeps what it is sent)
+     * and its count of batch calls show.
+     */
+    private void sync(Path ignored) throws Exception {
+        long images = quick ? 50_000 : 1_000_000;
+        Path night1 = work.resolve("snapshot-night-1.csv");
+        Path night2 = work.resolve("snapshot-night-2.csv");
+        BenchInputs.writeSnapshot(night1, images, false);
+        Set<String> differ = BenchInputs.writeSnapshot(night2, images, true);
+        Supplier<SandboxSettings> api =
+                () -> new SandboxSettings().latencyMillis(300).taskMillis(500, 500);
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+
+        JobRun full = job(night1, false, RunParameters.AUTO, api, store -> {}, List.of(), 0, false);
+        JobRun plain = job(night2, true, RunParameters.AUTO, api, store -> {}, List.of(), 0, false);
+        JobRun first = job(night1, false, RunParameters.AUTO, api, store -> {}, List.of("--changed-only"), port, true);
+        Map<String, ImageStore.Image> sent = new HashMap<>();
+        JobRun second = job(
+                night2,
+                false,
+                RunParameters.AUTO,
+                api,
+                store -> sent.putAll(store.snapshot()),
+                List.of("--changed-only"),
+                port,
+                true);
+        Files.deleteIfExists(work.resolve("data").resolve("tagsync.mv.db"));
+
+        boolean exact = sent.keySet().equals(differ) && sent.values().stream().allMatch(image -> image.updates() == 1);
+        long minimumBatches = (differ.size() + 999) / 1000;
+        long batches = second.stats().acceptedBatches();
+        long calls = second.stats().apiCalls();
+        double stageRatio = plain.stageSeconds() / second.stageSeconds();
+        double perImage = (double) (first.repositoryBytes() - full.repositoryBytes()) / images;
+        section(
+                "10 changed only",
+                "%s-image snapshot, then %s changed or new: the second night sent %s images (exactly those: %s) in %d "
+                        + "batch calls (minimum %d) and %d calls in all (%.2f a batch)",
+                count(images),
+                count(differ.size()),
+                count(sent.size()),
+                exact,
+                batches,
+                minimumBatches,
+                calls,
+                (double) calls / Math.max(1, batches));
+        line(
+                "                  time: full send %.1f s, second night %.1f s (%.3f ×); first night with "
+                        + "--changed-only %.1f s",
+                full.jobSeconds(), second.jobSeconds(), second.jobSeconds() / full.jobSeconds(), first.jobSeconds());
+        line(
+                "                  staging: with the comparison %s rows/s, plain %s rows/s (%.2f ×); peak RSS %d MB, "
+                        + "plain %d MB",
+                rate(images / second.stageSeconds()),
+                rate(images / plain.stageSeconds()),
+                stageRatio,
+                second.peakRssKb() / 1024,
+                plain.peakRssKb() / 1024);
+        line(
+                "                  repository: %.0f bytes a tracked image (%s images; the repository of the first "
+                        + "night with --changed-only against the full send's)",
+                perImage, count(images));
+        figures.put("syncImages", images);
+        figures.put("syncChanged", differ.size());
+        figures.put("syncSent", sent.size());
+        figures.put("syncExact", exact);
+        figures.put("syncBatchCalls", batches);
+        figures.put("syncMinimumBatchCalls", minimumBatches);
+        figures.put("syncCalls", calls);
+        figures.put("syncFullSendSeconds", full.jobSeconds());
+        figures.put("syncSecondNightSeconds", second.jobSeconds());
+        figures.put("syncFirstNightSeconds", first.jobSeconds());
+        figures.put("syncStageRowsPerSecond", images / second.stageSeconds());
+        figures.put("plainStageRowsPerSecond", images / plain.stageSeconds());
+        figures.put("syncPeakRssKb", second.peakRssKb());
+        figures.put("plainPeakRssKb", plain.peakRssKb());
+        figures.put("syncRepositoryBytesPerImage", perImage);
     }
 
     private void alone(String name, Section section) throws Exception {
