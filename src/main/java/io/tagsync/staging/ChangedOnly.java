@@ -1,6 +1,5 @@
 package io.tagsync.staging;
 
-import io.tagsync.store.ImageDigest;
 import io.tagsync.store.SyncState;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,8 +52,8 @@ final class ChangedOnly implements Consumer<StagedUpdate> {
         for (StagedUpdate update : batch) {
             imageIds.add(update.imageId());
         }
-        Map<String, SyncState.Applied> applied = full ? Map.of() : state.applied(scope, imageIds);
-        List<String> stale = full ? imageIds : new ArrayList<>();
+        Map<String, SyncState.Applied> applied = state.applied(scope, imageIds);
+        List<String> stale = new ArrayList<>();
         List<StagedUpdate> changed = new ArrayList<>(batch.size());
         for (StagedUpdate update : batch) {
             SyncState.Applied last = applied.get(update.imageId());
@@ -62,8 +61,7 @@ final class ChangedOnly implements Consumer<StagedUpdate> {
                 changed.add(update);
                 continue;
             }
-            ImageDigest digest = digests.of(update);
-            if (last.digest().equals(digest)) {
+            if (!full && last.digest().equals(digests.of(update))) {
                 unchanged++;
                 since = Math.max(since, last.instanceId());
             } else {

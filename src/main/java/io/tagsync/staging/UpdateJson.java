@@ -223,6 +223,18 @@ final class UpdateJson {
         if (names.size() < 2) {
             return names;
         }
+        String previous = null;
+        boolean ascending = true;
+        for (String name : names) {
+            if (previous != null && previous.compareTo(name) > 0) {
+                ascending = false;
+                break;
+            }
+            previous = name;
+        }
+        if (ascending) {
+            return names;
+        }
         String[] inOrder = names.toArray(new String[0]);
         Arrays.sort(inOrder);
         return Arrays.asList(inOrder);

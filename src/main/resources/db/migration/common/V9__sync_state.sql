@@ -16,6 +16,8 @@ CREATE TABLE synced_image (
     digest_low       BIGINT       NOT NULL,
     applied_instance BIGINT       NOT NULL,
     applied_at       TIMESTAMP    NOT NULL,
-    PRIMARY KEY (scope_id, image_id)
+    -- image first: the images of a range of IDs in one scope are one range of the key
+    PRIMARY KEY (image_id, scope_id)
 );
-CREATE INDEX synced_image_age_ix ON synced_image (scope_id, applied_at);
+-- by age alone: an index led by scope_id would tempt H2 into scanning a whole scope for a range of image IDs
+CREATE INDEX synced_image_age_ix ON synced_image (applied_at);

@@ -546,8 +546,8 @@ public final class Benchmark {
                 "%s-image snapshot, then %s changed or new: the second night sent %s images (exactly those: %s) in %d "
                         + "batch calls (minimum %d) and %d calls in all (%.2f a batch)",
                 count(images),
-                count(differ.size()),
-                count(sent.size()),
+                String.valueOf(differ.size()),
+                String.valueOf(sent.size()),
                 exact,
                 batches,
                 minimumBatches,
