@@ -2,10 +2,13 @@ package io.tagsync.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tagsync.cli.StatusCommand;
 import io.tagsync.run.ExitCodes;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.SyncMode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +23,7 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -33,6 +37,9 @@ class ChangedOnlyTest extends JobTestSupport {
     private static final List<String> IMAGES = IntStream.rangeClosed(1, 40)
             .mapToObj(i -> String.format("snap-%03d", i))
             .toList();
+
+    @Autowired
+    private StatusCommand status;
 
     private int bodiesBefore;
     private int linesBefore;
@@ -96,7 +103,7 @@ class ChangedOnlyTest extends JobTestSupport {
     }
 
     @Test
-    void theSameSnapshotAgainSendsNothingAndAChangedOneOnlyWhatChanged() throws IOException {
+    void theSameSnapshotAgainSendsNothingAndAChangedOneOnlyWhatChanged() throws Exception {
         Path night1 = snapshot("night1.csv", rows -> rows);
         assertThat(sync(night1, "night-1", SyncMode.CHANGED_ONLY)).isEqualTo(ExitCodes.OK);
         assertThat(sentSinceLast()).containsExactlyElementsOf(IMAGES);
@@ -122,6 +129,17 @@ class ChangedOnlyTest extends JobTestSupport {
         assertThat(sync(night3, "night-3", SyncMode.CHANGED_ONLY)).isEqualTo(ExitCodes.OK);
 
         assertThat(sentSinceLast()).containsExactly("snap-004", "snap-005", "snap-006", "snap-new");
+        ByteArrayOutputStream listing = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(listing, true, StandardCharsets.UTF_8)) {
+            status.printRuns(out, 5, WORKSPACE, false);
+        }
+        assertThat(listing.toString(StandardCharsets.UTF_8)
+                        .lines()
+                        .filter(line -> line.endsWith(sandbox.url().toString()))
+                        .findFirst()
+                        .orElseThrow())
+                .matches(WORKSPACE + " +41 +never +"
+                        + Pattern.quote(sandbox.url().toString()));
         assertThat(summary("night-3")).contains("37 images unchanged since run " + firstRun);
         assertThat(store.image("snap-004").orElseThrow().metadata()).containsEntry("camera", "cam-9");
         assertThat(store.image("snap-005").orElseThrow().tags()).containsExactly("day", "wet", "yard");
