@@ -21,8 +21,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The reliability suite: real processes killed with {@code kill -9} or stopped with SIGTERM at
@@ -808,6 +811,68 @@ class ReliabilityTest {
                     "| H2 repository's disk full (64 KB left): exit 1 naming it, nothing sent; rerun after freeing space | 1 | 1 | %d | - | %.0f s |",
                     duplicateSends(scenario, "full-repo", repository), (System.nanoTime() - started) / 1e9));
         }
+    }
+
+    /**
+     * A --changed-only run killed while it sends: the next night's run sends exactly the images whose updates the
+     * killed one had not seen confirmed (their tasks may well have completed), and the night after sends nothing.
+     */
+    @Test
+    @Order(11)
+    void aKilledChangedOnlyRunLeavesTheNextOneWhatTheApiHadNotConfirmed() throws Exception {
+        Scenario scenario = scenario(
+                "sync-kill",
+                new SandboxSettings().latencyMillis(150).taskMillis(400, 2000).keepBodies(true));
+        long started = System.nanoTime();
+        List<String> changedOnly = new ArrayList<>(Repository.H2.arguments());
+        changedOnly.add("--changed-only");
+        try (SandboxServer sandbox = scenario.sandbox()) {
+            JobProcess first = start(scenario, "sync-kill-1", "sync-kill-1", CONCURRENCY, changedOnly);
+            assertThat(first.awaitLog("Submitting", RUN_LIMIT)).isTrue();
+            Thread.sleep(1500);
+            first.kill();
+            Set<String> confirmed = new HashSet<>();
+            try (Connection connection = Repository.H2.connect();
+                    Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery("SELECT image_id FROM synced_image")) {
+                while (rs.next()) {
+                    confirmed.add(rs.getString(1));
+                }
+            }
+            int sentBeforeKill = sandbox.acceptedBodies().size();
+
+            int exit = start(scenario, "sync-kill-2", "sync-kill-2", CONCURRENCY, changedOnly)
+                    .await(RUN_LIMIT);
+
+            assertThat(exit).isZero();
+            assertThat(exact(scenario)).isTrue();
+            Set<String> sentAgain = imagesIn(sandbox.acceptedBodies()
+                    .subList(sentBeforeKill, sandbox.acceptedBodies().size()));
+            Set<String> unconfirmed = new HashSet<>(scenario.input().expected.keySet());
+            unconfirmed.removeAll(confirmed);
+            assertThat(sentAgain).isEqualTo(unconfirmed);
+            int sentBeforeThird = sandbox.acceptedBodies().size();
+            assertThat(start(scenario, "sync-kill-3", "sync-kill-3", CONCURRENCY, changedOnly)
+                            .await(RUN_LIMIT))
+                    .isZero();
+            assertThat(sandbox.acceptedBodies()).hasSize(sentBeforeThird);
+            RESULTS.add(String.format(
+                    "| --changed-only run killed while sending (%d of %d images confirmed), next night's run, the "
+                            + "night after | 1 | 1 | %d images sent again, 0 the night after | - | %.0f s |",
+                    confirmed.size(),
+                    scenario.input().expected.size(),
+                    sentAgain.size(),
+                    (System.nanoTime() - started) / 1e9));
+        }
+    }
+
+    private static Set<String> imagesIn(List<JsonNode> bodies) {
+        Set<String> images = new HashSet<>();
+        for (JsonNode body : bodies) {
+            body.get("updates")
+                    .forEach(update -> images.add(update.get("imageId").stringValue()));
+        }
+        return images;
     }
 
     @Test
