@@ -330,7 +330,26 @@ public class RequestStore {
         List<Outcome> completed = outcomes.stream()
                 .filter(outcome -> outcome.status() == RequestStatus.COMPLETED)
                 .toList();
-        // deletes, then inserts and updates: the same rows however many times an outage makes it run
+        // deletes, then inserts and updates: the same rows however many times an outage makes it run. Another run
+        // of the workspace may record one of the same images at the same moment: its insert then wins, and this
+        // transaction, whose insert failed on it, runs again and replaces it.
+        try {
+            recordFinished(instanceId, outcomes, applied, items, completed, now);
+        } catch (DuplicateKeyException e) {
+            if (applied == null) {
+                throw e;
+            }
+            recordFinished(instanceId, outcomes, applied, items, completed, now);
+        }
+    }
+
+    private void recordFinished(
+            long instanceId,
+            List<Outcome> outcomes,
+            Applied applied,
+            List<FailedItemRow> items,
+            List<Outcome> completed,
+            Timestamp now) {
         outages.ride("recording finished tasks", () -> {
             jdbc.batchUpdate(
                     "DELETE FROM failed_item WHERE request_id = ?",

@@ -8,9 +8,15 @@ import io.tagsync.run.ExitCodes;
 import io.tagsync.run.Fence;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.SyncMode;
+import io.tagsync.store.ImageDigest;
+import io.tagsync.store.Outcome;
 import io.tagsync.store.RepositoryOutages;
+import io.tagsync.store.RequestStatus;
+import io.tagsync.store.RequestStore;
 import io.tagsync.store.RunLock;
+import io.tagsync.store.SyncState;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,6 +28,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -76,6 +86,12 @@ class PostgresJobTest extends JobTestSupport {
     @Autowired
     private DataSource dataSource;
 
+    @Autowired
+    private RequestStore requestStore;
+
+    @Autowired
+    private SyncState syncState;
+
     @Test
     void runsAndRestartsOnPostgres() throws IOException {
         assertThat(jdbc.queryForObject("SELECT current_schema()", String.class)).isEqualTo(SCHEMA);
@@ -121,6 +137,40 @@ class PostgresJobTest extends JobTestSupport {
         assertThat(Files.readString(reportDir("pg-sync-2").resolve("summary.txt")))
                 .contains(tracked + " images unchanged since run " + instanceOf(input, "pg-sync-1"));
         assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
+    }
+
+    /**
+     * Two runs of one workspace that confirm the same image at once: the second's insert meets the first's row once
+     * that commits, and its outcomes are recorded again, replacing it, rather than failing the run.
+     */
+    @Test
+    void anImageTwoRunsConfirmAtOnceIsRecordedByTheLastWithoutAFailure() throws Exception {
+        long scope = syncState.scope(URI.create("http://race.example"), WORKSPACE);
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try (Connection first = dataSource.getConnection()) {
+            first.setAutoCommit(false);
+            try (Statement insert = first.createStatement()) {
+                insert.executeUpdate(
+                        "INSERT INTO synced_image VALUES (" + scope + ", 'race-img', 1, 2, 99, CURRENT_TIMESTAMP)");
+            }
+            Future<?> second = other.submit(() -> requestStore.finish(
+                    777,
+                    List.of(new Outcome(-1, RequestStatus.COMPLETED, null, List.of())),
+                    new RequestStore.Applied(
+                            scope, List.of(new SyncState.AppliedImage("race-img", new ImageDigest(3, 4))))));
+            Thread.sleep(500);
+            assertThat(second).as("waiting on the first run's row").isNotDone();
+            first.commit();
+            second.get(30, TimeUnit.SECONDS);
+        } finally {
+            other.shutdownNow();
+        }
+        assertThat(
+                        jdbc.queryForMap(
+                                "SELECT digest_high, digest_low, applied_instance FROM synced_image WHERE image_id = 'race-img'"))
+                .containsEntry("digest_high", 3L)
+                .containsEntry("digest_low", 4L)
+                .containsEntry("applied_instance", 777L);
     }
 
     /** A database restart ends the lock's connection, and the lock with it; the run takes it again. */
