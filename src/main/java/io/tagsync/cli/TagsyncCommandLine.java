@@ -21,6 +21,7 @@ public class TagsyncCommandLine implements ApplicationRunner, ExitCodeGenerator 
             usage:
               tagsync run --input=PATH --workspace=WS [--run-key=KEY] [--api-url=URL]
                           [--concurrency=N|auto] [--max-concurrency=N] [--report-dir=DIR] [--max-rejects=N|N%] [--dry-run]
+                          [--changed-only [--full]] [--format=csv|jsonl|parquet]
               tagsync run ... --remote                      a manager: partitions go to workers over RabbitMQ
               tagsync worker                                runs partitions for managers (PostgreSQL, RabbitMQ)
               tagsync status [--json] [--workspace=WS] [--limit=N]     recent runs
