@@ -18,8 +18,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What {@code --changed-only} compares a run's updates with: for each API and workspace (a scope), the digest of the
- * last update the API confirmed for each image. Thread-safe; each method is a transaction of its own, except
- * {@link #recordApplied}, which joins the caller's.
+ * last update the API confirmed for each image. Thread-safe. Each method is a transaction of its own, on a
+ * connection of its own, except {@link #recordApplied}, which joins {@code RequestStore.finish}'s: the store-requests
+ * step calls it from inside its tasklet's transaction, whose connection must stay untouched (after H2 failed to
+ * write, its disk full, the rollback of a transaction that had read would hang in H2's commit).
  */
 @Repository
 public class SyncState {
@@ -67,11 +69,11 @@ public class SyncState {
 
     /** The scope of an API and workspace, if a sync run made one. */
     public OptionalLong existingScope(URI apiUrl, String workspace) {
-        List<Long> found = jdbc.queryForList(
+        List<Long> found = ownTransaction.execute(tx -> jdbc.queryForList(
                 "SELECT id FROM sync_scope WHERE api_url = ? AND workspace = ?",
                 Long.class,
                 apiUrl.toString(),
-                workspace);
+                workspace));
         return found.isEmpty() ? OptionalLong.empty() : OptionalLong.of(found.get(0));
     }
 
@@ -87,7 +89,7 @@ public class SyncState {
             return applied;
         }
         Set<String> wanted = new HashSet<>(imageIds);
-        jdbc.query(
+        ownTransaction.executeWithoutResult(tx -> jdbc.query(
                 """
                 SELECT image_id, digest_high, digest_low, applied_instance FROM synced_image
                 WHERE image_id BETWEEN ? AND ? AND scope_id = ?""",
@@ -99,7 +101,7 @@ public class SyncState {
                 },
                 imageIds.get(0),
                 imageIds.get(imageIds.size() - 1),
-                scope);
+                scope));
         return applied;
     }
 
@@ -157,7 +159,8 @@ public class SyncState {
 
     /** When a run of the scope last sent every image of its input, or null. */
     public Instant lastFull(long scope) {
-        Timestamp at = jdbc.queryForObject("SELECT last_full_at FROM sync_scope WHERE id = ?", Timestamp.class, scope);
+        Timestamp at = ownTransaction.execute(
+                tx -> jdbc.queryForObject("SELECT last_full_at FROM sync_scope WHERE id = ?", Timestamp.class, scope));
         return at == null ? null : at.toInstant();
     }
 
