@@ -231,6 +231,26 @@ class ChangedOnlyTest extends JobTestSupport {
     }
 
     @Test
+    void whatWasAppliedLongerAgoThanForgetAfterIsSentAgain() throws IOException {
+        Path night1 = snapshot("night1.csv", rows -> rows);
+        assertThat(sync(night1, "night-1", SyncMode.CHANGED_ONLY)).isEqualTo(ExitCodes.OK);
+        sentSinceLast();
+        // three images were applied 91 days ago; tagsync.sync.forget-after is 90 days
+        jdbc.update(
+                "UPDATE synced_image SET applied_at = DATEADD('DAY', -91, applied_at) WHERE image_id IN (?, ?, ?)"
+                        + " AND scope_id = (SELECT id FROM sync_scope WHERE api_url = ?)",
+                "snap-010",
+                "snap-020",
+                "snap-030",
+                sandbox.url().toString());
+
+        assertThat(sync(night1, "night-2", SyncMode.CHANGED_ONLY)).isEqualTo(ExitCodes.OK);
+
+        assertThat(sentSinceLast()).containsExactly("snap-010", "snap-020", "snap-030");
+        assertThat(tracked()).isEqualTo(40);
+    }
+
+    @Test
     void aDryRunCountsWhatItWouldLeaveOutAndChangesNothing() throws IOException {
         Path night1 = snapshot("night1.csv", rows -> rows);
         assertThat(sync(night1, "night-1", SyncMode.CHANGED_ONLY)).isEqualTo(ExitCodes.OK);
