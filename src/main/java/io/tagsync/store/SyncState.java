@@ -18,10 +18,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What {@code --changed-only} compares a run's updates with: for each API and workspace (a scope), the digest of the
- * last update the API confirmed for each image. Thread-safe. Each method is a transaction of its own, on a
- * connection of its own, except {@link #recordApplied}, which joins {@code RequestStore.finish}'s: the store-requests
- * step calls it from inside its tasklet's transaction, whose connection must stay untouched (after H2 failed to
- * write, its disk full, the rollback of a transaction that had read would hang in H2's commit).
+ * last update the API confirmed for each image. Thread-safe. Each method reads outside any transaction or writes in a
+ * transaction of its own, on a connection of its own, except {@link #recordApplied}, which joins
+ * {@code RequestStore.finish}'s: the store-requests step calls it from inside its tasklet's transaction, whose
+ * connection must stay untouched (after H2 failed to write, its disk full, the rollback of a transaction that had
+ * read would hang in H2's commit).
  */
 @Repository
 public class SyncState {
@@ -31,11 +32,14 @@ public class SyncState {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate ownTransaction;
+    private final TransactionTemplate outsideTransactions;
 
     public SyncState(JdbcTemplate jdbc, TransactionTemplate transactions) {
         this.jdbc = jdbc;
         this.ownTransaction = new TransactionTemplate(transactions.getTransactionManager());
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.outsideTransactions = new TransactionTemplate(transactions.getTransactionManager());
+        this.outsideTransactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
     }
 
     /** The last update the API confirmed for an image: its digest, and the run that applied it. */
@@ -69,7 +73,7 @@ public class SyncState {
 
     /** The scope of an API and workspace, if a sync run made one. */
     public OptionalLong existingScope(URI apiUrl, String workspace) {
-        List<Long> found = ownTransaction.execute(tx -> jdbc.queryForList(
+        List<Long> found = outsideTransactions.execute(tx -> jdbc.queryForList(
                 "SELECT id FROM sync_scope WHERE api_url = ? AND workspace = ?",
                 Long.class,
                 apiUrl.toString(),
@@ -89,7 +93,7 @@ public class SyncState {
             return applied;
         }
         Set<String> wanted = new HashSet<>(imageIds);
-        ownTransaction.executeWithoutResult(tx -> jdbc.query(
+        outsideTransactions.executeWithoutResult(tx -> jdbc.query(
                 """
                 SELECT image_id, digest_high, digest_low, applied_instance FROM synced_image
                 WHERE image_id BETWEEN ? AND ? AND scope_id = ?""",
@@ -159,7 +163,7 @@ public class SyncState {
 
     /** When a run of the scope last sent every image of its input, or null. */
     public Instant lastFull(long scope) {
-        Timestamp at = ownTransaction.execute(
+        Timestamp at = outsideTransactions.execute(
                 tx -> jdbc.queryForObject("SELECT last_full_at FROM sync_scope WHERE id = ?", Timestamp.class, scope));
         return at == null ? null : at.toInstant();
     }
