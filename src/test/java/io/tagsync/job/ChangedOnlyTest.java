@@ -98,15 +98,21 @@ class ChangedOnlyTest extends JobTestSupport {
                 sandbox.url().toString());
     }
 
+    /** The first night's snapshot, sent with --changed-only and applied by the sandbox. */
+    private Path firstNightApplied() throws IOException {
+        Path night1 = snapshot("night1.csv", rows -> rows);
+        assertThat(sync(night1, "night-1", SyncMode.CHANGED_ONLY)).isEqualTo(ExitCodes.OK);
+        assertThat(sentSinceLast()).containsExactlyElementsOf(IMAGES);
+        return night1;
+    }
+
     private String summary(String runKey) throws IOException {
         return Files.readString(reportDir(runKey).resolve("summary.txt"));
     }
 
     @Test
     void theSameSnapshotAgainSendsNothingAndAChangedOneOnlyWhatChanged() throws Exception {
-        Path night1 = snapshot("night1.csv", rows -> rows);
-        assertThat(sync(night1, "night-1", SyncMode.CHANGED_ONLY)).isEqualTo(ExitCodes.OK);
-        assertThat(sentSinceLast()).containsExactlyElementsOf(IMAGES);
+        Path night1 = firstNightApplied();
         long firstRun = instanceOf(night1, "night-1");
 
         Path night2 = snapshot("night2.csv", rows -> rows);
@@ -180,9 +186,7 @@ class ChangedOnlyTest extends JobTestSupport {
 
     @Test
     void theImagesOfARunThatDidNotFinishAreSentAgainByTheNextRun() throws IOException {
-        Path night1 = snapshot("night1.csv", rows -> rows);
-        assertThat(sync(night1, "night-1", SyncMode.CHANGED_ONLY)).isEqualTo(ExitCodes.OK);
-        sentSinceLast();
+        Path night1 = firstNightApplied();
         Path night2 = snapshot(
                 "night2.csv",
                 rows -> rows.stream()
@@ -202,9 +206,7 @@ class ChangedOnlyTest extends JobTestSupport {
 
     @Test
     void aFullRunSendsEveryImageAndTheRunsAfterItCompareWithWhatItApplied() throws IOException {
-        Path night1 = snapshot("night1.csv", rows -> rows);
-        assertThat(sync(night1, "night-1", SyncMode.CHANGED_ONLY)).isEqualTo(ExitCodes.OK);
-        sentSinceLast();
+        Path night1 = firstNightApplied();
 
         assertThat(sync(night1, "night-2", SyncMode.FULL)).isEqualTo(ExitCodes.OK);
         assertThat(sentSinceLast()).containsExactlyElementsOf(IMAGES);
@@ -217,12 +219,11 @@ class ChangedOnlyTest extends JobTestSupport {
 
     @Test
     void whatARunWithoutChangedOnlySendsIsSentAgainByTheNextChangedOnlyRun() throws IOException {
-        Path night1 = snapshot("night1.csv", rows -> rows);
-        assertThat(sync(night1, "night-1", SyncMode.CHANGED_ONLY)).isEqualTo(ExitCodes.OK);
+        Path night1 = firstNightApplied();
         Path fix = dir.resolve("fix.csv");
         Files.write(fix, List.of(HEADER, "snap-002,cam-8,1,,yard"));
         assertThat(run(fix, "manual-fix")).isEqualTo(ExitCodes.OK);
-        sentSinceLast();
+        assertThat(sentSinceLast()).containsExactly("snap-002");
 
         assertThat(sync(night1, "night-2", SyncMode.CHANGED_ONLY)).isEqualTo(ExitCodes.OK);
 
@@ -232,9 +233,7 @@ class ChangedOnlyTest extends JobTestSupport {
 
     @Test
     void whatWasAppliedLongerAgoThanForgetAfterIsSentAgain() throws IOException {
-        Path night1 = snapshot("night1.csv", rows -> rows);
-        assertThat(sync(night1, "night-1", SyncMode.CHANGED_ONLY)).isEqualTo(ExitCodes.OK);
-        sentSinceLast();
+        Path night1 = firstNightApplied();
         // three images were applied 91 days ago; tagsync.sync.forget-after is 90 days
         jdbc.update(
                 "UPDATE synced_image SET applied_at = DATEADD('DAY', -91, applied_at) WHERE image_id IN (?, ?, ?)"
@@ -252,9 +251,7 @@ class ChangedOnlyTest extends JobTestSupport {
 
     @Test
     void aDryRunCountsWhatItWouldLeaveOutAndChangesNothing() throws IOException {
-        Path night1 = snapshot("night1.csv", rows -> rows);
-        assertThat(sync(night1, "night-1", SyncMode.CHANGED_ONLY)).isEqualTo(ExitCodes.OK);
-        sentSinceLast();
+        Path night1 = firstNightApplied();
         Path night2 = snapshot(
                 "night2.csv",
                 rows -> rows.stream()
