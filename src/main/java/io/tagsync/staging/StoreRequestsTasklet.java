@@ -130,7 +130,10 @@ public class StoreRequestsTasklet implements Tasklet {
      * {@code tagsync.sync.full-every}. What was applied longer ago than {@code forget-after} is forgotten first.
      */
     private ChangedOnly changedOnly(Consumer<StagedUpdate> next) {
-        long scope = sync.scope(run.apiUrl(), run.workspace());
+        // a dry run makes no scope: without one, every image is new to it
+        long scope = run.dryRun()
+                ? sync.existingScope(run.apiUrl(), run.workspace()).orElse(-1)
+                : sync.scope(run.apiUrl(), run.workspace());
         Instant now = Instant.now();
         boolean full = run.sync() == SyncMode.FULL;
         if (!full && !settings.fullEvery().isZero()) {

@@ -161,11 +161,11 @@ public class SyncState {
                 "DELETE FROM synced_image WHERE scope_id = ? AND applied_at < ?", scope, Timestamp.from(before)));
     }
 
-    /** When a run of the scope last sent every image of its input, or null. */
+    /** When a run of the scope last sent every image of its input; null when none did, or there is no such scope. */
     public Instant lastFull(long scope) {
-        Timestamp at = outsideTransactions.execute(
-                tx -> jdbc.queryForObject("SELECT last_full_at FROM sync_scope WHERE id = ?", Timestamp.class, scope));
-        return at == null ? null : at.toInstant();
+        List<Timestamp> at = outsideTransactions.execute(
+                tx -> jdbc.queryForList("SELECT last_full_at FROM sync_scope WHERE id = ?", Timestamp.class, scope));
+        return at.isEmpty() || at.get(0) == null ? null : at.get(0).toInstant();
     }
 
     public void fullSent(long scope, Instant at) {

@@ -250,6 +250,23 @@ class ChangedOnlyTest extends JobTestSupport {
     }
 
     @Test
+    void aDryRunOfAWorkspaceWithoutStateTakesEveryImageForNewAndMakesNoState() throws IOException {
+        Path night1 = snapshot("night1.csv", rows -> rows);
+
+        int dry = runCommand.run(
+                new RunParameters(night1, WORKSPACE, "night-1", sandbox.url(), 4, reportDir("dry"), null, true)
+                        .withSync(SyncMode.CHANGED_ONLY));
+
+        assertThat(dry).isEqualTo(ExitCodes.OK);
+        assertThat(summary("dry")).contains("no image unchanged since a run before; 40 images would be sent");
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM sync_scope WHERE api_url = ?",
+                        Long.class,
+                        sandbox.url().toString()))
+                .isZero();
+    }
+
+    @Test
     void aDryRunCountsWhatItWouldLeaveOutAndChangesNothing() throws IOException {
         Path night1 = firstNightApplied();
         Path night2 = snapshot(
