@@ -4,6 +4,7 @@ import com.netflix.concurrency.limits.Limit;
 import com.netflix.concurrency.limits.limit.VegasLimit;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 
@@ -18,8 +19,8 @@ import java.util.function.IntUnaryOperator;
  *       old limit would otherwise move it again, and a doubling limit would double twice before it saw the first.
  *   <li>A refused call ({@code 429}) comes back in a few milliseconds: counted at the latency of the last call
  *       served, or the limit would take it for the server's unloaded latency and see every call after it as
- *       queued. A window with a refusal halves the limit; refusals of calls that started before that halving belong
- *       to it and do not halve it again.
+ *       queued. A refusal restarts the limit at once (see {@link #vegas}); refusals of calls that started before that
+ *       restart belong to it and do not restart it again.
  *   <li>Only calls that found the limit in use (as many calls in flight as the limit, less one) say whether the
  *       server takes more: a window's growth is judged on their latency alone. Calls started with fewer in flight
  *       (just after the limit grew, say) show the server less loaded than the limit would load it, and a doubling
@@ -32,12 +33,12 @@ final class LimitSamples implements Limit {
 
     private static final long MIN_WINDOW = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int MIN_CALLS = 3;
-    private static final int HALVED = 5;
+    private static final int RESTART = 8;
     private static final double NOISE = 0.10;
 
     private final Limit limit;
     private final IntUnaryOperator hold;
-    private final AtomicBoolean refused;
+    private final AtomicInteger threshold;
     private final AtomicBoolean clear;
     private long lastServed;
     private long least = Long.MAX_VALUE;
@@ -46,16 +47,15 @@ final class LimitSamples implements Limit {
     private long sum;
     private int calls;
     private int mostInFlight;
-    private boolean dropped;
     private long sumInUse;
     private int callsInUse;
-    private long halvedAt = Long.MIN_VALUE / 2;
+    private long restartedAt = Long.MIN_VALUE / 2;
     private long changedAt = Long.MIN_VALUE / 2;
 
-    LimitSamples(Limit limit, IntUnaryOperator hold, AtomicBoolean refused, AtomicBoolean clear) {
+    LimitSamples(Limit limit, IntUnaryOperator hold, AtomicInteger threshold, AtomicBoolean clear) {
         this.limit = limit;
         this.hold = hold;
-        this.refused = refused;
+        this.threshold = threshold;
         this.clear = clear;
     }
 
@@ -64,15 +64,18 @@ final class LimitSamples implements Limit {
      * soon after its queue grows. It starts low ({@code initial}), so that the least latency it learns is the
      * server's unloaded one (or where the last run against the API ended: {@code LimitHistory}). Once a round trip it
      * grows while the estimated queue at the server is under max(2, limit/8) calls: it doubles, as TCP's slow start
-     * does, while the calls at the limit are answered within 5% of the least latency, and grows by one call a round
-     * trip once they are slower than that or once the server has refused a call (as TCP leaves slow start when
-     * its round trip grows or at its first loss). Latency within a tenth of the least is noise, not a queue. It holds up to max(2, limit/4),
-     * shrinks by an eighth beyond, and halves on a {@code 429}; the library's defaults hold 3 to 6 calls, past the
-     * refusal threshold of a small server. It learns the unloaded latency again every 50-100 × limit windows (the
+     * does, while the calls at the limit are answered within 5% of the least latency and it is under its threshold,
+     * and grows by one call a round trip beyond (as TCP leaves slow start when its round trip grows or at its
+     * threshold). Latency within a tenth of the least is noise, not a queue. It holds up to max(2, limit/4), shrinks
+     * by an eighth beyond, and on a {@code 429} restarts as TCP does after a loss that stalled it: the threshold
+     * becomes half the limit, and the limit an eighth of what it was, from where it doubles back to the threshold. (A
+     * {@code 429} closes the run's rate gate; halved only, the limit would let all the callers the gate held go at
+     * once when it opens, into a server whose capacity may have fallen meanwhile.) The library's defaults hold 3 to
+     * 6 calls, past the refusal threshold of a small server. It learns the unloaded latency again every 50-100 × limit windows (the
      * library's 30 × limit overshoots a small server every few seconds). It never goes above {@code max}.
      */
     static LimitSamples vegas(int initial, int max) {
-        AtomicBoolean refused = new AtomicBoolean();
+        AtomicInteger threshold = new AtomicInteger(max);
         AtomicBoolean clear = new AtomicBoolean();
         IntUnaryOperator beta = calls -> Math.max(2, calls / 4);
         VegasLimit limit = VegasLimit.newBuilder()
@@ -81,11 +84,12 @@ final class LimitSamples implements Limit {
                 .alphaFunction(calls -> Math.max(2, calls / 8))
                 .betaFunction(beta)
                 .thresholdFunction(calls -> -1)
-                .increaseFunction(calls -> calls + (refused.get() || !clear.get() ? 1 : calls))
+                .increaseFunction(calls ->
+                        clear.get() && calls < threshold.get() ? Math.min(2 * calls, threshold.get()) : calls + 1)
                 .decreaseFunction(calls -> calls - Math.max(1, Math.floor(calls / 8)))
                 .probeMultiplier(100)
                 .build();
-        return new LimitSamples(limit, beta, refused, clear);
+        return new LimitSamples(limit, beta, threshold, clear);
     }
 
     @Override
@@ -113,20 +117,20 @@ final class LimitSamples implements Limit {
     @Override
     public synchronized void onSample(long startTime, long rtt, int inflight, boolean didDrop) {
         if (didDrop) {
-            if (startTime - halvedAt < 0) {
-                return; // refused before the last halving, which it belongs to: halving again would cut twice
+            if (startTime - restartedAt < 0) {
+                return; // refused before the last restart, which it belongs to: restarting again would cut twice
             }
-            rtt = Math.max(rtt, lastServed);
-        } else {
-            lastServed = rtt;
-            if (rtt < least) {
-                least = rtt;
-                limit.onSample(startTime, rtt, inflight, false);
-                return;
-            }
+            restart(startTime, Math.max(rtt, lastServed), startTime + rtt);
+            return;
+        }
+        lastServed = rtt;
+        if (rtt < least) {
+            least = rtt;
+            limit.onSample(startTime, rtt, inflight, false);
+            return;
         }
         int current = limit.getLimit();
-        if (!didDrop && startTime - changedAt < 0) {
+        if (startTime - changedAt < 0) {
             return; // started under the limit before the last change: says nothing about the new one
         }
         if (calls == 0) {
@@ -139,19 +143,11 @@ final class LimitSamples implements Limit {
             callsInUse++;
         }
         mostInFlight = Math.max(mostInFlight, inflight);
-        dropped |= didDrop;
         long now = startTime + rtt;
         if (calls >= MIN_CALLS && now >= windowEnd) {
             long average = queued(sum / calls);
             int queue = (int) Math.ceil(current * (1 - least / (double) average));
-            if (dropped) {
-                // Vegas cuts an eighth a sample: told of the refusals this many times, it halves.
-                for (int i = 0; i < HALVED; i++) {
-                    limit.onSample(windowStart, average, Math.max(mostInFlight, current), true);
-                }
-                halvedAt = now;
-                refused.set(true);
-            } else if (callsInUse > 0) {
+            if (callsInUse > 0) {
                 // only calls that found the limit in use say how the server bears it
                 long inUse = sumInUse / callsInUse;
                 clear.set(inUse <= least * (1 + NOISE / 2));
@@ -163,12 +159,34 @@ final class LimitSamples implements Limit {
                 changedAt = now;
             }
             windowEnd = now + Math.max(MIN_WINDOW, average);
-            sum = 0;
-            calls = 0;
-            sumInUse = 0;
-            callsInUse = 0;
-            mostInFlight = 0;
-            dropped = false;
+            clearWindow();
         }
+    }
+
+    /**
+     * The first refusal of a call started since the last restart restarts the limit at once, not at the end of its
+     * window: the refusal closes the run's rate gate, and the callers it holds back all go when it opens, as many
+     * as the limit lets through. Vegas cuts an eighth a sample: it is told of the refusal until it is down.
+     */
+    private void restart(long startTime, long rtt, long answeredAt) {
+        int current = limit.getLimit();
+        int half = Math.max(1, current / 2);
+        int restart = Math.max(1, current / RESTART);
+        threshold.set(half);
+        for (int i = 0; i < 64 && limit.getLimit() > restart; i++) {
+            limit.onSample(startTime, rtt, current, true);
+        }
+        restartedAt = answeredAt;
+        changedAt = answeredAt;
+        windowEnd = answeredAt + Math.max(MIN_WINDOW, rtt);
+        clearWindow();
+    }
+
+    private void clearWindow() {
+        sum = 0;
+        calls = 0;
+        sumInUse = 0;
+        callsInUse = 0;
+        mostInFlight = 0;
     }
 }

@@ -338,6 +338,15 @@ public final class RoboflowClient {
             } catch (RestClientException | ApiException e) {
                 ApiException failure = e instanceof ApiException api ? api : classify(what, (RestClientException) e);
                 ApiException.Action action = failure.kind().action();
+                boolean retry = action == ApiException.Action.CLOSE_RATE_GATE
+                        ? ++rateLimited <= settings.maxAttempts() * 10
+                        : action == ApiException.Action.RETRY && ++failures < settings.maxAttempts();
+                if (retry && action == ApiException.Action.CLOSE_RATE_GATE) {
+                    // closed before the permit goes back: the caller it wakes must find the gate closed, or every
+                    // caller waiting for a permit is sent and refused in turn before this thread closes it
+                    // (without a usable Retry-After the whole run backs off as for a transient failure)
+                    gate.closeFor(failure.retryAfter() != null ? failure.retryAfter() : backoff(rateLimited));
+                }
                 if (permit != null) {
                     // a 429 or a transient failure (a timeout, a 5xx) says the server is loaded; others do not
                     if (action == ApiException.Action.CLOSE_RATE_GATE || action == ApiException.Action.RETRY) {
@@ -346,13 +355,11 @@ public final class RoboflowClient {
                         permit.ignore();
                     }
                 }
-                if (action == ApiException.Action.CLOSE_RATE_GATE && ++rateLimited <= settings.maxAttempts() * 10) {
-                    // without a usable Retry-After the whole run backs off as for a transient failure
-                    gate.closeFor(failure.retryAfter() != null ? failure.retryAfter() : backoff(rateLimited));
-                } else if (action == ApiException.Action.RETRY && ++failures < settings.maxAttempts()) {
-                    sleep(backoff(failures));
-                } else {
+                if (!retry) {
                     throw failure;
+                }
+                if (action == ApiException.Action.RETRY) {
+                    sleep(backoff(failures));
                 }
                 retries.incrementAndGet();
             } catch (RuntimeException unexpected) {

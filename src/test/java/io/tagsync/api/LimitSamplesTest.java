@@ -2,6 +2,8 @@ package io.tagsync.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -89,7 +91,7 @@ class LimitSamplesTest {
     }
 
     @Test
-    void refusalsFromBeforeAHalvingDoNotHalveItAgain() {
+    void refusalsFromBeforeARestartDoNotRestartItAgain() {
         LimitSamples limit = LimitSamples.vegas(40, 64);
         limit.onSample(clock, 100 * MS, 1, false);
         long before = clock;
@@ -97,31 +99,32 @@ class LimitSamplesTest {
         for (int call = 0; call < 3; call++) {
             limit.onSample(clock, 2 * MS, 40, true);
         }
-        int halved = limit.getLimit();
-        assertThat(halved).isBetween(18, 22);
+        int restarted = limit.getLimit();
+        assertThat(restarted).as("an eighth of 40").isEqualTo(5);
         clock += 200 * MS;
-        // late word of calls refused in the same burst, started before the halving
+        // late word of calls refused in the same burst, started before the restart
         for (int call = 0; call < 10; call++) {
             limit.onSample(before + 100 * MS, 300 * MS, 40, true);
         }
-        assertThat(limit.getLimit()).isEqualTo(halved);
+        assertThat(limit.getLimit()).isEqualTo(restarted);
     }
 
     @Test
-    void afterARefusalItGrowsByOneCallAWindow() {
+    void afterARefusalItDoublesBackToHalfItsLimitThenGrowsByOneCallAWindow() {
         LimitSamples limit = LimitSamples.vegas(40, 64);
         limit.onSample(clock, 100 * MS, 1, false);
         clock += 200 * MS;
         for (int call = 0; call < 3; call++) {
             limit.onSample(clock, 2 * MS, 40, true);
         }
-        int halved = limit.getLimit();
+        List<Integer> limits = new ArrayList<>(List.of(limit.getLimit()));
         for (int i = 0; i < 5; i++) {
             clock += 200 * MS;
             for (int call = 0; call < 3; call++) {
                 limit.onSample(clock, 100 * MS, limit.getLimit(), false);
             }
+            limits.add(limit.getLimit());
         }
-        assertThat(limit.getLimit()).isEqualTo(halved + 5);
+        assertThat(limits).containsExactly(5, 10, 20, 21, 22, 23);
     }
 }

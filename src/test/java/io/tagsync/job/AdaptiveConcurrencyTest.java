@@ -10,8 +10,9 @@ import io.tagsync.run.RunParameters;
 import io.tagsync.store.ConcurrencyHistory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
-import java.util.function.IntPredicate;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -99,21 +100,10 @@ class AdaptiveConcurrencyTest extends JobTestSupport {
                 instanceId);
     }
 
-    private static int indexFrom(List<Integer> values, int from, IntPredicate test) {
-        if (from < 0) {
-            return -1;
-        }
-        for (int i = from; i < values.size(); i++) {
-            if (test.test(values.get(i))) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     /**
      * The server's capacity drops from 16 to 4 a third of the way through a run and comes back to 16 at two
-     * thirds: the limit comes down to where the server no longer refuses calls, then grows again.
+     * thirds: the limit comes down to where the server no longer refuses calls, then grows again, and few calls
+     * are refused on the way.
      */
     @Test
     void followsTheServerWhenItsCapacityChangesMidRun() throws Exception {
@@ -121,6 +111,7 @@ class AdaptiveConcurrencyTest extends JobTestSupport {
         GeneratedInput generated = GeneratedInput.write(input, 300_000, 1, 1, 37);
         store.seed(generated.imageIds);
         sandbox.settings().capacity(16).latencyMillis(100);
+        AtomicReference<Instant> back = new AtomicReference<>();
         Thread changer = new Thread(() -> {
             try {
                 while (sandbox.stats().acceptedBatches() < 100) {
@@ -130,6 +121,7 @@ class AdaptiveConcurrencyTest extends JobTestSupport {
                 while (sandbox.stats().acceptedBatches() < 200) {
                     Thread.sleep(10);
                 }
+                back.set(Instant.now());
                 sandbox.settings().capacity(16);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -142,18 +134,27 @@ class AdaptiveConcurrencyTest extends JobTestSupport {
 
         assertThat(exit).isEqualTo(ExitCodes.OK);
         assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
-        List<Integer> limits = jdbc.queryForList(
-                "SELECT calls FROM concurrency_sample WHERE job_instance_id = ? ORDER BY at",
-                Integer.class,
-                instanceOf(input, "changing"));
-        // up to the first capacity, down near the second, up again
-        int up = indexFrom(limits, 0, calls -> calls > 8);
-        int down = indexFrom(limits, up, calls -> calls <= 8);
-        int upAgain = indexFrom(limits, down, calls -> calls >= 16);
-        assertThat(upAgain).as("the limit over the run: %s", limits).isPositive();
+        List<ConcurrencyPoint> limits = points(instanceOf(input, "changing"));
+        // A point is the last limit of its second: the last one a second or more before the capacity came back
+        // ends the seconds of capacity 4, and the limit is then within what the server takes without refusing.
+        Instant lowEnds = back.get().minusSeconds(1);
+        int low = limits.stream()
+                .filter(point -> !point.at().isAfter(lowEnds))
+                .reduce((first, second) -> second)
+                .orElseThrow()
+                .calls();
+        assertThat(low).as("the limit at the end of capacity 4: %s", limits).isBetween(1, 8);
+        assertThat(limits.stream()
+                        .filter(point -> point.at().isAfter(back.get()))
+                        .mapToInt(ConcurrencyPoint::calls)
+                        .max())
+                .as("the limit after capacity 16 came back: %s", limits)
+                .hasValueGreaterThanOrEqualTo(16);
         long refused = sandbox.stats().overCapacity();
         assertThat(refused)
-                .as("refused of %d calls", sandbox.stats().apiCalls())
+                .as(
+                        "refused of %d calls; the limit over the run: %s",
+                        sandbox.stats().apiCalls(), limits)
                 .isLessThan(sandbox.stats().apiCalls() / 20);
     }
 }
