@@ -88,6 +88,12 @@ public class StoreRequestsTasklet implements Tasklet {
             changes = writer.changes();
         } finally {
             merger.close();
+            if (changedOnly != null) {
+                changedOnly.close();
+            }
+            if (forgetting != null) {
+                forgetting.close();
+            }
         }
         ChangedOnly compared = changedOnly;
         StagingSteps.results(step, results -> {

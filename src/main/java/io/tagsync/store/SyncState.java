@@ -5,11 +5,9 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -82,7 +80,7 @@ public class SyncState {
     }
 
     /**
-     * The last confirmed update of each of {@code imageIds} that has one. {@code imageIds} are in staging's order
+     * The last confirmed update of each of {@code imageIds} that has one (and of any image between them). {@code imageIds} are in staging's order
      * (by their UTF-8 bytes), which is the table's order on PostgreSQL (its image IDs compare as bytes) and on H2
      * for all but characters beyond the Basic Multilingual Plane: they are read as one range of the key, and an
      * image the range misses is only sent again.
@@ -92,16 +90,14 @@ public class SyncState {
         if (imageIds.isEmpty()) {
             return applied;
         }
-        Set<String> wanted = new HashSet<>(imageIds);
+        // the range may hold images that are not in imageIds: they are not looked up
         outsideTransactions.executeWithoutResult(tx -> jdbc.query(
                 """
                 SELECT image_id, digest_high, digest_low, applied_instance FROM synced_image
                 WHERE image_id BETWEEN ? AND ? AND scope_id = ?""",
                 rs -> {
-                    String imageId = rs.getString(1);
-                    if (wanted.contains(imageId)) {
-                        applied.put(imageId, new Applied(new ImageDigest(rs.getLong(2), rs.getLong(3)), rs.getLong(4)));
-                    }
+                    applied.put(
+                            rs.getString(1), new Applied(new ImageDigest(rs.getLong(2), rs.getLong(3)), rs.getLong(4)));
                 },
                 imageIds.get(0),
                 imageIds.get(imageIds.size() - 1),
