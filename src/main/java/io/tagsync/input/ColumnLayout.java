@@ -1,7 +1,6 @@
 package io.tagsync.input;
 
 import io.tagsync.run.TagsyncProperties;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -12,13 +11,13 @@ import java.util.Set;
  */
 final class ColumnLayout {
 
-    private final Path file;
+    private final InputPart file;
     private final String where;
     private final TagsyncProperties.Input settings;
     private final Set<String> seen = new HashSet<>();
     private boolean hasImageId;
 
-    ColumnLayout(Path file, String where, TagsyncProperties.Input settings) {
+    ColumnLayout(InputPart file, String where, TagsyncProperties.Input settings) {
         this.file = file;
         this.where = where;
         this.settings = settings;
@@ -30,7 +29,7 @@ final class ColumnLayout {
             return ColumnMeaning.IGNORED;
         }
         String target = settings.columns().getOrDefault(name, name);
-        ColumnMeaning meaning = ColumnMeaning.parse(file, where, name, target, typeNote);
+        ColumnMeaning meaning = ColumnMeaning.parse(file.toString(), where, name, target, typeNote);
         String identity = meaning.kind() == ColumnMeaning.Kind.METADATA_VALUE
                 ? "metadata." + meaning.key()
                 : meaning.kind().name();

@@ -1,7 +1,5 @@
 package io.tagsync.input;
 
-import java.nio.file.Path;
-
 /**
  * What one column of an input means, parsed from its (mapped) name: the same names in CSV headers, Parquet fields
  * and partition folders. {@code where} places a problem in the file ({@code "line 1: "} for a CSV header).
@@ -39,7 +37,7 @@ record ColumnMeaning(Kind kind, String key, ValueType type) {
         };
     }
 
-    static ColumnMeaning parse(Path file, String where, String header, String target, String typeNote) {
+    static ColumnMeaning parse(String file, String where, String header, String target, String typeNote) {
         switch (target) {
             case "imageId":
                 return new ColumnMeaning(Kind.IMAGE_ID, null, null);

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,10 +34,10 @@ public final class CsvUpdateReader extends FileRowReader {
     private long row;
 
     public CsvUpdateReader(Path file, TagsyncProperties.Input settings) {
-        this(file, file.getFileName().toString(), settings, PartitionColumns.NONE);
+        this(InputPart.local(file), file.getFileName().toString(), settings, PartitionColumns.NONE);
     }
 
-    CsvUpdateReader(Path file, String source, TagsyncProperties.Input settings, PartitionColumns partitions) {
+    CsvUpdateReader(InputPart file, String source, TagsyncProperties.Input settings, PartitionColumns partitions) {
         super(file, source, partitions);
         this.separator = settings.listSeparator();
         this.escape = settings.csvEscape();
@@ -49,10 +48,10 @@ public final class CsvUpdateReader extends FileRowReader {
     protected void doOpen() {
         String delimiter = delimiter(file, settings.csvDelimiter());
         try {
-            if (!Files.exists(file)) {
+            if (!file.exists()) {
                 throw new InputException(file + ": no such file");
             }
-            if (Files.size(file) == 0) {
+            if (file.size() == 0) {
                 throw new InputException(file + ": the file is empty (0 bytes); a CSV input needs a header row");
             }
         } catch (IOException e) {
@@ -60,7 +59,7 @@ public final class CsvUpdateReader extends FileRowReader {
         }
         Reader reader = null;
         try {
-            reader = text = new CsvText(InputFiles.openText(file), escape, delimiter, settings.maxRowChars());
+            reader = text = new CsvText(file.openText(), escape, delimiter, settings.maxRowChars());
             parser = CSVFormat.RFC4180
                     .builder()
                     .setDelimiter(delimiter)
@@ -89,11 +88,11 @@ public final class CsvUpdateReader extends FileRowReader {
     }
 
     /** {@code csv-delimiter} as set ({@code tab} or {@code \t} for a tab), else a tab for .tsv and a comma. */
-    static String delimiter(Path file, String setting) {
+    static String delimiter(InputPart file, String setting) {
         if (setting != null && !setting.isEmpty()) {
             return setting.equalsIgnoreCase("tab") || setting.equals("\\t") ? "\t" : setting;
         }
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        String name = file.name().toLowerCase(Locale.ROOT);
         return name.endsWith(".tsv") || name.endsWith(".tsv.gz") ? "\t" : ",";
     }
 
@@ -169,7 +168,7 @@ public final class CsvUpdateReader extends FileRowReader {
 
     /** The start of one line of the file, up to 4,096 characters; empty if it cannot be read. */
     private String lineText(long wanted) {
-        try (Reader lines = InputFiles.openText(file)) {
+        try (Reader lines = file.openText()) {
             char[] buffer = new char[1 << 16];
             StringBuilder text = new StringBuilder();
             long at = 1;

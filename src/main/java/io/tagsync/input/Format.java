@@ -23,7 +23,8 @@ public enum Format {
     /** Makes the reader of one file of the format. */
     @FunctionalInterface
     interface ReaderFactory {
-        FileRowReader reader(Path file, String source, TagsyncProperties.Input settings, PartitionColumns partitions);
+        FileRowReader reader(
+                InputPart file, String source, TagsyncProperties.Input settings, PartitionColumns partitions);
     }
 
     private final List<String> names;
@@ -79,7 +80,7 @@ public enum Format {
                 .collect(Collectors.joining("; "));
     }
 
-    FileRowReader reader(Path file, String source, TagsyncProperties.Input settings, PartitionColumns partitions) {
+    FileRowReader reader(InputPart file, String source, TagsyncProperties.Input settings, PartitionColumns partitions) {
         return factory.reader(file, source, settings, partitions);
     }
 }

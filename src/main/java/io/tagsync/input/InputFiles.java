@@ -19,17 +19,31 @@ public final class InputFiles {
     private InputFiles() {}
 
     public static Reader openText(Path file) {
-        InputStream in = null;
+        if (!Files.exists(file)) {
+            throw new InputException(file + ": no such file");
+        }
         try {
-            if (!Files.exists(file)) {
-                throw new InputException(file + ": no such file");
-            }
-            in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-            if (file.getFileName().toString().endsWith(".gz")) {
+            return openText(
+                    Files.newInputStream(file),
+                    file.toString(),
+                    file.getFileName().toString().endsWith(".gz"));
+        } catch (NoSuchFileException e) {
+            throw new InputException(file + ": no such file");
+        } catch (IOException e) {
+            throw new InputException(file + ": cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code raw}, the bytes of the input {@code name}, as text; closed here if this fails. */
+    public static Reader openText(InputStream raw, String name, boolean gzipped) {
+        InputStream in = raw;
+        try {
+            in = new BufferedInputStream(raw, 1 << 16);
+            if (gzipped) {
                 try {
                     in = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
                 } catch (IOException notGzip) {
-                    throw new InputException(file + ": not a gzip file (" + notGzip.getMessage() + ")");
+                    throw new InputException(name + ": not a gzip file (" + notGzip.getMessage() + ")");
                 }
             }
             Reader reader = new StrictUtf8Reader(in);
@@ -39,14 +53,12 @@ public final class InputFiles {
                 pushback.unread(first);
             }
             return pushback;
-        } catch (NoSuchFileException e) {
-            throw new InputException(file + ": no such file");
         } catch (StrictUtf8Reader.InvalidUtf8Exception e) {
             closeQuietly(in);
-            throw new InputException(file + ": line " + e.line + ": not valid UTF-8", e);
+            throw new InputException(name + ": line " + e.line + ": not valid UTF-8", e);
         } catch (IOException e) {
             closeQuietly(in);
-            throw new InputException(file + ": cannot be read: " + e.getMessage(), e);
+            throw new InputException(name + ": cannot be read: " + e.getMessage(), e);
         } catch (InputException e) {
             closeQuietly(in);
             throw e;

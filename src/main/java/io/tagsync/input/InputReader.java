@@ -9,7 +9,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
@@ -32,8 +35,9 @@ public class InputReader extends RowReader {
 
     static final int FILES_AHEAD = 4;
 
-    private final Path input;
+    private final String input;
     private final List<Path> files;
+    private final Function<Path, InputPart> parts;
     private final TagsyncProperties.Input settings;
     private final Format format;
     private final Path folder;
@@ -52,13 +56,50 @@ public class InputReader extends RowReader {
 
     /** The reader of {@code files}, of {@code input} (a file or a folder of them). */
     public InputReader(Path input, List<Path> files, TagsyncProperties.Input settings) {
+        this(input.toString(), files, Files.isDirectory(input) ? input : null, InputPart::local, settings);
+    }
+
+    /**
+     * The reader of {@code files} of {@code input}, read through {@code parts}; {@code root} is the folder whose
+     * {@code key=value} subfolders are partition columns, null for a one-file input.
+     */
+    private InputReader(
+            String input,
+            List<Path> files,
+            Path root,
+            Function<Path, InputPart> parts,
+            TagsyncProperties.Input settings) {
         this.input = input;
         this.files = files;
+        this.parts = parts;
         this.settings = settings;
         this.format = Format.parse(settings.format());
-        this.root = Files.isDirectory(input) ? input : null;
+        this.root = root;
         this.folder = root != null ? root : commonFolder(files);
         setName("input");
+    }
+
+    /**
+     * The reader of an {@code s3://} input: one object, or those under a prefix, listed now with the rules of a
+     * local folder ({@link S3Objects#list}), its {@code key=value} folders partition columns as a local folder's.
+     * Each object is read as the version listed.
+     */
+    public static InputReader of(S3Location input, S3Objects store, TagsyncProperties.Input settings) {
+        Map<Path, InputPart> parts = new LinkedHashMap<>();
+        for (S3Objects.StoredObject object : store.list(input)) {
+            parts.put(Path.of(input.bucket(), object.location().key()), new InputPart.Stored(store, object));
+        }
+        List<Path> files = List.copyOf(parts.keySet());
+        Path root = input.isPrefix() ? Path.of(input.bucket(), input.key()) : null;
+        Format format = Format.parse(settings.format());
+        Format first = formatOf(files.get(0), format);
+        for (Path file : files) {
+            if (formatOf(file, format) != first) {
+                throw new InputException(input + ": the prefix mixes formats (" + root.relativize(files.get(0))
+                        + " and " + root.relativize(file) + "); one input holds one format");
+            }
+        }
+        return new InputReader(input.toString(), files, root, parts::get, settings);
     }
 
     /** The files read, in reading order. */
@@ -66,8 +107,14 @@ public class InputReader extends RowReader {
         return files;
     }
 
-    public Path input() {
+    /** The input as given: a path, or an {@code s3://} location. */
+    public String input() {
         return input;
+    }
+
+    /** The files read, in reading order, as their readers read them. */
+    public List<InputPart> parts() {
+        return files.stream().map(parts).toList();
     }
 
     /** A file's reader, and the thread that reads ahead of the caller in it. */
@@ -81,7 +128,7 @@ public class InputReader extends RowReader {
     private FileRowReader reader(Path file) {
         return formatOf(file, format)
                 .reader(
-                        file,
+                        parts.apply(file),
                         files.size() == 1 && root == null
                                 ? file.getFileName().toString()
                                 : folder == null
@@ -110,7 +157,9 @@ public class InputReader extends RowReader {
     private void fill() {
         while (ahead.size() < FILES_AHEAD && opened < files.size()) {
             Path file = files.get(opened++);
-            requireRegular(file);
+            if (parts.apply(file) instanceof InputPart.Local) {
+                requireRegular(file);
+            }
             FileRowReader reader = reader(file);
             reader.open(new ExecutionContext());
             ahead.addLast(new Open(reader, new ReadAheadReader(reader, "stage-file-" + opened)));

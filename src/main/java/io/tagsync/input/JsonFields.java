@@ -1,7 +1,6 @@
 package io.tagsync.input;
 
 import io.tagsync.run.TagsyncProperties;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,11 +15,11 @@ final class JsonFields {
 
     private static final int KEPT = 1024;
 
-    private final Path file;
+    private final InputPart file;
     private final TagsyncProperties.Input settings;
     private final Map<String, ColumnMeaning> meanings = new HashMap<>();
 
-    JsonFields(Path file, TagsyncProperties.Input settings) {
+    JsonFields(InputPart file, TagsyncProperties.Input settings) {
         this.file = file;
         this.settings = settings;
     }
@@ -34,7 +33,8 @@ final class JsonFields {
             meaning = ColumnMeaning.IGNORED;
         } else {
             try {
-                meaning = ColumnMeaning.parse(file, "", name, settings.columns().getOrDefault(name, name), "");
+                meaning = ColumnMeaning.parse(
+                        file.toString(), "", name, settings.columns().getOrDefault(name, name), "");
             } catch (InputException unknown) {
                 throw new JsonUpdates.RowProblem("unknown field '" + name + "' (expected imageId, "
                         + "metadata.KEY[:string|:number|:boolean], metadata, removeMetadata, addTags, removeTags; "

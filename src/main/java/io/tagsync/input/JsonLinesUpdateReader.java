@@ -40,11 +40,12 @@ public final class JsonLinesUpdateReader extends FileRowReader {
     private long row;
 
     public JsonLinesUpdateReader(Path file, TagsyncProperties.Input settings) {
-        this(file, file.getFileName().toString(), settings, PartitionColumns.NONE);
+        this(InputPart.local(file), file.getFileName().toString(), settings, PartitionColumns.NONE);
     }
 
     /** {@code source} names the file in rejected rows and reports (its path within a directory input). */
-    JsonLinesUpdateReader(Path file, String source, TagsyncProperties.Input settings, PartitionColumns partitions) {
+    JsonLinesUpdateReader(
+            InputPart file, String source, TagsyncProperties.Input settings, PartitionColumns partitions) {
         super(file, source, partitions);
         this.settings = settings;
         this.separator = settings.listSeparator();
@@ -55,7 +56,7 @@ public final class JsonLinesUpdateReader extends FileRowReader {
     @Override
     protected void doOpen() {
         fields = new JsonFields(file, settings);
-        PushbackReader text = new PushbackReader(InputFiles.openText(file), 1);
+        PushbackReader text = new PushbackReader(file.openText(), 1);
         reader = text;
         array = startsWithArray(text) ? JsonUpdates.JSON.createParser(text) : null;
         if (array != null) {

@@ -7,7 +7,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
@@ -86,7 +85,8 @@ public final class ParquetCodecs implements CompressionCodecFactory {
     }
 
     /** Refuses a file whose columns named in {@code used} are compressed with a codec tagsync cannot read. */
-    static void checkCodecs(Path file, org.apache.parquet.hadoop.metadata.ParquetMetadata footer, Set<String> used) {
+    static void checkCodecs(
+            InputPart file, org.apache.parquet.hadoop.metadata.ParquetMetadata footer, Set<String> used) {
         for (var block : footer.getBlocks()) {
             for (var chunk : block.getColumns()) {
                 if (used.contains(chunk.getPath().toArray()[0]) && !isSupported(chunk.getCodec())) {

@@ -2,7 +2,6 @@ package io.tagsync.input;
 
 import io.tagsync.run.TagsyncProperties;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +17,6 @@ import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.io.api.Binary;
@@ -70,10 +68,10 @@ public final class ParquetUpdateReader extends FileRowReader {
     private long row;
 
     public ParquetUpdateReader(Path file, TagsyncProperties.Input settings) {
-        this(file, file.getFileName().toString(), settings, PartitionColumns.NONE);
+        this(InputPart.local(file), file.getFileName().toString(), settings, PartitionColumns.NONE);
     }
 
-    ParquetUpdateReader(Path file, String source, TagsyncProperties.Input settings, PartitionColumns partitions) {
+    ParquetUpdateReader(InputPart file, String source, TagsyncProperties.Input settings, PartitionColumns partitions) {
         super(file, source, partitions);
         this.settings = settings;
         this.separator = settings.listSeparator();
@@ -84,7 +82,7 @@ public final class ParquetUpdateReader extends FileRowReader {
         columns.clear();
         projected.clear();
         try {
-            if (Files.size(file) == 0) {
+            if (file.size() == 0) {
                 throw new InputException(file + ": the file is empty (0 bytes)");
             }
         } catch (IOException e) {
@@ -92,7 +90,7 @@ public final class ParquetUpdateReader extends FileRowReader {
         }
         try {
             reader = ParquetFileReader.open(
-                    new LocalInputFile(file),
+                    file.parquetFile(),
                     ParquetReadOptions.builder(new PlainParquetConfiguration())
                             .withCodecFactory(new ParquetCodecs())
                             .build());

@@ -53,7 +53,8 @@ final class PartitionColumns {
             }
             ColumnMeaning meaning;
             try {
-                meaning = ColumnMeaning.parse(file, "", key, settings.columns().getOrDefault(key, key), "");
+                meaning = ColumnMeaning.parse(
+                        file.toString(), "", key, settings.columns().getOrDefault(key, key), "");
             } catch (InputException unknown) {
                 throw new InputException(
                         file.getParent() + ": folder '" + name + "' is partition "

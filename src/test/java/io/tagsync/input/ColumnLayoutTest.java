@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The column layout both the CSV and the Parquet reader use: names mapped or ignored, meanings once, an image ID. */
 class ColumnLayoutTest {
 
-    private static final Path FILE = Path.of("in.parquet");
+    private static final InputPart FILE = InputPart.local(Path.of("in.parquet"));
     private static final TagsyncProperties.Input SETTINGS = new TagsyncProperties.Input(
             "|",
             Map.of("image_id", "imageId", "cam", "metadata.camera"),
