@@ -1,5 +1,6 @@
 package io.tagsync.cli;
 
+import io.tagsync.run.InputLocation;
 import io.tagsync.run.RunParameters;
 import io.tagsync.run.SyncMode;
 import io.tagsync.run.TagsyncProperties;
@@ -103,7 +104,7 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
         SyncMode sync = flag("full") ? SyncMode.FULL : changedOnly ? SyncMode.CHANGED_ONLY : SyncMode.OFF;
         try {
             return new RunParameters(
-                    Path.of(input).toAbsolutePath().normalize(),
+                    InputLocation.parse(input),
                     workspace,
                     runKey == null ? LocalDate.now().toString() : runKey,
                     apiUrl == null ? properties.api().url() : URI.create(apiUrl),

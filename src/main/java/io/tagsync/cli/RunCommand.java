@@ -5,6 +5,7 @@ import io.tagsync.input.Format;
 import io.tagsync.input.InputException;
 import io.tagsync.input.InputFingerprint;
 import io.tagsync.input.InputReader;
+import io.tagsync.input.S3Store;
 import io.tagsync.job.Fences;
 import io.tagsync.job.GracefulShutdown;
 import io.tagsync.job.RunOutcome;
@@ -64,6 +65,7 @@ public class RunCommand {
     private final TagsyncProperties.Input input;
     private final Fences fences;
     private final RepositoryOutages outages;
+    private final S3Store s3;
 
     public RunCommand(
             JobOperator jobOperator,
@@ -76,7 +78,9 @@ public class RunCommand {
             RunNotifier notifier,
             Fences fences,
             RepositoryOutages outages,
+            S3Store s3,
             TagsyncProperties properties) {
+        this.s3 = s3;
         this.fences = fences;
         this.outages = outages;
         this.pushgateway = pushgateway;
@@ -276,8 +280,7 @@ public class RunCommand {
         }
         String now;
         try {
-            now = InputFingerprint.of(InputReader.files(run.input(), Format.parse(input.format())))
-                    .toString();
+            now = InputReader.of(run.input(), s3::objects, input).fingerprint().toString();
         } catch (InputException e) {
             now = "unreadable: " + e.getMessage();
         }

@@ -2,6 +2,7 @@ package io.tagsync.input;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -31,6 +32,21 @@ public record InputFingerprint(long size, String crc32c) {
         return new InputFingerprint(size, HexFormat.of().toHexDigits((int) crc.getValue()));
     }
 
+    /**
+     * The fingerprint of an {@code s3://} input's objects as listed: their total size, and a CRC-32C over each
+     * object's key, size and ETag (which changes with the object's bytes), so nothing is read to take it.
+     */
+    public static InputFingerprint ofObjects(List<S3Objects.StoredObject> objects) {
+        CRC32C crc = new CRC32C();
+        long size = 0;
+        for (S3Objects.StoredObject object : objects) {
+            crc.update((object.location().key() + "\n" + object.size() + "\n" + object.eTag() + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            size += object.size();
+        }
+        return new InputFingerprint(size, "objects-" + HexFormat.of().toHexDigits((int) crc.getValue()));
+    }
+
     public static InputFingerprint parse(String text) {
         String[] parts = text.split(":");
         return new InputFingerprint(Long.parseLong(parts[0]), parts[1]);
@@ -42,6 +58,8 @@ public record InputFingerprint(long size, String crc32c) {
     }
 
     public String describe() {
-        return size + " bytes, CRC-32C " + crc32c;
+        return crc32c.startsWith("objects-")
+                ? size + " bytes, objects' keys, sizes and ETags " + crc32c.substring("objects-".length())
+                : size + " bytes, CRC-32C " + crc32c;
     }
 }

@@ -1,5 +1,7 @@
 package io.tagsync.input;
 
+import io.tagsync.run.InputLocation;
+import io.tagsync.run.S3Location;
 import io.tagsync.run.TagsyncProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
@@ -38,6 +41,7 @@ public class InputReader extends RowReader {
     private final String input;
     private final List<Path> files;
     private final Function<Path, InputPart> parts;
+    private Supplier<InputFingerprint> fingerprint;
     private final TagsyncProperties.Input settings;
     private final Format format;
     private final Path folder;
@@ -76,6 +80,7 @@ public class InputReader extends RowReader {
         this.format = Format.parse(settings.format());
         this.root = root;
         this.folder = root != null ? root : commonFolder(files);
+        this.fingerprint = () -> InputFingerprint.of(files);
         setName("input");
     }
 
@@ -86,7 +91,8 @@ public class InputReader extends RowReader {
      */
     public static InputReader of(S3Location input, S3Objects store, TagsyncProperties.Input settings) {
         Map<Path, InputPart> parts = new LinkedHashMap<>();
-        for (S3Objects.StoredObject object : store.list(input)) {
+        List<S3Objects.StoredObject> listed = store.list(input);
+        for (S3Objects.StoredObject object : listed) {
             parts.put(Path.of(input.bucket(), object.location().key()), new InputPart.Stored(store, object));
         }
         List<Path> files = List.copyOf(parts.keySet());
@@ -99,7 +105,28 @@ public class InputReader extends RowReader {
                         + " and " + root.relativize(file) + "); one input holds one format");
             }
         }
-        return new InputReader(input.toString(), files, root, parts::get, settings);
+        InputReader reader = new InputReader(input.toString(), files, root, parts::get, settings);
+        reader.fingerprint = () -> InputFingerprint.ofObjects(listed);
+        return reader;
+    }
+
+    /**
+     * The reader of a run's input, wherever it is; {@code store} gives the object store's client, made only for an
+     * {@code s3://} input.
+     */
+    public static InputReader of(InputLocation input, Supplier<S3Objects> store, TagsyncProperties.Input settings) {
+        if (input instanceof S3Location s3) {
+            return of(s3, store.get(), settings);
+        }
+        return new InputReader(((InputLocation.Local) input).path(), settings);
+    }
+
+    /**
+     * What a restart compares to tell whether the input changed: of local files their bytes, of objects their keys,
+     * sizes and ETags as listed.
+     */
+    public InputFingerprint fingerprint() {
+        return fingerprint.get();
     }
 
     /** The files read, in reading order. */

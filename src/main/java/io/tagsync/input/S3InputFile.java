@@ -1,5 +1,6 @@
 package io.tagsync.input;
 
+import io.tagsync.run.S3Location;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package io.tagsync.input;
 
+import io.tagsync.run.S3Location;
 import java.io.InputStream;
 import java.io.Reader;
 import java.net.URI;
@@ -57,9 +58,17 @@ public final class S3Objects implements AutoCloseable {
         return new S3Objects(builder.build());
     }
 
+    /**
+     * The SDKs' standard endpoint settings, the S3 one first: the environment's {@code AWS_ENDPOINT_URL_S3} and
+     * {@code AWS_ENDPOINT_URL}, or the system properties {@code aws.endpointUrlS3} and {@code aws.endpointUrl}.
+     */
     static URI environmentEndpoint(Map<String, String> environment) {
-        for (String name : List.of("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")) {
-            String value = environment.get(name);
+        for (String value : new String[] {
+            System.getProperty("aws.endpointUrlS3"),
+            environment.get("AWS_ENDPOINT_URL_S3"),
+            System.getProperty("aws.endpointUrl"),
+            environment.get("AWS_ENDPOINT_URL")
+        }) {
             if (value != null && !value.isBlank()) {
                 return URI.create(value.strip());
             }

@@ -11,7 +11,7 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
  * between a run and its restart (a new sandbox port, a lower concurrency). The API key is never a parameter.
  */
 public record RunParameters(
-        Path input,
+        InputLocation input,
         String workspace,
         String runKey,
         URI apiUrl,
@@ -43,6 +43,30 @@ public record RunParameters(
 
     public RunParameters(Path input, String workspace, String runKey, URI apiUrl, int concurrency, Path reportDir) {
         this(input, workspace, runKey, apiUrl, concurrency, reportDir, null, false);
+    }
+
+    public RunParameters(
+            Path input,
+            String workspace,
+            String runKey,
+            URI apiUrl,
+            int concurrency,
+            Path reportDir,
+            String maxRejects,
+            boolean dryRun,
+            int maxConcurrency,
+            SyncMode sync) {
+        this(
+                InputLocation.local(input),
+                workspace,
+                runKey,
+                apiUrl,
+                concurrency,
+                reportDir,
+                maxRejects,
+                dryRun,
+                maxConcurrency,
+                sync);
     }
 
     public RunParameters(
@@ -131,7 +155,7 @@ public record RunParameters(
         Long max = parameters.getLong(MAX_CONCURRENCY);
         String sync = parameters.getString(SYNC);
         return new RunParameters(
-                Path.of(parameters.getString(INPUT)),
+                InputLocation.parse(parameters.getString(INPUT)),
                 parameters.getString(WORKSPACE),
                 parameters.getString(RUN_KEY),
                 URI.create(parameters.getString(API_URL)),

@@ -1,6 +1,5 @@
 package io.tagsync.staging;
 
-import io.tagsync.input.InputFingerprint;
 import io.tagsync.input.InputReader;
 import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.run.ProgressLog;
@@ -46,7 +45,7 @@ public class RowsRead implements StepExecutionListener, ChunkListener<Object, Ob
                 input.input(),
                 input.files().size(),
                 input.files().size() == 1 ? "" : "s");
-        String fingerprint = InputFingerprint.of(input.files()).toString();
+        String fingerprint = input.fingerprint().toString();
         StagingSteps.results(step, results -> results.putString(StepResults.FINGERPRINT, fingerprint));
         progress = new ProgressLog(log, "Rows read", -1);
     }

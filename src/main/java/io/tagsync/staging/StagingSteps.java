@@ -3,6 +3,7 @@ package io.tagsync.staging;
 import io.tagsync.input.InputReader;
 import io.tagsync.input.InputRow;
 import io.tagsync.input.RejectedRowException;
+import io.tagsync.input.S3Store;
 import io.tagsync.input.UpdateValidator;
 import io.tagsync.metrics.TagsyncMetrics;
 import io.tagsync.run.RunParameters;
@@ -99,9 +100,9 @@ public class StagingSteps {
     /** The run's input, read from its first row whatever a failed attempt read: see the class's restart note. */
     @Bean
     @StepScope
-    InputReader inputReader(@Value("#{stepExecution}") StepExecution step, TagsyncProperties properties) {
+    InputReader inputReader(@Value("#{stepExecution}") StepExecution step, TagsyncProperties properties, S3Store s3) {
         InputReader reader =
-                new InputReader(RunParameters.of(step.getJobParameters()).input(), properties.input());
+                InputReader.of(RunParameters.of(step.getJobParameters()).input(), s3::objects, properties.input());
         reader.setSaveState(false);
         return reader;
     }

@@ -3,7 +3,9 @@ package io.tagsync.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tagsync.run.InputLocation;
 import io.tagsync.run.RunParameters;
+import io.tagsync.run.S3Location;
 import io.tagsync.run.TagsyncProperties;
 import java.net.URI;
 import java.nio.file.Path;
@@ -26,7 +28,9 @@ class CommandLineTest {
         RunParameters run = line.runParameters(DEFAULTS);
 
         assertThat(line.command()).isEqualTo(CommandLine.RUN);
-        assertThat(run.input()).isEqualTo(Path.of("in/a.csv").toAbsolutePath().normalize());
+        assertThat(run.input())
+                .isEqualTo(
+                        InputLocation.local(Path.of("in/a.csv").toAbsolutePath().normalize()));
         assertThat(run.workspace()).isEqualTo("w");
         assertThat(run.runKey()).isEqualTo("k");
         assertThat(run.dryRun()).isTrue();
@@ -35,6 +39,23 @@ class CommandLineTest {
         assertThat(line.springArguments())
                 .contains("--tagsync.partition.remote=true")
                 .doesNotContain("--remote");
+    }
+
+    @Test
+    void anS3InputIsABucketAndAKeyOrPrefixAndABucketIsRequired() {
+        assertThat(CommandLine.parse("run", "--input=s3://exports/nightly/", "--workspace=w")
+                        .runParameters(DEFAULTS)
+                        .input())
+                .isEqualTo(new S3Location("exports", "nightly/"));
+        assertThat(CommandLine.parse("run", "--input=s3://exports/a.parquet", "--workspace=w")
+                        .runParameters(DEFAULTS)
+                        .input()
+                        .toString())
+                .isEqualTo("s3://exports/a.parquet");
+        assertThatThrownBy(() -> CommandLine.parse("run", "--input=s3:///a.csv", "--workspace=w")
+                        .runParameters(DEFAULTS))
+                .isInstanceOf(CommandLine.UsageException.class)
+                .hasMessageContaining("no bucket");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tagsync.Fixtures.ReadRow;
+import io.tagsync.run.S3Location;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tagsync.S3ProxyServer;
+import io.tagsync.run.S3Location;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

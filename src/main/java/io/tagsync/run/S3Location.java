@@ -1,10 +1,10 @@
-package io.tagsync.input;
+package io.tagsync.run;
 
 /**
  * An input in object storage, {@code s3://bucket/key}: one object, or every object under a prefix when the key is
  * empty or ends with {@code /}.
  */
-public record S3Location(String bucket, String key) {
+public record S3Location(String bucket, String key) implements InputLocation {
 
     public static final String SCHEME = "s3://";
 
