@@ -2,7 +2,7 @@
 # Builds tagsync when the jar is missing or older than the sources, then runs it. After a build it unpacks the
 # jar under target/app and records a class-data archive of a dry run there (a few seconds, once), so that a run
 # starts in about half the time: the JVM maps the classes instead of loading them from nested jars.
-#   ./run.sh demo | run --input=PATH --workspace=WS [...] | sandbox [...] | bench [--quick] | status
+#   ./run.sh demo | run --input=PATH --workspace=WS [...] | sandbox [...] | bench [--quick | --s3] | status
 # demo, sandbox and bench come from the tools jar (target/tagsync-tools.jar), which the run jar leaves out.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -58,6 +58,12 @@ case "${1:-}" in
   demo)
     exec java "@$options" -Dsun.net.httpserver.nodelay=true ${JAVA_OPTS:-} "${tools[@]}" "$@" "--sample-data=$here/sample-data" ;;
   bench)
+    if [ "${2:-}" = "--s3" ]; then
+      # s3:// inputs from S3Proxy on loopback, which only the tests' classpath holds: a tagged test prints the figures
+      maven=mvn
+      command -v mvn >/dev/null || maven="$here/mvnw"
+      exec "$maven" -q -B -f "$here/pom.xml" -Dspotless.check.skip=true -Pbenchmark test
+    fi
     # the benchmark's sandbox holds every image of its largest runs in memory; its runs get $options
     exec java -Xmx12g -Dsun.net.httpserver.nodelay=true -Dtagsync.bench.run-options="$options" \
       -Dtagsync.bench.run-jar="$app/tagsync.jar" ${JAVA_OPTS:-} "${tools[@]}" "$@" ;;

@@ -28,12 +28,15 @@ public final class S3InputFile implements InputFile {
     private final String eTag;
     private final AtomicLong bytesRead = new AtomicLong();
     private final AtomicLong gets = new AtomicLong();
+    private final AtomicLong storeBytes;
 
-    public S3InputFile(S3Client s3, S3Location object, long length, String eTag) {
+    /** {@code storeBytes} counts the bytes read as well (the store's count of all its ranged reads). */
+    S3InputFile(S3Client s3, S3Location object, long length, String eTag, AtomicLong storeBytes) {
         this.s3 = s3;
         this.object = object;
         this.length = length;
         this.eTag = eTag;
+        this.storeBytes = storeBytes;
     }
 
     @Override
@@ -78,6 +81,7 @@ public final class S3InputFile implements InputFile {
                 done += n;
             }
             bytesRead.addAndGet(count);
+            storeBytes.addAndGet(count);
         } catch (SdkException e) {
             throw new IOException(object + ": " + S3Objects.describe(e), e);
         }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -35,6 +36,7 @@ public final class S3Objects implements AutoCloseable {
     public record StoredObject(S3Location location, long size, String eTag) {}
 
     private final S3Client s3;
+    private final AtomicLong rangedBytes = new AtomicLong();
 
     public S3Objects(S3Client s3) {
         this.s3 = s3;
@@ -150,7 +152,12 @@ public final class S3Objects implements AutoCloseable {
 
     /** Ranged reads of a Parquet object. */
     public S3InputFile inputFile(StoredObject object) {
-        return new S3InputFile(s3, object.location(), object.size(), object.eTag());
+        return new S3InputFile(s3, object.location(), object.size(), object.eTag(), rangedBytes);
+    }
+
+    /** The bytes all ranged (Parquet) reads of this client have fetched so far. */
+    public long rangedBytesRead() {
+        return rangedBytes.get();
     }
 
     private static Path key(StoredObject object) {

@@ -53,30 +53,6 @@ public record RunParameters(
             int concurrency,
             Path reportDir,
             String maxRejects,
-            boolean dryRun,
-            int maxConcurrency,
-            SyncMode sync) {
-        this(
-                InputLocation.local(input),
-                workspace,
-                runKey,
-                apiUrl,
-                concurrency,
-                reportDir,
-                maxRejects,
-                dryRun,
-                maxConcurrency,
-                sync);
-    }
-
-    public RunParameters(
-            Path input,
-            String workspace,
-            String runKey,
-            URI apiUrl,
-            int concurrency,
-            Path reportDir,
-            String maxRejects,
             boolean dryRun) {
         this(input, workspace, runKey, apiUrl, concurrency, reportDir, maxRejects, dryRun, DEFAULT_MAX_CONCURRENCY);
     }
@@ -92,7 +68,7 @@ public record RunParameters(
             boolean dryRun,
             int maxConcurrency) {
         this(
-                input,
+                InputLocation.local(input),
                 workspace,
                 runKey,
                 apiUrl,
