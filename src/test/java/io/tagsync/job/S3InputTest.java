@@ -3,6 +3,7 @@ package io.tagsync.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tagsync.S3ProxyServer;
+import io.tagsync.SlowDownProxy;
 import io.tagsync.input.S3Store;
 import io.tagsync.run.ExitCodes;
 import io.tagsync.run.InputLocation;
@@ -107,6 +108,24 @@ class S3InputTest extends JobTestSupport {
                 .contains("fix the input where the message says")
                 .doesNotContain(S3ProxyServer.SECRET_KEY);
         assertThat(sandbox.stats().apiCalls()).isZero();
+    }
+
+    @Test
+    void throttlingIsRetriedWithBackoffAndTheRunEndsExact() throws Exception {
+        Path input = dir.resolve("throttled.csv");
+        GeneratedInput generated = GeneratedInput.write(input, 1_500, 1, 1, 29);
+        store.seed(generated.imageIds);
+        server.put(s3, "warehouse", "throttled/changes.csv", input);
+        try (SlowDownProxy proxy = new SlowDownProxy(server.endpoint(), 2)) {
+            System.setProperty("aws.endpointUrlS3", proxy.endpoint().toString());
+            s3Store.close();
+
+            int exit = runCommand.run(run("s3://warehouse/throttled/changes.csv", "throttled"));
+
+            assertThat(exit).isEqualTo(ExitCodes.OK);
+            assertThat(proxy.refused()).as("calls answered 503 SlowDown").isEqualTo(2);
+        }
+        assertThat(actualState(generated.imageIds)).isEqualTo(generated.expected);
     }
 
     @Test
