@@ -47,15 +47,21 @@ public final class SlowDownProxy implements AutoCloseable {
 
     private void accept() {
         while (!server.isClosed()) {
+            Socket client;
             try {
-                Socket client = server.accept();
+                client = server.accept();
+            } catch (IOException closed) {
+                return;
+            }
+            try {
                 if (refusalsLeft.getAndDecrement() > 0) {
                     refuse(client);
                 } else {
                     pass(client);
                 }
-            } catch (IOException closed) {
-                return;
+            } catch (IOException e) {
+                // this connection failed (the client closed it first, say); the next is served
+                closeQuietly(client);
             }
         }
     }
@@ -64,12 +70,14 @@ public final class SlowDownProxy implements AutoCloseable {
         try (client) {
             InputStream in = client.getInputStream();
             // the request's head; its body, if any, is left unread (the connection closes)
+            StringBuilder head = new StringBuilder();
             int state = 0;
             while (state < 4) {
                 int b = in.read();
                 if (b < 0) {
                     return;
                 }
+                head.append((char) b);
                 state = (b == '\r' || b == '\n') ? state + 1 : 0;
             }
             byte[] body = SLOW_DOWN.getBytes(StandardCharsets.UTF_8);
@@ -77,12 +85,15 @@ public final class SlowDownProxy implements AutoCloseable {
             out.write(("HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: " + body.length
                             + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
+            if (!head.toString().startsWith("HEAD ")) {
+                out.write(body); // an answer to HEAD has no body
+            }
             out.flush();
             refused.incrementAndGet();
         }
     }
 
+    /** Passes a connection through until either side closes it; then both are closed, as one connection. */
     private void pass(Socket client) throws IOException {
         Socket upstream = new Socket();
         upstream.connect(new InetSocketAddress(target.getHost(), target.getPort()));
@@ -96,18 +107,23 @@ public final class SlowDownProxy implements AutoCloseable {
                     try {
                         from.getInputStream().transferTo(to.getOutputStream());
                     } catch (IOException ignored) {
-                        // the other side closed
+                        // one side closed
                     } finally {
-                        try {
-                            to.shutdownOutput();
-                        } catch (IOException ignored) {
-                            // already closed
-                        }
+                        closeQuietly(from);
+                        closeQuietly(to);
                     }
                 },
                 "slow-down-pipe");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
     }
 
     @Override

@@ -23,7 +23,15 @@ public record TagsyncProperties(
         @DefaultValue Partition partition,
         @DefaultValue Repository repository,
         @DefaultValue Sync sync,
+        @DefaultValue ObjectStore objectStore,
         @DefaultValue("reports") Path reportDir) {
+
+    /**
+     * Where {@code s3://} inputs are read from: {@code endpoint}, an S3-compatible store's URL (MinIO, Ceph, ...),
+     * reached with path-style requests, over the SDKs' {@code AWS_ENDPOINT_URL_S3} and {@code AWS_ENDPOINT_URL};
+     * none: those, else Amazon S3.
+     */
+    public record ObjectStore(URI endpoint) {}
 
     /**
      * The job repository as tagsync uses it. {@code serve}: the first run to open the default H2 file serves it

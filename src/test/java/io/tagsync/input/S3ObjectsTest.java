@@ -85,6 +85,19 @@ class S3ObjectsTest extends S3TestSupport {
     }
 
     @Test
+    void aClientForAnEndpointReachesTheStoreWithTheDefaultCredentialChain() {
+        System.setProperty("aws.accessKeyId", S3ProxyServer.ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", S3ProxyServer.SECRET_KEY);
+        try (S3Objects connected = S3Objects.connect(server.endpoint(), java.util.Map.of())) {
+            assertThat(connected.list(S3Location.parse("s3://exports/nightly/")))
+                    .hasSize(4);
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+    }
+
+    @Test
     void wrongCredentialsAreDeniedWithoutTheSecretInTheMessage() {
         String wrong = "not-the-secret-93kd";
         try (S3Client denied = S3Client.builder()
