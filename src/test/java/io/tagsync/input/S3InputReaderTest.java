@@ -97,6 +97,16 @@ class S3InputReaderTest extends S3TestSupport {
     }
 
     @Test
+    void theSampleDataReadsAsFromDiskInEachFormat() throws Exception {
+        for (String name : List.of("changes.csv", "changes.jsonl", "changes.parquet")) {
+            Path local = Path.of("sample-data", name).toAbsolutePath();
+            server.put(s3, "lake", "sample/" + name, local);
+
+            assertThat(readAsLocal("s3://lake/sample/" + name, local)).as(name).isNotEmpty();
+        }
+    }
+
+    @Test
     void aPrefixThatMixesFormatsIsRefusedNamingBoth() throws Exception {
         server.put(s3, "lake", "mixed/part-1.csv", Files.writeString(dir.resolve("m.csv"), "imageId\nimg-1\n"));
         server.put(
