@@ -71,8 +71,9 @@ final class LimitSamples implements Limit {
      * becomes half the limit, and the limit an eighth of what it was, from where it doubles back to the threshold. (A
      * {@code 429} closes the run's rate gate; halved only, the limit would let all the callers the gate held go at
      * once when it opens, into a server whose capacity may have fallen meanwhile.) The library's defaults hold 3 to
-     * 6 calls, past the refusal threshold of a small server. It learns the unloaded latency again every 50-100 × limit windows (the
-     * library's 30 × limit overshoots a small server every few seconds). It never goes above {@code max}.
+     * 6 calls, past the refusal threshold of a small server. It learns the unloaded latency again every 50-100 ×
+     * limit windows (the library's 30 × limit overshoots a small server every few seconds). It never goes above
+     * {@code max}.
      */
     static LimitSamples vegas(int initial, int max) {
         AtomicInteger threshold = new AtomicInteger(max);

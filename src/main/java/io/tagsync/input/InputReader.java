@@ -41,7 +41,7 @@ public class InputReader extends RowReader {
     private final String input;
     private final List<Path> files;
     private final Function<Path, InputPart> parts;
-    private Supplier<InputFingerprint> fingerprint;
+    private final Supplier<InputFingerprint> fingerprint;
     private final TagsyncProperties.Input settings;
     private final Format format;
     private final Path folder;
@@ -60,18 +60,26 @@ public class InputReader extends RowReader {
 
     /** The reader of {@code files}, of {@code input} (a file or a folder of them). */
     public InputReader(Path input, List<Path> files, TagsyncProperties.Input settings) {
-        this(input.toString(), files, Files.isDirectory(input) ? input : null, InputPart::local, settings);
+        this(
+                input.toString(),
+                files,
+                Files.isDirectory(input) ? input : null,
+                InputPart::local,
+                () -> InputFingerprint.of(files),
+                settings);
     }
 
     /**
      * The reader of {@code files} of {@code input}, read through {@code parts}; {@code root} is the folder whose
-     * {@code key=value} subfolders are partition columns, null for a one-file input.
+     * {@code key=value} subfolders are partition columns, null for a one-file input; {@code fingerprint} takes the
+     * input's fingerprint.
      */
     private InputReader(
             String input,
             List<Path> files,
             Path root,
             Function<Path, InputPart> parts,
+            Supplier<InputFingerprint> fingerprint,
             TagsyncProperties.Input settings) {
         this.input = input;
         this.files = files;
@@ -80,7 +88,7 @@ public class InputReader extends RowReader {
         this.format = Format.parse(settings.format());
         this.root = root;
         this.folder = root != null ? root : commonFolder(files);
-        this.fingerprint = () -> InputFingerprint.of(files);
+        this.fingerprint = fingerprint;
         setName("input");
     }
 
@@ -97,17 +105,11 @@ public class InputReader extends RowReader {
         }
         List<Path> files = List.copyOf(parts.keySet());
         Path root = input.isPrefix() ? Path.of(input.bucket(), input.key()) : null;
-        Format format = Format.parse(settings.format());
-        Format first = formatOf(files.get(0), format);
-        for (Path file : files) {
-            if (formatOf(file, format) != first) {
-                throw new InputException(input + ": the prefix mixes formats (" + root.relativize(files.get(0))
-                        + " and " + root.relativize(file) + "); one input holds one format");
-            }
+        if (root != null) {
+            requireOneFormat(input + ": the prefix", root, files, Format.parse(settings.format()));
         }
-        InputReader reader = new InputReader(input.toString(), files, root, parts::get, settings);
-        reader.fingerprint = () -> InputFingerprint.ofObjects(listed);
-        return reader;
+        return new InputReader(
+                input.toString(), files, root, parts::get, () -> InputFingerprint.ofObjects(listed), settings);
     }
 
     /**
@@ -253,13 +255,7 @@ public class InputReader extends RowReader {
         if (files.isEmpty()) {
             throw new InputException(input + ": the directory holds no input files");
         }
-        Format first = formatOf(files.get(0), format);
-        for (Path file : files) {
-            if (formatOf(file, format) != first) {
-                throw new InputException(input + ": the directory mixes formats (" + input.relativize(files.get(0))
-                        + " and " + input.relativize(file) + "); one input holds one format");
-            }
-        }
+        requireOneFormat(input + ": the directory", input, files, format);
         return files;
     }
 
@@ -346,6 +342,17 @@ public class InputReader extends RowReader {
             }
         }
         return common;
+    }
+
+    /** Fails when {@code files}, under {@code root}, are not all of one format; {@code what} names the input. */
+    private static void requireOneFormat(String what, Path root, List<Path> files, Format format) {
+        Format first = formatOf(files.get(0), format);
+        for (Path file : files) {
+            if (formatOf(file, format) != first) {
+                throw new InputException(what + " mixes formats (" + root.relativize(files.get(0)) + " and "
+                        + root.relativize(file) + "); one input holds one format");
+            }
+        }
     }
 
     /** A file's format: {@code given} (from {@code --format}) when there is one, else its extension's. */

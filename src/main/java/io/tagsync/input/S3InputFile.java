@@ -159,16 +159,24 @@ public final class S3InputFile implements InputFile {
             if (count <= 0) {
                 return buffer.hasRemaining() ? -1 : 0;
             }
-            byte[] bytes = new byte[count];
-            readFully(bytes, 0, count);
-            buffer.put(bytes);
+            ByteBuffer slice = buffer.slice();
+            slice.limit(count);
+            readFully(slice);
+            buffer.position(buffer.position() + count);
             return count;
         }
 
         @Override
         public void readFully(ByteBuffer buffer) throws IOException {
-            byte[] bytes = new byte[buffer.remaining()];
-            readFully(bytes, 0, bytes.length);
+            int count = buffer.remaining();
+            if (buffer.hasArray()) {
+                // straight into the buffer's array: a column chunk is not copied twice
+                readFully(buffer.array(), buffer.arrayOffset() + buffer.position(), count);
+                buffer.position(buffer.position() + count);
+                return;
+            }
+            byte[] bytes = new byte[count];
+            readFully(bytes, 0, count);
             buffer.put(bytes);
         }
 

@@ -1,6 +1,8 @@
 package io.tagsync.input;
 
 import io.tagsync.run.S3Location;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.net.URI;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -18,6 +21,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -140,13 +144,21 @@ public final class S3Objects implements AutoCloseable {
      */
     public Reader openText(StoredObject object) {
         S3Location at = object.location();
-        InputStream in;
+        ResponseInputStream<GetObjectResponse> response;
         try {
-            in = s3.getObject(
+            response = s3.getObject(
                     request -> request.bucket(at.bucket()).key(at.key()).ifMatch(object.eTag()));
         } catch (SdkException e) {
             throw new InputException(at + ": " + describe(e), e);
         }
+        // closed before its end (a header checked, a failed read), the GET is aborted rather than read to its end
+        InputStream in = new FilterInputStream(response) {
+            @Override
+            public void close() throws IOException {
+                response.abort();
+                super.close();
+            }
+        };
         return InputFiles.openText(in, at.toString(), at.key().endsWith(".gz"));
     }
 
