@@ -61,7 +61,12 @@ public enum Format {
 
     /** The format of a file by its extension, {@code .gz} after it where the format allows. */
     public static Format of(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return of(InputPart.local(file));
+    }
+
+    /** The format of a file of an input, local or stored, by its name's extension. */
+    static Format of(InputPart file) {
+        String name = file.name().toLowerCase(Locale.ROOT);
         boolean gzipped = name.endsWith(".gz");
         String bare = gzipped ? name.substring(0, name.length() - 3) : name;
         for (Format format : values()) {

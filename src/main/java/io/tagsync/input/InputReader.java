@@ -105,8 +105,12 @@ public class InputReader extends RowReader {
         }
         List<Path> files = List.copyOf(parts.keySet());
         Path root = input.isPrefix() ? Path.of(input.bucket(), input.key()) : null;
+        Format format = Format.parse(settings.format());
+        if (format == null) {
+            parts.values().forEach(Format::of); // an object of no known format fails now, named by its s3:// location
+        }
         if (root != null) {
-            requireOneFormat(input + ": the prefix", root, files, Format.parse(settings.format()));
+            requireOneFormat(input + ": the prefix", root, files, format);
         }
         return new InputReader(
                 input.toString(), files, root, parts::get, () -> InputFingerprint.ofObjects(listed), settings);
@@ -155,9 +159,10 @@ public class InputReader extends RowReader {
     }
 
     private FileRowReader reader(Path file) {
-        return formatOf(file, format)
+        InputPart part = parts.apply(file);
+        return (format != null ? format : Format.of(part))
                 .reader(
-                        parts.apply(file),
+                        part,
                         files.size() == 1 && root == null
                                 ? file.getFileName().toString()
                                 : folder == null

@@ -107,6 +107,15 @@ class S3InputReaderTest extends S3TestSupport {
     }
 
     @Test
+    void anObjectOfNoKnownFormatIsRefusedByItsLocation() throws Exception {
+        server.put(s3, "lake", "odd/notes.txt", Files.writeString(dir.resolve("notes.txt"), "imageId\nimg-1\n"));
+
+        assertThatThrownBy(() -> InputReader.of(S3Location.parse("s3://lake/odd/notes.txt"), objects, defaultInput()))
+                .isInstanceOf(InputException.class)
+                .hasMessageStartingWith("s3://lake/odd/notes.txt: unsupported input format");
+    }
+
+    @Test
     void aPrefixThatMixesFormatsIsRefusedNamingBoth() throws Exception {
         server.put(s3, "lake", "mixed/part-1.csv", Files.writeString(dir.resolve("m.csv"), "imageId\nimg-1\n"));
         server.put(
